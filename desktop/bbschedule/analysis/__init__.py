@@ -1,0 +1,1 @@
+"""Schedule analysis: DCMA 14-point checks, earned value, cash flow, metrics."""

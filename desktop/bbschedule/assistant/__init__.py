@@ -1,0 +1,1 @@
+"""The pydantic-ai assistant that explains the schedule and proposes commands."""

@@ -1,0 +1,1 @@
+"""The domain model, commands and undo history: pure Python, no Qt, no I/O."""

@@ -1,0 +1,1 @@
+"""Readers and writers of schedule files, each with a fidelity report of what it dropped or converted."""

@@ -1,0 +1,1 @@
+"""Schedule optimization: resource leveling and compression to a target date."""

@@ -1,0 +1,1 @@
+"""The local SQLite cache: ORM tables, migrations, the repository that maps rows to core objects, backups."""

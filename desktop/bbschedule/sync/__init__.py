@@ -1,0 +1,1 @@
+"""Central PostgreSQL: server schema and policies, administration, push and pull, conflicts."""

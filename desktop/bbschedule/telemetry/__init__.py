@@ -1,0 +1,1 @@
+"""Logging, logfire set-up, spans and diagnostics."""
