@@ -1,0 +1,286 @@
+"""The checks behind `doctor` and the Diagnostics dialog: versions, folders, cache integrity, schema, server, disk.
+
+No Qt here: the CLI prints the report, the dialog shows the same text. A check that fails carries the reason the
+planner (or support) acts on; `ok` is true only when every check passed.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import platform
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bbschedule import __version__
+from bbschedule.telemetry import locations
+from bbschedule.telemetry.observability import current_status
+
+MIN_FREE_BYTES = 500 * 1024 * 1024
+SERVER_TIMEOUT_S = 3
+LIBRARIES = ("PySide6", "SQLAlchemy", "alembic", "psycopg", "logfire", "pydantic", "lxml", "openpyxl")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the report: a name, whether it passed, the value found and, when useful, a detail."""
+
+    name: str
+    ok: bool
+    value: str
+    detail: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "ok": self.ok, "value": self.value, "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class DiagnosticsReport:
+    checks: list[Check]
+    versions: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    @property
+    def reasons(self) -> list[str]:
+        return [f"{check.name}: {check.detail or check.value}" for check in self.checks if not check.ok]
+
+    def check(self, name: str) -> Check | None:
+        return next((check for check in self.checks if check.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "reasons": self.reasons,
+            "versions": self.versions,
+            "checks": [check.to_json() for check in self.checks],
+        }
+
+    def to_text(self) -> str:
+        lines = ["BBSchedule diagnostics", ""]
+        lines += [f"  {name:<12} {version}" for name, version in self.versions.items()]
+        lines.append("")
+        for check in self.checks:
+            mark = "ok  " if check.ok else "FAIL"
+            lines.append(f"[{mark}] {check.name:<18} {check.value}")
+            if check.detail:
+                lines.append(f"       {'':<18} {check.detail}")
+        lines.append("")
+        lines.append("all is well" if self.ok else f"{len(self.reasons)} problem(s):")
+        lines += [f"  - {reason}" for reason in self.reasons]
+        return "\n".join(lines)
+
+
+def versions() -> dict[str, str]:
+    """BBSchedule, Python, the platform and the libraries that matter to support (read from metadata: no imports)."""
+    found = {
+        "BBSchedule": __version__,
+        "Python": f"{platform.python_version()} ({platform.python_implementation()})",
+        "Platform": platform.platform(),
+    }
+    for library in LIBRARIES:
+        try:
+            found[library] = importlib.metadata.version(library)
+        except importlib.metadata.PackageNotFoundError:
+            found[library] = "not installed"
+    if getattr(sys, "frozen", False):
+        found["Bundle"] = "PyInstaller"
+    return found
+
+
+def run_diagnostics(
+    profile: Path | None,
+    *,
+    server_dsn: str | None = None,
+    server_timeout_s: int = SERVER_TIMEOUT_S,
+    min_free_bytes: int = MIN_FREE_BYTES,
+) -> DiagnosticsReport:
+    """Every check, each guarded so that one broken part never hides the others."""
+    data_dir = locations.data_dir(profile)
+    log_dir = locations.log_dir(profile)
+    cache = locations.cache_path(profile)
+    steps: list[tuple[str, Callable[[], Check]]] = [
+        ("data folder", lambda: _folder_check("data folder", data_dir)),
+        ("log folder", lambda: _folder_check("log folder", log_dir)),
+        ("local cache", lambda: cache_integrity_check(cache)),
+        ("schema version", lambda: schema_check(cache)),
+        ("server", lambda: server_check(server_dsn, timeout_s=server_timeout_s)),
+        ("sync lag", lambda: sync_lag_check(cache, server_dsn=server_dsn)),
+        ("disk space", lambda: disk_space_check(data_dir, min_free_bytes=min_free_bytes)),
+        ("telemetry", lambda: Check("telemetry", True, current_status().describe())),
+    ]
+    checks: list[Check] = []
+    for name, step in steps:
+        try:
+            checks.append(step())
+        except Exception as exc:  # a diagnostic must report, not crash
+            checks.append(Check(name, False, "check failed", f"{type(exc).__name__}: {exc}"))
+    return DiagnosticsReport(checks=checks, versions=versions())
+
+
+def _folder_check(name: str, folder: Path) -> Check:
+    if not folder.exists():
+        parent = _existing_parent(folder)
+        if os.access(parent, os.W_OK):
+            return Check(name, True, str(folder), "not created yet (created on first use)")
+        return Check(name, False, str(folder), f"cannot be created: {parent} is not writable")
+    if not folder.is_dir():
+        return Check(name, False, str(folder), "exists but is not a folder")
+    if not os.access(folder, os.W_OK):
+        return Check(name, False, str(folder), "is not writable")
+    return Check(name, True, str(folder))
+
+
+def cache_integrity_check(cache: Path) -> Check:
+    """PRAGMA integrity_check on the local cache, read-only (doctor must not create or migrate it)."""
+    name = "local cache"
+    if not cache.exists():
+        return Check(name, True, str(cache), "no local cache yet (created on first start)")
+    size_mb = cache.stat().st_size / 1_048_576
+    try:
+        with _read_only(cache) as connection:
+            rows = [row[0] for row in connection.execute("PRAGMA integrity_check").fetchall()]
+    except sqlite3.DatabaseError as exc:
+        return Check(name, False, str(cache), f"cannot be read as SQLite: {exc}")
+    if rows == ["ok"]:
+        return Check(name, True, str(cache), f"integrity ok, {size_mb:.1f} MB")
+    return Check(name, False, str(cache), "integrity_check: " + "; ".join(str(row) for row in rows[:5]))
+
+
+def schema_check(cache: Path) -> Check:
+    """The Alembic revision stamped in the cache, against the newest revision this program knows."""
+    name = "schema version"
+    if not cache.exists():
+        return Check(name, True, "none", "no local cache yet")
+    try:
+        with _read_only(cache) as connection:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return Check(name, False, "unknown", f"no alembic_version table: {exc}")
+    revision = str(row[0]) if row else "none"
+    known = known_revisions()
+    if known is None:
+        return Check(name, True, revision, "this build ships no migrations to compare with")
+    heads, all_revisions = known
+    if revision in heads:
+        return Check(name, True, revision, "current")
+    if revision in all_revisions:
+        return Check(name, True, revision, f"older than {', '.join(heads)}; migrated when the cache is next opened")
+    return Check(name, False, revision, f"unknown to this version (newest known: {', '.join(heads)}); newer program?")
+
+
+def known_revisions() -> tuple[list[str], set[str]] | None:
+    """(heads, every revision) of the migrations shipped in bbschedule.storage, or None if there are none."""
+    folder = _migrations_folder()
+    if folder is None:
+        return None
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(folder))
+    return list(script.get_heads()), {rev.revision for rev in script.walk_revisions()}
+
+
+def _migrations_folder() -> Path | None:
+    import bbschedule.storage
+
+    root = Path(bbschedule.storage.__file__).parent
+    for env in sorted(root.rglob("env.py")):
+        if (env.parent / "versions").is_dir():
+            return env.parent
+    return None
+
+
+def server_check(dsn: str | None, *, timeout_s: int = SERVER_TIMEOUT_S) -> Check:
+    """Connect with a short timeout; an authentication refusal still proves the server is reachable."""
+    name = "server"
+    if not dsn:
+        return Check(name, True, "none configured", "works offline on the local cache")
+    import psycopg
+
+    shown = redact_dsn(dsn)
+    started = time.perf_counter()
+    try:
+        with psycopg.connect(dsn, connect_timeout=timeout_s, autocommit=True) as connection:
+            row = connection.execute("SHOW server_version").fetchone()
+    except psycopg.OperationalError as exc:
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if "password" in message or "authentication" in message:
+            return Check(name, True, shown, f"reachable; login needs the planner's password ({message})")
+        return Check(name, False, shown, f"unreachable: {message}")
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    version = row[0] if row else "?"
+    return Check(name, True, shown, f"PostgreSQL {version}, connected in {elapsed_ms:.0f} ms")
+
+
+def sync_lag_check(cache: Path, *, server_dsn: str | None) -> Check:
+    """How long since this profile last synchronised, and how many local changes wait to be pushed."""
+    name = "sync lag"
+    if not server_dsn:
+        return Check(name, True, "n/a", "no server configured")
+    if not cache.exists():
+        return Check(name, True, "never synchronised", "no local cache yet")
+    with _read_only(cache) as connection:
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        pending = None
+        if "outbox" in tables:
+            pending = connection.execute("SELECT count(*) FROM outbox").fetchone()[0]
+        last = None
+        for table, column in (("sync_state", "last_sync_at"), ("sync_cursor", "updated_at")):
+            if table in tables:
+                columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+                if column in columns:
+                    last = connection.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+    pending_text = f"{pending} change(s) waiting to be pushed" if pending is not None else "outbox unknown"
+    if last is None:
+        return Check(name, True, "never synchronised", pending_text)
+    return Check(name, True, f"last sync {last}", pending_text)
+
+
+def disk_space_check(folder: Path, *, min_free_bytes: int = MIN_FREE_BYTES) -> Check:
+    usage = shutil.disk_usage(_existing_parent(folder))
+    free_mb = usage.free / 1_048_576
+    value = f"{free_mb:,.0f} MB free of {usage.total / 1_048_576:,.0f} MB"
+    if usage.free < min_free_bytes:
+        return Check("disk space", False, value, f"less than {min_free_bytes / 1_048_576:,.0f} MB free")
+    return Check("disk space", True, value)
+
+
+def redact_dsn(dsn: str) -> str:
+    """The DSN without its password (keyword form or URL form), fit for a report or a log."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    try:
+        params = conninfo_to_dict(dsn)
+    except Exception:
+        return "<unparsable DSN>"
+    if "password" in params:
+        params["password"] = "***"
+    return make_conninfo(**{key: str(value) for key, value in params.items()})
+
+
+def _existing_parent(path: Path) -> Path:
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+class _read_only:  # noqa: N801 - used as a context manager, like open()
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.connection: sqlite3.Connection | None = None
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        return self.connection
+
+    def __exit__(self, *exc: object) -> None:
+        if self.connection is not None:
+            self.connection.close()
