@@ -1,0 +1,377 @@
+"""The Gantt chart widget: paints only the visible rows of the activity tree it sits beside, and turns drags
+into intents (move, resize, link) for the edit controller. It shares vertical scrolling and selection with the tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QScrollBar, QToolTip, QTreeView, QVBoxLayout, QWidget
+from typing_extensions import override
+
+from bbschedule.core.project_data import ProjectData
+from bbschedule.ui.gantt.bar_painter import BarPainter, Hit, Slot, bar_rect
+from bbschedule.ui.gantt.bars import BarSpec, activity_bars, span_of, summary_bars
+from bbschedule.ui.gantt.drag import Drag
+from bbschedule.ui.gantt.header import GanttHeader
+from bbschedule.ui.gantt.link_painter import LinkPainter, LinkSpec
+from bbschedule.ui.gantt.rows import RowSlot, TreeRowController
+from bbschedule.ui.gantt.style import GanttStyle
+from bbschedule.ui.gantt.time_grid import ZOOM_STEP, TimeGrid
+
+SCROLL_RANGE_PX = 200_000
+
+
+class GanttBody(QWidget):
+    sig_intent = Signal(object)
+    sig_bar_double_clicked = Signal(str)
+    sig_context_menu = Signal(str, object)
+
+    def __init__(self, chart: GanttChart) -> None:
+        super().__init__(chart)
+        self.chart = chart
+        self.setMouseTracking(True)
+        self.setAutoFillBackground(False)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
+        self._drag: Drag | None = None
+
+    # painting ------------------------------------------------------------------------------------------------
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        self.chart.paint_body(painter, self.width(), self.height(), self._drag)
+        painter.end()
+
+    # interaction ---------------------------------------------------------------------------------------------
+    @override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        hit = self.chart.hit(pos.x(), pos.y())
+        row = self.chart.rows.row_at(int(pos.y()))
+        if row is not None:
+            self.chart.select_key(row.key)
+        if event.button() == Qt.MouseButton.LeftButton and hit is not None:
+            bar = self.chart.bar(hit.key)
+            if bar is not None and self.chart.is_editable(hit.key):
+                height = row.height if row is not None else 20
+                self._drag = Drag(hit, pos.x(), pos.y(), height, bar.start, bar.finish)
+        super().mousePressEvent(event)
+
+    @override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        pos = event.position()
+        if self._drag is not None:
+            self._drag.update(pos.x(), pos.y())
+            self.update()
+            return
+        hit = self.chart.hit(pos.x(), pos.y())
+        cursor = Qt.CursorShape.ArrowCursor
+        if hit is not None:
+            cursor = Qt.CursorShape.SizeHorCursor if hit.part.value == "finish" else Qt.CursorShape.OpenHandCursor
+        self.setCursor(cursor)
+
+    @override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        drag, self._drag = self._drag, None
+        if drag is None:
+            return
+        pos = event.position()
+        drag.update(pos.x(), pos.y())
+        target = self.chart.hit(pos.x(), pos.y(), loose=True)
+        left_half = True
+        if target is not None:
+            bar = self.chart.bar(target.key)
+            if bar is not None:
+                middle = (self.chart.grid.x_of(bar.start) + self.chart.grid.x_of(bar.finish)) / 2
+                left_half = pos.x() < middle
+        intent = drag.finish_intent(px_per_day=self.chart.grid.px_per_day, target=target, target_is_left_half=left_half)
+        self.update()
+        if intent is not None:
+            self.sig_intent.emit(intent)
+
+    @override
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        hit = self.chart.hit(event.position().x(), event.position().y())
+        if hit is not None:
+            self.sig_bar_double_clicked.emit(hit.key)
+
+    @override
+    def contextMenuEvent(self, event: object) -> None:
+        pos = getattr(event, "pos", lambda: None)()
+        if pos is None:
+            return
+        row = self.chart.rows.row_at(pos.y())
+        if row is not None:
+            self.sig_context_menu.emit(row.key, self.mapToGlobal(pos))
+
+    @override
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            factor = ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP
+            self.chart.zoom(factor, anchor_x=event.position().x())
+            return
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.chart.scroll_by(-event.angleDelta().y())
+            return
+        self.chart.tree.verticalScrollBar().event(event)
+
+    @override
+    def event(self, event: object) -> bool:
+        if isinstance(event, QHelpEvent) and event.type() == QHelpEvent.Type.ToolTip:
+            text = self.chart.tooltip_at(event.pos().x(), event.pos().y())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)  # type: ignore[arg-type]
+
+
+class GanttChart(QWidget):
+    """The chart beside `tree`. `key_role` gives each tree row's activity or WBS id."""
+
+    sig_intent = Signal(object)
+    sig_bar_double_clicked = Signal(str)
+    sig_context_menu = Signal(str, object)
+    sig_zoom_changed = Signal(float)
+
+    def __init__(
+        self,
+        tree: QTreeView,
+        *,
+        key_role: int,
+        select_key: Callable[[str], None] | None = None,
+        style: GanttStyle | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.tree = tree
+        self.style_ = style or GanttStyle()
+        self.rows = TreeRowController(tree, key_role)
+        self.bar_painter = BarPainter(self.style_)
+        self.link_painter = LinkPainter(self.style_)
+        self._select_key = select_key
+        self.grid = TimeGrid(dt.datetime(2026, 1, 1), 6.0)
+        self.data: ProjectData | None = None
+        self._bars: dict[str, BarSpec] = {}
+        self._links_by_activity: dict[str, list[tuple[str, str, object]]] = {}
+        self._nonworking: dict[dt.date, bool] = {}
+        self.read_only = False
+        self.header = GanttHeader(lambda: self.grid, self.style_, self)
+        self.body = GanttBody(self)
+        self.hbar = QScrollBar(Qt.Orientation.Horizontal, self)
+        self.hbar.setRange(-SCROLL_RANGE_PX // 2, SCROLL_RANGE_PX // 2)
+        self.hbar.valueChanged.connect(self._on_hbar_value_changed)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.body, 1)
+        layout.addWidget(self.hbar)
+        self.body.sig_intent.connect(self.sig_intent)
+        self.body.sig_bar_double_clicked.connect(self.sig_bar_double_clicked)
+        self.body.sig_context_menu.connect(self.sig_context_menu)
+        tree.verticalScrollBar().valueChanged.connect(self.body.update)
+        tree.expanded.connect(self._on_tree_layout_changed)
+        tree.collapsed.connect(self._on_tree_layout_changed)
+        tree.selectionModel().selectionChanged.connect(self.body.update)
+        tree.header().geometriesChanged.connect(self._sync_header_height)
+        self._sync_header_height()
+
+    # data -------------------------------------------------------------------------------------------------------
+    def set_data(self, data: ProjectData, *, fit: bool = False) -> None:
+        """Read bars from the project; call after every change set (cheap relative to a repaint of all rows)."""
+        self.data = data
+        bars = activity_bars(data)
+        bars.update(summary_bars(data, bars))
+        self._bars = bars
+        links: dict[str, list[tuple[str, str, object]]] = {}
+        for rel in data.relationships.values():
+            entry = (rel.predecessor_id, rel.successor_id, rel.type)
+            links.setdefault(rel.predecessor_id, []).append(entry)
+            links.setdefault(rel.successor_id, []).append(entry)
+        self._links_by_activity = links
+        self._nonworking.clear()
+        self.rows.forget()
+        if fit:
+            self.fit()
+        self.header.update()
+        self.body.update()
+
+    def bar(self, key: str) -> BarSpec | None:
+        return self._bars.get(key)
+
+    def is_editable(self, key: str) -> bool:
+        return not self.read_only and self.data is not None and key in self.data.activities
+
+    # zoom and scroll --------------------------------------------------------------------------------------------
+    def fit(self) -> None:
+        span = span_of(b for k, b in self._bars.items() if self.data is not None and k in self.data.activities)
+        if span is None:
+            return
+        self._set_grid(TimeGrid.fit(span[0], span[1], max(self.body.width(), 200)))
+
+    def zoom(self, factor: float, *, anchor_x: float | None = None) -> None:
+        anchor = self.body.width() / 2 if anchor_x is None else anchor_x
+        self._set_grid(self.grid.zoomed(factor, anchor_x=anchor))
+
+    def scroll_by(self, pixels: float) -> None:
+        self._set_grid(self.grid.scrolled_to(self.grid.offset + pixels))
+
+    def scroll_to_date(self, moment: dt.datetime) -> None:
+        self._set_grid(self.grid.scrolled_to(self.grid.offset + self.grid.x_of(moment) - 40))
+
+    def _set_grid(self, grid: TimeGrid) -> None:
+        changed_zoom = grid.px_per_day != self.grid.px_per_day
+        self.grid = grid
+        self.hbar.blockSignals(True)
+        self.hbar.setValue(int(max(min(grid.offset, self.hbar.maximum()), self.hbar.minimum())))
+        self.hbar.blockSignals(False)
+        self.header.update()
+        self.body.update()
+        if changed_zoom:
+            self.sig_zoom_changed.emit(grid.px_per_day)
+
+    def _on_hbar_value_changed(self, value: int) -> None:
+        self.grid = self.grid.scrolled_to(float(value))
+        self.header.update()
+        self.body.update()
+
+    def _on_tree_layout_changed(self) -> None:
+        self.body.update()
+
+    def _sync_header_height(self) -> None:
+        height = max(self.tree.header().height(), 36)
+        self.header.setFixedHeight(height)
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.hbar.setPageStep(max(self.body.width(), 1))
+
+    # selection --------------------------------------------------------------------------------------------------
+    def select_key(self, key: str) -> None:
+        if self._select_key is not None:
+            self._select_key(key)
+
+    def _selected_keys(self) -> set[str]:
+        keys = set()
+        for index in self.tree.selectionModel().selectedRows(0):
+            key = self.rows.key_of(index)
+            if key is not None:
+                keys.add(key)
+        return keys
+
+    # geometry ---------------------------------------------------------------------------------------------------
+    def visible_slots(self, height: int) -> tuple[list[RowSlot], list[Slot]]:
+        rows = self.rows.visible(height)
+        slots = [Slot(self._bars[r.key], float(r.y), float(r.height)) for r in rows if r.key in self._bars]
+        return rows, slots
+
+    def hit(self, x: float, y: float, *, loose: bool = False) -> Hit | None:
+        _, slots = self.visible_slots(self.body.height())
+        found = self.bar_painter.hit(self.grid, slots, x, y)
+        if found is None and loose:
+            row = self.rows.row_at(int(y))
+            if row is not None and row.key in self._bars and self.data and row.key in self.data.activities:
+                from bbschedule.ui.gantt.bar_painter import Part
+
+                return Hit(row.key, Part.BODY)
+        return found
+
+    def tooltip_at(self, x: float, y: float) -> str:
+        hit = self.hit(x, y)
+        if hit is None or self.data is None:
+            return ""
+        bar = self._bars[hit.key]
+        activity = self.data.activities.get(hit.key)
+        title = f"{activity.code} — {activity.name}" if activity else bar.label
+        lines = [title, f"Start: {bar.start:%d-%b-%y %H:%M}", f"Finish: {bar.finish:%d-%b-%y %H:%M}"]
+        if bar.total_float_hours is not None:
+            lines.append(f"Total float: {bar.total_float_hours / 8:.1f}d ({bar.total_float_hours:g}h)")
+        if bar.critical:
+            lines.append("Critical")
+        return "\n".join(lines)
+
+    # painting ---------------------------------------------------------------------------------------------------
+    def paint_body(self, painter: QPainter, width: int, height: int, drag: Drag | None) -> None:
+        s = self.style_
+        painter.fillRect(0, 0, width, height, s.background)
+        self._paint_nonworking(painter, width, height)
+        _, minor = self.grid.tiers()
+        painter.setPen(QPen(s.grid_line, 1.0))
+        for tick in self.grid.ticks(minor, 0.0, float(width)):
+            painter.drawLine(int(tick.x), 0, int(tick.x), height)
+        rows, slots = self.visible_slots(height)
+        selected = self._selected_keys()
+        for row in rows:
+            if row.key in selected:
+                painter.fillRect(QRectF(0, row.y, width, row.height), s.selection)
+        self.link_painter.paint(painter, self.grid, self._visible_links(slots))
+        self.bar_painter.paint(painter, self.grid, slots)
+        self._paint_lines(painter, height)
+        if drag is not None and drag.moved:
+            self._paint_drag(painter, drag, slots)
+
+    def _paint_nonworking(self, painter: QPainter, width: int, height: int) -> None:
+        if self.data is None or not self.data.calendars:
+            return
+        calendar = self.data.default_calendar()
+        for day, x, w in self.grid.day_columns(0.0, float(width)):
+            off = self._nonworking.get(day)
+            if off is None:
+                off = not calendar.intervals_on(day)
+                self._nonworking[day] = off
+            if off:
+                painter.fillRect(QRectF(x, 0, w, height), self.style_.nonworking)
+
+    def _paint_lines(self, painter: QPainter, height: int) -> None:
+        if self.data is None:
+            return
+        s = self.style_
+        dd = self.grid.x_of(self.data.project.effective_data_date)
+        painter.setPen(QPen(s.data_date, 1.5, Qt.PenStyle.DashLine))
+        painter.drawLine(QPointF(dd, 0), QPointF(dd, height))
+        today = self.grid.x_of(dt.datetime.combine(dt.date.today(), dt.time()))
+        painter.setPen(QPen(s.today, 1.0, Qt.PenStyle.DotLine))
+        painter.drawLine(QPointF(today, 0), QPointF(today, height))
+
+    def _visible_links(self, slots: list[Slot]) -> list[LinkSpec]:
+        by_key = {slot.bar.key: slot for slot in slots}
+        seen: set[tuple[str, str]] = set()
+        links: list[LinkSpec] = []
+        for key in by_key:
+            for pred, succ, rel_type in self._links_by_activity.get(key, ()):
+                if (pred, succ) in seen:
+                    continue
+                seen.add((pred, succ))
+                p_slot = by_key.get(pred) or self._offscreen_slot(pred)
+                s_slot = by_key.get(succ) or self._offscreen_slot(succ)
+                if p_slot is None or s_slot is None:
+                    continue
+                critical = p_slot.bar.critical and s_slot.bar.critical
+                links.append(LinkSpec(p_slot, s_slot, rel_type, critical))  # type: ignore[arg-type]
+        return links
+
+    def _offscreen_slot(self, key: str) -> Slot | None:
+        bar = self._bars.get(key)
+        where = self.rows.slot_of(key) if bar is not None else None
+        if bar is None or where is None:
+            return None
+        return Slot(bar, float(where[0]), float(where[1]))
+
+    def _paint_drag(self, painter: QPainter, drag: Drag, slots: list[Slot]) -> None:
+        color = QColor(self.style_.task_edge)
+        painter.setPen(QPen(color, 1.5, Qt.PenStyle.DashLine))
+        source = next((s for s in slots if s.bar.key == drag.hit.key), None)
+        if drag.mode.value == "link" or source is None:
+            painter.drawLine(QPointF(drag.press_x, drag.press_y), QPointF(drag.x, drag.y))
+            return
+        rect = bar_rect(self.grid, source, self.style_)
+        dx = drag.x - drag.press_x
+        ghost = rect.adjusted(0, 0, dx, 0) if drag.mode.value == "resize" else rect.translated(dx, 0)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(ghost)
