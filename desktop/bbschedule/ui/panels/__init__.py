@@ -1,0 +1,1 @@
+"""Side panels and dialogs of the planning window: activity details, calendars, project properties."""
