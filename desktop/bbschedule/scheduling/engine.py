@@ -1,0 +1,272 @@
+"""Scheduling as a function of a snapshot: `schedule(data)` for one run, `Scheduler` to reschedule after edits.
+
+The Scheduler keeps the compiled network and the dates; `update(data, changed_ids)` recomputes only what
+the edited activities can reach (forward from them, backward from what moved) and equals a full run.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections.abc import Iterable
+
+from bbschedule.core.enums import CriticalMode, FloatMode
+from bbschedule.core.progress import NO_PROGRESS, Progress
+from bbschedule.core.project_data import ProjectData
+from bbschedule.scheduling.calendar import CompiledCalendar, compile_calendars
+from bbschedule.scheduling.network import (
+    COMPLETE,
+    NONE,
+    SS,
+    Network,
+    compile_network,
+    set_activity_fields,
+)
+from bbschedule.scheduling.passes import Dates, backward, forward, free_float, project_finish
+from bbschedule.scheduling.passive import level_of_effort, wbs_summaries
+from bbschedule.scheduling.result import ScheduleResult
+
+_CHUNK = 20_000
+
+
+class Scheduler:
+    """Holds one project's compiled network and dates between runs."""
+
+    def __init__(self, data: ProjectData, *, progress: Progress = NO_PROGRESS) -> None:
+        self.progress = progress
+        self._load(data)
+
+    def _load(self, data: ProjectData) -> None:
+        self.data = data
+        self.options = data.project.options
+        self.calendars: dict[str, CompiledCalendar] = compile_calendars(
+            data.calendars, around=data.project.effective_data_date
+        )
+        self.net: Network = compile_network(data, calendars=self.calendars)
+        n = len(self.net.ids)
+        self.dates = Dates.empty(n)
+        self.total_float: list[int | None] = [None] * n
+        self.free_float: list[int | None] = [None] * n
+        self.critical = [False] * n
+        self.longest: set[int] = set()
+        self.finish = NONE
+
+    # -- full run ----------------------------------------------------------------------------------
+
+    def run(self) -> ScheduleResult:
+        started = time.perf_counter()
+        net, d = self.net, self.dates
+        n = net.n_pass
+        progress = self.progress
+        progress.report(0.0, "forward pass")
+        for lo in range(0, n, _CHUNK):
+            progress.check()
+            forward(net, d, range(lo, min(n, lo + _CHUNK)))
+            progress.report(0.45 * min(n, lo + _CHUNK) / max(n, 1), "forward pass")
+        self.finish = project_finish(net, d)
+        for hi in range(n, 0, -_CHUNK):
+            progress.check()
+            backward(net, d, range(hi - 1, max(0, hi - _CHUNK) - 1, -1), finish=self.finish)
+            progress.report(0.45 + 0.45 * (n - max(0, hi - _CHUNK)) / max(n, 1), "backward pass")
+        self._after_passes(range(len(net.ids)), all_summaries=True)
+        progress.report(1.0, "scheduled")
+        return self._result(time.perf_counter() - started)
+
+    # -- incremental -------------------------------------------------------------------------------
+
+    def update(self, data: ProjectData, changed_ids: Iterable[str]) -> ScheduleResult:
+        """Reschedule after edits to the named activities' fields; other edits fall back to a full run."""
+        started = time.perf_counter()
+        changed_ids = list(changed_ids)
+        if not self._can_patch(data, changed_ids):
+            self._load(data)
+            return self.run()
+        self.data = data
+        net, d = self.net, self.dates
+        seeds = sorted({net.index[a] for a in changed_ids})
+        for i in seeds:
+            set_activity_fields(net, i, data.activities[net.ids[i]])
+        moved_early = self._propagate_forward([i for i in seeds if i < net.n_pass])
+        finish = project_finish(net, d)
+        if finish != self.finish:
+            self.finish = finish
+            moved_late = set(backward(net, d, range(net.n_pass - 1, -1, -1), finish=finish))
+        else:
+            moved_late = self._propagate_backward(sorted(set(seeds) | moved_early))
+        touched = moved_early | moved_late | {i for i in seeds if i < net.n_pass}
+        for i in list(moved_early):  # free float of a predecessor follows its successors' early dates
+            for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
+                touched.add(net.pred_src[k])
+        passive = set(range(net.n_pass, len(net.ids)))
+        self._after_passes(sorted(touched | passive), all_summaries=False, touched=touched)
+        return self._result(time.perf_counter() - started)
+
+    def _can_patch(self, data: ProjectData, changed_ids: list[str]) -> bool:
+        if data.project != self.data.project or (
+            data.calendars is not self.data.calendars and data.calendars != self.data.calendars
+        ):
+            return False
+        if data.relationships is not self.data.relationships and data.relationships != self.data.relationships:
+            return False
+        if len(data.activities) != len(self.net.ids):
+            return False
+        for a_id in changed_ids:
+            i = self.net.index.get(a_id)
+            if i is None or a_id not in data.activities:
+                return False
+            old, new = self.data.activities[a_id], data.activities[a_id]
+            if (old.type, old.calendar_id, old.wbs_id) != (new.type, new.calendar_id, new.wbs_id):
+                return False
+        return True
+
+    def _propagate_forward(self, seeds: list[int]) -> set[int]:
+        net, d = self.net, self.dates
+        heap = list(seeds)
+        heapq.heapify(heap)
+        queued = set(seeds)
+        moved: set[int] = set()
+        while heap:
+            i = heapq.heappop(heap)
+            if forward(net, d, (i,)):
+                moved.add(i)
+                for k2 in range(net.succ_ptr[i], net.succ_ptr[i + 1]):
+                    s = net.succ_dst[k2]
+                    if s not in queued:
+                        queued.add(s)
+                        heapq.heappush(heap, s)
+        return moved
+
+    def _propagate_backward(self, seeds: list[int]) -> set[int]:
+        net, d = self.net, self.dates
+        heap = [-i for i in seeds if i < net.n_pass]
+        heapq.heapify(heap)
+        queued = set(seeds)
+        moved: set[int] = set()
+        while heap:
+            i = -heapq.heappop(heap)
+            if backward(net, d, (i,), finish=self.finish):
+                moved.add(i)
+                for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
+                    p = net.pred_src[k]
+                    if p not in queued:
+                        queued.add(p)
+                        heapq.heappush(heap, -p)
+        return moved
+
+    # -- floats, criticality, passive activities -----------------------------------------------------
+
+    def _after_passes(self, indices: Iterable[int], *, all_summaries: bool, touched: set[int] | None = None) -> None:
+        net, d = self.net, self.dates
+        level_of_effort(net, d, finish=self.finish)
+        if all_summaries or touched is None:
+            wbs_summaries(net, d)
+        else:
+            wbs_summaries(net, d, only={i for i, m in net.wbs_members.items() if touched.intersection(m)})
+        finish_pos: dict[CompiledCalendar, int] = {}
+        mode = self.options.float_mode
+        threshold = self.options.critical_float_threshold
+        by_float = self.options.critical_mode is CriticalMode.TOTAL_FLOAT
+        for i in indices:
+            if net.status[i] == COMPLETE or d.es[i] == NONE:
+                self.total_float[i] = self.free_float[i] = None
+                self.critical[i] = False
+                continue
+            finish_tf = d.lf_pos[i] - d.ef_pos[i]
+            if mode is FloatMode.FINISH:
+                tf = finish_tf
+            elif mode is FloatMode.START:
+                tf = d.ls_pos[i] - d.es_pos[i]
+            else:
+                tf = min(finish_tf, d.ls_pos[i] - d.es_pos[i])
+            self.total_float[i] = tf
+            if i < net.n_pass:
+                c = net.cal[i]
+                fp = finish_pos.get(c)
+                if fp is None:
+                    fp = finish_pos[c] = c.position(self.finish)
+                self.free_float[i] = free_float(net, d, i, finish_pos=fp)
+            else:
+                self.free_float[i] = None
+            self.critical[i] = by_float and tf <= threshold
+        self.longest = self._longest_path()
+        if not by_float:
+            for i in range(len(net.ids)):
+                self.critical[i] = i in self.longest
+
+    def driving_links(self, i: int) -> list[int]:
+        """Indices (in the pred arrays) of the links that set activity i's early dates."""
+        net, d = self.net, self.dates
+        if i >= net.n_pass or net.status[i] == COMPLETE or d.early_forced[i]:
+            return []
+        c = net.cal[i]
+        out = []
+        for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
+            p = net.pred_src[k]
+            t = net.pred_type[k]
+            if net.pred_fast[k]:
+                pos = (d.ef_pos[p] if not t & 1 else d.link_start_pos[p]) + net.pred_lag[k]
+            else:
+                tp = d.ef[p] if not t & 1 else d.link_start[p]
+                lc = net.pred_lagcal[k]
+                if lc is not None:
+                    tp = lc.finish_at(lc.position(tp) + net.pred_lag[k])
+                pos = c.position(tp)
+            target = d.es_pos[i] if t <= SS else d.ef_pos[i]
+            if pos == target:
+                out.append(k)
+        return out
+
+    def _longest_path(self) -> set[int]:
+        net, d = self.net, self.dates
+        n = net.n_pass
+        if n == 0:
+            return set()
+        last = max(d.ef[:n])
+        stack = [i for i in range(n) if d.ef[i] == last and net.status[i] != COMPLETE]
+        seen = set(stack)
+        while stack:
+            i = stack.pop()
+            for k in self.driving_links(i):
+                p = net.pred_src[k]
+                if p not in seen and net.status[p] != COMPLETE:
+                    seen.add(p)
+                    stack.append(p)
+        return seen
+
+    def driving_path(self, activity_id: str) -> list[str]:
+        """The activities that drive `activity_id`'s early dates, transitively, from the first to it."""
+        net = self.net
+        start = net.index[activity_id]
+        seen = {start}
+        stack = [start]
+        while stack:
+            i = stack.pop()
+            for k in self.driving_links(i):
+                p = net.pred_src[k]
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return [net.ids[i] for i in sorted(seen)]
+
+    def driving_predecessors(self, activity_id: str) -> list[str]:
+        """The relationships (ids) that set this activity's early dates."""
+        return [self.net.pred_rel[k] for k in self.driving_links(self.net.index[activity_id])]
+
+    def _result(self, elapsed: float) -> ScheduleResult:
+        return ScheduleResult(
+            net=self.net,
+            dates=self.dates,
+            total_float=self.total_float,
+            free_float=self.free_float,
+            critical=self.critical,
+            longest_path=self.longest,
+            project_start=min((t for t in self.dates.es if t != NONE), default=self.net.data_date),
+            project_finish=self.finish,
+            elapsed_ms=elapsed * 1000.0,
+            scheduler=self,
+        )
+
+
+def schedule(data: ProjectData, *, progress: Progress = NO_PROGRESS) -> ScheduleResult:
+    """Schedule a snapshot; raises LogicLoopError naming a loop, CancelledError when cancelled."""
+    return Scheduler(data, progress=progress).run()

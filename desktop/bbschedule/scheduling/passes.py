@@ -1,0 +1,277 @@
+"""The CPM passes over a Network's flat arrays: forward (early dates), backward (late dates) and floats.
+
+Dates are kept twice: clock minutes (es, ef, ls, lf) and work positions on the activity's own calendar
+(*_pos), so links between activities on one calendar are plain integer additions. Each pass takes the
+indices to visit, so a full run and an incremental one share the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bbschedule.core.enums import ProgressMode
+from bbschedule.scheduling.calendar import CompiledCalendar
+from bbschedule.scheduling.network import (
+    C_FNET,
+    C_FNLT,
+    C_FON,
+    C_MFO,
+    C_MSO,
+    C_SNET,
+    C_SNLT,
+    C_SON,
+    COMPLETE,
+    IN_PROGRESS,
+    K_FINISH_MS,
+    NONE,
+    NOT_STARTED,
+    SS,
+    Network,
+)
+
+INF = 1 << 60
+
+
+@dataclass
+class Dates:
+    """Per activity results, indexed like the Network."""
+
+    es: list[int]
+    ef: list[int]
+    ls: list[int]
+    lf: list[int]
+    es_pos: list[int]
+    ef_pos: list[int]
+    ls_pos: list[int]
+    lf_pos: list[int]
+    link_start: list[int]
+    """The start successors' SS/SF links see: the actual start once started, else the early start."""
+    link_start_pos: list[int]
+    early_forced: list[bool]
+    """The early dates come from a mandatory constraint, not from logic."""
+    project_finish: int = NONE
+
+    @classmethod
+    def empty(cls, n: int) -> Dates:
+        def blank() -> list[int]:
+            return [NONE] * n
+
+        return cls(
+            es=blank(),
+            ef=blank(),
+            ls=blank(),
+            lf=blank(),
+            es_pos=blank(),
+            ef_pos=blank(),
+            ls_pos=blank(),
+            lf_pos=blank(),
+            link_start=blank(),
+            link_start_pos=blank(),
+            early_forced=[False] * n,
+        )
+
+
+def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
+    """Early dates of the pass activities in `order` (topological); returns those whose early dates changed."""
+    cal = net.cal
+    status = net.status
+    dur = net.dur
+    kind = net.kind
+    pred_ptr, pred_src, pred_type, pred_lag = net.pred_ptr, net.pred_src, net.pred_type, net.pred_lag
+    pred_lagcal, pred_fast = net.pred_lagcal, net.pred_fast
+    es, ef, es_pos, ef_pos = d.es, d.ef, d.es_pos, d.ef_pos
+    link_start, link_start_pos = d.link_start, d.link_start_pos
+    c1_type, c2_type = net.c1_type, net.c2_type
+    expected = net.expected_finish
+    override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
+    dd = net.data_date
+    dd_cache: dict[CompiledCalendar, int] = {}
+    changed: list[int] = []
+    for i in order:
+        c = cal[i]
+        st = status[i]
+        if st == COMPLETE:
+            a_start, a_finish = net.actual_start[i], net.actual_finish[i]
+            new = (a_start, a_finish, c.position(a_start), c.position(a_finish))
+            if (es[i], ef[i], es_pos[i], ef_pos[i]) != new:
+                es[i], ef[i], es_pos[i], ef_pos[i] = new
+                link_start[i], link_start_pos[i] = a_start, new[2]
+                changed.append(i)
+            continue
+        es_p = dd_cache.get(c)
+        if es_p is None:
+            es_p = dd_cache[c] = c.position(dd)
+        ef_min = NONE
+        if st == NOT_STARTED or not override:
+            for k in range(pred_ptr[i], pred_ptr[i + 1]):
+                p = pred_src[k]
+                t = pred_type[k]
+                if pred_fast[k]:
+                    pos = (ef_pos[p] if not t & 1 else link_start_pos[p]) + pred_lag[k]
+                else:
+                    tp = ef[p] if not t & 1 else link_start[p]
+                    lc = pred_lagcal[k]
+                    if lc is not None:
+                        tp = lc.finish_at(lc.position(tp) + pred_lag[k])
+                    pos = c.position(tp)
+                if t <= SS:
+                    if pos > es_p:
+                        es_p = pos
+                elif pos > ef_min:
+                    ef_min = pos
+        n_dur = dur[i]
+        forced = False
+        if st == NOT_STARTED and (c1_type[i] or c2_type[i]):
+            es_p, ef_min, forced = _early_constraints(net, c, i, es_p, ef_min)
+        ef_p = es_p + n_dur
+        if expected[i] != NONE and not forced:
+            ef_p = max(es_p, c.position(expected[i]))
+            n_dur = ef_p - es_p
+        if ef_min > ef_p and not forced:
+            ef_p = ef_min
+            es_p = ef_p - n_dur
+        k_i = kind[i]
+        if n_dur == 0:
+            t_es = t_ef = c.finish_at(es_p) if k_i == K_FINISH_MS else c.start_at(es_p)
+        else:
+            t_es = c.start_at(es_p)
+            t_ef = c.finish_at(ef_p)
+        if t_es != es[i] or t_ef != ef[i] or es_p != es_pos[i] or ef_p != ef_pos[i] or d.early_forced[i] != forced:
+            es[i], ef[i], es_pos[i], ef_pos[i] = t_es, t_ef, es_p, ef_p
+            d.early_forced[i] = forced
+            changed.append(i)
+        if st == IN_PROGRESS:
+            a_start = net.actual_start[i]
+            link_start[i], link_start_pos[i] = a_start, c.position(a_start)
+        else:
+            link_start[i], link_start_pos[i] = t_es, es_p
+    return changed
+
+
+def _early_constraints(net: Network, c: CompiledCalendar, i: int, es_p: int, ef_min: int) -> tuple[int, int, bool]:
+    forced = False
+    for ct, cd in ((net.c1_type[i], net.c1_date[i]), (net.c2_type[i], net.c2_date[i])):
+        if cd == NONE:
+            continue
+        if ct in (C_SNET, C_SON):
+            es_p = max(es_p, c.position(cd))
+        elif ct in (C_FNET, C_FON):
+            ef_min = max(ef_min, c.position(cd))
+        elif ct == C_MSO:
+            es_p, ef_min, forced = c.position(cd), NONE, True
+        elif ct == C_MFO:
+            es_p, ef_min, forced = c.position(cd) - net.dur[i], NONE, True
+    return es_p, ef_min, forced
+
+
+def project_finish(net: Network, d: Dates) -> int:
+    """The latest early finish of the pass activities (the must-finish-by date when the project has one)."""
+    if net.must_finish_by != NONE:
+        return net.must_finish_by
+    finish = max(d.ef[: net.n_pass], default=net.data_date)
+    return max(finish, net.data_date)
+
+
+def backward(net: Network, d: Dates, order: Iterable[int], *, finish: int) -> list[int]:
+    """Late dates of the pass activities in `order` (reverse topological); returns those that changed."""
+    cal = net.cal
+    status = net.status
+    dur = net.dur
+    succ_ptr, succ_dst, succ_link = net.succ_ptr, net.succ_dst, net.succ_link
+    pred_type, pred_lag, pred_lagcal, pred_fast = net.pred_type, net.pred_lag, net.pred_lagcal, net.pred_fast
+    ls, lf, ls_pos, lf_pos = d.ls, d.lf, d.ls_pos, d.lf_pos
+    c1_type, c2_type = net.c1_type, net.c2_type
+    finish_cache: dict[CompiledCalendar, int] = {}
+    changed: list[int] = []
+    for i in order:
+        c = cal[i]
+        st = status[i]
+        if st == COMPLETE:
+            new = (d.es[i], d.ef[i], d.es_pos[i], d.ef_pos[i])
+            if (ls[i], lf[i], ls_pos[i], lf_pos[i]) != new:
+                ls[i], lf[i], ls_pos[i], lf_pos[i] = new
+                changed.append(i)
+            continue
+        lf_p = INF
+        ls_max = INF
+        for k2 in range(succ_ptr[i], succ_ptr[i + 1]):
+            s = succ_dst[k2]
+            if status[s] == COMPLETE:
+                continue
+            k = succ_link[k2]
+            t = pred_type[k]
+            if pred_fast[k]:
+                pos = (ls_pos[s] if t <= SS else lf_pos[s]) - pred_lag[k]
+            else:
+                ts = ls[s] if t <= SS else lf[s]
+                lc = pred_lagcal[k]
+                if lc is not None:
+                    ts = lc.start_at(lc.position(ts) - pred_lag[k])
+                pos = c.position(ts)
+            if not t & 1:
+                if pos < lf_p:
+                    lf_p = pos
+            elif pos < ls_max:
+                ls_max = pos
+        if lf_p == INF and ls_max == INF:
+            lf_p = finish_cache.get(c, NONE)
+            if lf_p == NONE:
+                lf_p = finish_cache[c] = c.position(finish)
+        n_dur = d.ef_pos[i] - d.es_pos[i]
+        if st == NOT_STARTED and (c1_type[i] or c2_type[i]):
+            lf_p, ls_max = _late_constraints(net, c, i, lf_p, ls_max)
+        ls_p = lf_p - n_dur if lf_p != INF else INF
+        if ls_max < ls_p:
+            ls_p = ls_max
+        lf_p = ls_p + n_dur
+        if n_dur == 0 or dur[i] == 0:
+            t_ls = t_lf = c.finish_at(ls_p) if net.kind[i] == K_FINISH_MS else c.start_at(ls_p)
+        else:
+            t_ls = c.start_at(ls_p)
+            t_lf = c.finish_at(lf_p)
+        if t_ls != ls[i] or t_lf != lf[i] or ls_p != ls_pos[i] or lf_p != lf_pos[i]:
+            ls[i], lf[i], ls_pos[i], lf_pos[i] = t_ls, t_lf, ls_p, lf_p
+            changed.append(i)
+    return changed
+
+
+def _late_constraints(net: Network, c: CompiledCalendar, i: int, lf_p: int, ls_max: int) -> tuple[int, int]:
+    n_dur = net.dur[i]
+    for ct, cd in ((net.c1_type[i], net.c1_date[i]), (net.c2_type[i], net.c2_date[i])):
+        if cd == NONE:
+            continue
+        if ct in (C_SNLT, C_SON):
+            ls_max = min(ls_max, c.position(cd))
+        elif ct in (C_FNLT, C_FON):
+            lf_p = min(lf_p, c.position(cd))
+        elif ct == C_MSO:
+            ls_max, lf_p = c.position(cd), INF
+        elif ct == C_MFO:
+            ls_max, lf_p = c.position(cd) - n_dur, INF
+    return lf_p, ls_max
+
+
+def free_float(net: Network, d: Dates, i: int, *, finish_pos: int) -> int:
+    """Working minutes the activity's early dates can slip without moving any successor's early dates."""
+    c = net.cal[i]
+    best = INF
+    for k2 in range(net.succ_ptr[i], net.succ_ptr[i + 1]):
+        s = net.succ_dst[k2]
+        if net.status[s] != NOT_STARTED:
+            continue
+        k = net.succ_link[k2]
+        t = net.pred_type[k]
+        if net.pred_fast[k]:
+            limit = (d.es_pos[s] if t <= SS else d.ef_pos[s]) - net.pred_lag[k]
+        else:
+            ts = d.es[s] if t <= SS else d.ef[s]
+            lc = net.pred_lagcal[k]
+            if lc is not None:
+                ts = lc.start_at(lc.position(ts) - net.pred_lag[k])
+            limit = c.position(ts)
+        own = d.ef_pos[i] if not t & 1 else d.es_pos[i]
+        best = min(best, limit - own)
+    if best == INF:
+        best = finish_pos - d.ef_pos[i]
+    return best

@@ -1,0 +1,97 @@
+"""Activities whose dates follow others instead of driving them: level of effort and WBS summary.
+
+Both are computed after the passes and never move a pass activity.
+"""
+
+from __future__ import annotations
+
+from bbschedule.scheduling.calendar import CompiledCalendar
+from bbschedule.scheduling.network import COMPLETE, FF, FS, IN_PROGRESS, K_LOE, NONE, SF, SS, Network
+from bbschedule.scheduling.passes import Dates
+
+
+def _shift(lc: CompiledCalendar | None, t: int, lag: int, *, forward: bool) -> int:
+    if lc is None or lag == 0:
+        return t
+    return lc.finish_at(lc.position(t) + lag) if forward else lc.start_at(lc.position(t) + lag)
+
+
+def level_of_effort(net: Network, d: Dates, *, finish: int) -> None:
+    """An LOE starts with the start-type links of its predecessors and finishes with what it spans."""
+    n_all = len(net.ids)
+    early_start: dict[int, int] = {}
+    early_finish: dict[int, int] = {}
+    late_start: dict[int, int] = {}
+    late_finish: dict[int, int] = {}
+    for loe, other, t, lag, lc, loe_is_succ in net.loe_links:
+        if loe_is_succ:
+            e_src = d.ef[other] if t in (FS, FF) else d.link_start[other]
+            l_src = d.lf[other] if t in (FS, FF) else d.ls[other]
+            e = _shift(lc, e_src, lag, forward=True)
+            late = _shift(lc, l_src, lag, forward=True)
+            target_start = t in (FS, SS)
+        else:
+            e_src = d.es[other] if t in (FS, SS) else d.ef[other]
+            l_src = d.ls[other] if t in (FS, SS) else d.lf[other]
+            e = _shift(lc, e_src, -lag, forward=False)
+            late = _shift(lc, l_src, -lag, forward=False)
+            target_start = t in (SS, SF)
+        if target_start:
+            early_start[loe] = max(early_start.get(loe, NONE), e)
+            late_start[loe] = max(late_start.get(loe, NONE), late)
+        else:
+            early_finish[loe] = max(early_finish.get(loe, NONE), e)
+            late_finish[loe] = max(late_finish.get(loe, NONE), late)
+    for i in range(net.n_pass, n_all):
+        if net.kind[i] != K_LOE:
+            continue
+        c = net.cal[i]
+        dd_pos = c.position(net.data_date)
+        if net.status[i] == COMPLETE:
+            s_pos, f_pos = c.position(net.actual_start[i]), c.position(net.actual_finish[i])
+            _store(d, i, c, s_pos, f_pos, s_pos, f_pos)
+            continue
+        s_pos = max(c.position(early_start.get(i, net.data_date)), dd_pos)
+        if net.status[i] == IN_PROGRESS:
+            s_pos = dd_pos
+        f_pos = max(s_pos, c.position(early_finish[i]) if i in early_finish else s_pos)
+        lf_pos = c.position(late_finish[i]) if i in late_finish else c.position(finish)
+        ls_pos = c.position(late_start[i]) if i in late_start else s_pos
+        lf_pos = max(lf_pos, f_pos) if i not in late_finish else lf_pos
+        _store(d, i, c, s_pos, f_pos, min(ls_pos, lf_pos), lf_pos)
+
+
+def wbs_summaries(net: Network, d: Dates, only: set[int] | None = None) -> None:
+    """A WBS summary spans the earliest start and latest finish of the activities under its WBS node."""
+    for i, members in net.wbs_members.items():
+        if only is not None and i not in only:
+            continue
+        c = net.cal[i]
+        live = [m for m in members if d.es[m] != NONE]
+        if not live:
+            _store(d, i, c, NONE, NONE, NONE, NONE, clock=True)
+            continue
+        starts = [d.link_start[m] for m in live]
+        es = min(starts)
+        ef = max(d.ef[m] for m in live)
+        ls = min(d.ls[m] for m in live)
+        lf = max(d.lf[m] for m in live)
+        _store(d, i, c, es, ef, ls, lf, clock=True)
+
+
+def _store(d: Dates, i: int, c: CompiledCalendar, es: int, ef: int, ls: int, lf: int, *, clock: bool = False) -> None:
+    """Store dates given as positions (or as clock minutes when clock=True)."""
+    if clock:
+        if es == NONE:
+            d.es[i] = d.ef[i] = d.ls[i] = d.lf[i] = NONE
+            d.es_pos[i] = d.ef_pos[i] = d.ls_pos[i] = d.lf_pos[i] = NONE
+            d.link_start[i] = d.link_start_pos[i] = NONE
+            return
+        d.es[i], d.ef[i], d.ls[i], d.lf[i] = es, ef, ls, lf
+        d.es_pos[i], d.ef_pos[i] = c.position(es), c.position(ef)
+        d.ls_pos[i], d.lf_pos[i] = c.position(ls), c.position(lf)
+    else:
+        d.es_pos[i], d.ef_pos[i], d.ls_pos[i], d.lf_pos[i] = es, ef, ls, lf
+        d.es[i], d.ef[i] = c.start_at(es), c.finish_at(ef)
+        d.ls[i], d.lf[i] = c.start_at(ls), c.finish_at(lf)
+    d.link_start[i], d.link_start_pos[i] = d.es[i], d.es_pos[i]
