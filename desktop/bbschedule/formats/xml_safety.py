@@ -1,0 +1,133 @@
+"""Safe XML parsing for MSPDI and PMXML: no DTDs, no entities, no network, a size limit, clear errors.
+
+Every failure ends as an InputFileError that names the file (and the line when the parser knows it).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bbschedule.core.errors import InputFileError
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+_HEAD_BYTES = 64 * 1024
+_FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def parse(path: Path, *, max_bytes: int, roots: tuple[str, ...]) -> etree._Element:
+    """Parse `path` and return its root element, whose local name must be one of `roots`."""
+    from lxml import etree
+
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputFileError(name, f"cannot be read ({exc.strerror})") from None
+    if size > max_bytes:
+        raise InputFileError(name, f"is {size} bytes, larger than the {max_bytes} bytes allowed")
+    if size == 0:
+        raise InputFileError(name, "is empty, not XML")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(name, f"cannot be read ({exc.strerror})") from None
+    _refuse_declarations(name, raw)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+    try:
+        root = etree.fromstring(raw, parser=parser)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno and exc.lineno > 0 else None
+        raise InputFileError(name, f"is not well-formed XML ({exc.msg})", line=line) from None
+    except ValueError as exc:  # lxml raises this for some undecodable inputs
+        raise InputFileError(name, f"is not XML ({exc})") from None
+    docinfo: Any = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise InputFileError(name, "declares a DTD, which is refused (entity expansion is not allowed)")
+    if local_name(root) not in roots:
+        raise InputFileError(
+            name, f"the root element is <{local_name(root)}>, expected <{'> or <'.join(roots)}>", line=line_of(root)
+        )
+    return root
+
+
+def _refuse_declarations(name: str, raw: bytes) -> None:
+    """Refuse DTD and entity declarations before the parser sees them (billion laughs, external entities)."""
+    head = raw[:_HEAD_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("ascii", errors="ignore")
+    upper = head.upper()
+    for marker in _FORBIDDEN:
+        index = upper.find(marker)
+        if index >= 0:
+            line = head.count(b"\n", 0, index) + 1
+            raise InputFileError(name, "declares a DTD or entities, which are refused", line=line)
+
+
+def line_of(element: etree._Element) -> int | None:
+    """The source line of an element, when the parser kept it."""
+    value = getattr(element, "sourceline", None)
+    return value if isinstance(value, int) else None
+
+
+def local_name(element: etree._Element) -> str:
+    tag: Any = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def namespace_of(element: etree._Element) -> str:
+    tag: Any = element.tag
+    if isinstance(tag, str) and tag.startswith("{"):
+        return tag[1:].split("}", 1)[0]
+    return ""
+
+
+class Reader:
+    """Namespace-agnostic access to child elements and their text, as the readers need it."""
+
+    def __init__(self, root: etree._Element) -> None:
+        ns = namespace_of(root)
+        self.prefix = f"{{{ns}}}" if ns else ""
+
+    def q(self, tag: str) -> str:
+        return self.prefix + tag
+
+    def child(self, element: etree._Element, tag: str) -> etree._Element | None:
+        return element.find(self.prefix + tag)
+
+    def children(self, element: etree._Element, tag: str) -> Iterator[etree._Element]:
+        return element.iterfind(self.prefix + tag)
+
+    def text(self, element: etree._Element, tag: str) -> str | None:
+        """The stripped text of a child, None when it is missing, empty or xsi:nil."""
+        found = element.find(self.prefix + tag)
+        if found is None or found.text is None:
+            return None
+        value = found.text.strip()
+        return value or None
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Write through a temporary file beside `path`, so that nothing is half-written on failure."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
