@@ -1,0 +1,162 @@
+"""Project properties: name, data date, planned start, must-finish-by, default calendar and schedule options.
+
+OK applies every changed field as one undoable step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from PySide6.QtCore import QDateTime
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from bbschedule.core.commands import Command, Composite, SetProjectField
+from bbschedule.core.enums import CriticalMode, FloatMode, LagCalendar, ProgressMode
+from bbschedule.core.errors import BBScheduleError
+from bbschedule.core.project import ScheduleOptions
+from bbschedule.services.session import ProjectSession
+
+LABELS: dict[StrEnum, str] = {
+    ProgressMode.RETAINED_LOGIC: "Retained logic",
+    ProgressMode.PROGRESS_OVERRIDE: "Progress override",
+    ProgressMode.ACTUAL_DATES: "Actual dates",
+    FloatMode.START: "Start float",
+    FloatMode.FINISH: "Finish float",
+    FloatMode.SMALLEST: "Smallest of start and finish float",
+    CriticalMode.TOTAL_FLOAT: "Total float less than or equal to",
+    CriticalMode.LONGEST_PATH: "Longest path",
+    LagCalendar.PREDECESSOR: "Predecessor activity calendar",
+    LagCalendar.SUCCESSOR: "Successor activity calendar",
+    LagCalendar.TWENTY_FOUR_HOUR: "24-hour calendar",
+    LagCalendar.PROJECT_DEFAULT: "Project default calendar",
+}
+
+
+def _qdt(value: dt.datetime) -> QDateTime:
+    return QDateTime(value.year, value.month, value.day, value.hour, value.minute, 0)
+
+
+def _pydt(value: QDateTime) -> dt.datetime:
+    d, t = value.date(), value.time()
+    return dt.datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+
+
+def _enum_combo(values: type[StrEnum], current: StrEnum) -> QComboBox:
+    combo = QComboBox()
+    for value in values:
+        combo.addItem(LABELS.get(value, value.value), value.value)
+    combo.setCurrentIndex(combo.findData(current.value))
+    return combo
+
+
+def _date_edit(value: dt.datetime) -> QDateTimeEdit:
+    edit = QDateTimeEdit(_qdt(value))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd-MMM-yyyy HH:mm")
+    return edit
+
+
+class ProjectPropertiesDialog(QDialog):
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Project Properties")
+        self.session = session
+        project = session.data.project
+        options = project.options
+        self.name = QLineEdit(project.name)
+        self.data_date = _date_edit(project.effective_data_date)
+        self.planned_start = _date_edit(project.planned_start)
+        self.has_must_finish = QCheckBox("Must finish by")
+        self.has_must_finish.setChecked(project.must_finish_by is not None)
+        self.must_finish_by = _date_edit(project.must_finish_by or project.planned_start)
+        self.must_finish_by.setEnabled(project.must_finish_by is not None)
+        self.has_must_finish.toggled.connect(self.must_finish_by.setEnabled)
+        self.calendar = QComboBox()
+        for cal in sorted(session.data.calendars.values(), key=lambda c: c.name):
+            self.calendar.addItem(cal.name, cal.id)
+        if project.default_calendar_id is not None:
+            self.calendar.setCurrentIndex(self.calendar.findData(project.default_calendar_id))
+        self.progress_mode = _enum_combo(ProgressMode, options.progress_mode)
+        self.float_mode = _enum_combo(FloatMode, options.float_mode)
+        self.critical_mode = _enum_combo(CriticalMode, options.critical_mode)
+        self.threshold = QDoubleSpinBox()
+        self.threshold.setRange(-10_000, 10_000)
+        self.threshold.setSuffix(" h")
+        self.threshold.setValue(options.critical_float_threshold / 60)
+        self.lag_calendar = _enum_combo(LagCalendar, options.lag_calendar)
+        self.open_ended = QCheckBox("Make open-ended activities critical")
+        self.open_ended.setChecked(options.open_ended_critical)
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #a33;")
+        form = QFormLayout()
+        form.addRow("Project name", self.name)
+        form.addRow("Data date", self.data_date)
+        form.addRow("Planned start", self.planned_start)
+        form.addRow(self.has_must_finish, self.must_finish_by)
+        form.addRow("Default calendar", self.calendar)
+        form.addRow("When scheduling progressed activities use", self.progress_mode)
+        form.addRow("Compute total float as", self.float_mode)
+        form.addRow("Critical activities", self.critical_mode)
+        form.addRow("Critical float threshold", self.threshold)
+        form.addRow("Calendar for relationship lag", self.lag_calendar)
+        form.addRow("", self.open_ended)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def command(self) -> Command | None:
+        """The edits as one command, or None when nothing changed."""
+        project = self.session.data.project
+        options = ScheduleOptions(
+            progress_mode=ProgressMode(self.progress_mode.currentData()),
+            float_mode=FloatMode(self.float_mode.currentData()),
+            critical_mode=CriticalMode(self.critical_mode.currentData()),
+            critical_float_threshold=round(self.threshold.value() * 60),
+            lag_calendar=LagCalendar(self.lag_calendar.currentData()),
+            open_ended_critical=self.open_ended.isChecked(),
+            ignore_external_links=project.options.ignore_external_links,
+        )
+        wanted: dict[str, Any] = {
+            "name": self.name.text().strip(),
+            "data_date": _pydt(self.data_date.dateTime()),
+            "planned_start": _pydt(self.planned_start.dateTime()),
+            "must_finish_by": _pydt(self.must_finish_by.dateTime()) if self.has_must_finish.isChecked() else None,
+            "default_calendar_id": self.calendar.currentData(),
+            "options": options,
+        }
+        current = {f.name: getattr(project, f.name) for f in dataclasses.fields(project)}
+        commands: list[Command] = [SetProjectField(k, v) for k, v in wanted.items() if current[k] != v]
+        if not commands:
+            return None
+        return Composite("Edit project properties", commands)
+
+    @override
+    def accept(self) -> None:
+        try:
+            command = self.command()
+            if command is not None:
+                self.session.apply(command)
+        except BBScheduleError as exc:
+            self.message.setText(str(exc))
+            return
+        super().accept()
