@@ -1,0 +1,144 @@
+"""The wire protocol with the central server: hello(), push(batch) and pull(project, cursor) over psycopg.
+
+Plain values in and out; what to send and where pulled rows go is the client's business (sync/client.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+PROTOCOL_VERSION = 1
+SCHEMA = "bbschedule"
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingChange:
+    """One row changed locally: `fields` None is a delete (tombstone); otherwise the changed fields."""
+
+    change_id: str
+    project_id: str
+    kind: str
+    row_id: str
+    base_rev: int
+    fields: dict[str, Any] | None
+
+    def to_json(self) -> dict[str, Any]:
+        plain: dict[str, Any] = {
+            "change_id": self.change_id,
+            "project": self.project_id,
+            "kind": self.kind,
+            "id": self.row_id,
+            "base_rev": self.base_rev,
+        }
+        if self.fields is None:
+            plain["deleted"] = True
+        else:
+            plain["fields"] = self.fields
+        return plain
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    change_id: str
+    status: str
+    """applied, skipped (already applied earlier), conflict (merged but some fields kept theirs) or refused."""
+    rev: int | None
+    code: str | None = None
+    """Why refused: forbidden, dangling, loop, deleted (delete beat this edit), referenced, invalid."""
+    reason: str | None = None
+    conflicts: tuple[dict[str, Any], ...] = ()
+    row: dict[str, Any] | None = None
+    """The server's row after the change when it did not go through as sent (fields, rev, deleted)."""
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> PushResult:
+        return cls(
+            change_id=str(value["change_id"]),
+            status=str(value["status"]),
+            rev=None if value.get("rev") is None else int(value["rev"]),
+            code=value.get("code"),
+            reason=value.get("reason"),
+            conflicts=tuple(value.get("conflicts") or ()),
+            row=value.get("row"),
+        )
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Cursor:
+    """Where a pull stopped: every row at or below (txid, rev) has been applied."""
+
+    txid: int = 0
+    rev: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PulledRow:
+    kind: str
+    id: str
+    fields: dict[str, Any]
+    rev: int
+    txid: int
+    deleted: bool
+    updated_by: str
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.txid, self.rev)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectAccess:
+    id: str
+    code: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServerHello:
+    protocol_version: int
+    incarnation_id: str
+    schema_version: int
+    user: str
+    projects: tuple[ProjectAccess, ...] = field(default=())
+
+    def role(self, project_id: str) -> str | None:
+        return next((p.role for p in self.projects if p.id == project_id), None)
+
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+
+
+def hello(conn: Connection) -> ServerHello:
+    row = conn.execute(f"SELECT {SCHEMA}.hello()").fetchone()
+    conn.commit()
+    assert row is not None
+    value: dict[str, Any] = row[0]
+    return ServerHello(
+        protocol_version=int(value["protocol_version"]),
+        incarnation_id=str(value["incarnation_id"]),
+        schema_version=int(value["schema_version"] or 0),
+        user=str(value["user"]),
+        projects=tuple(ProjectAccess(str(p["id"]), str(p["code"]), str(p["role"])) for p in value["projects"]),
+    )
+
+
+def push(conn: Connection, changes: Sequence[OutgoingChange]) -> list[PushResult]:
+    """Send one batch; the server applies it in one transaction, committed here."""
+    row = conn.execute(f"SELECT {SCHEMA}.push(%s)", (Jsonb([c.to_json() for c in changes]),)).fetchone()
+    conn.commit()
+    assert row is not None
+    return [PushResult.from_json(r) for r in row[0]]
+
+
+def pull_page(conn: Connection, project_id: str, cursor: Cursor, *, limit: int = 5000) -> list[PulledRow]:
+    rows = conn.execute(
+        f"SELECT kind, id::text, fields, rev, txid::text, deleted, updated_by FROM {SCHEMA}.pull(%s, %s::xid8, %s, %s)",
+        (project_id, str(cursor.txid), cursor.rev, limit),
+    ).fetchall()
+    conn.commit()
+    return [PulledRow(r[0], r[1], r[2], int(r[3]), int(r[4]), bool(r[5]), r[6]) for r in rows]
