@@ -1,0 +1,384 @@
+"""The activity table as a Qt item model: WBS group rows with roll-up dates and the activities beneath them.
+
+Rows live in flat parallel lists indexed by node number (the index's internalId), so 100k activities cost a few
+lists, not 100k Python objects. Edits become core commands handed to the session; the model refreshes from the
+change set the session reports: dataChanged for an edit, row inserts/removes for add/delete, a reset only when
+the WBS itself changes.
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from typing_extensions import override
+
+from bbschedule.core.changes import ChangeSet
+from bbschedule.core.errors import BBScheduleError
+from bbschedule.services.session import ProjectSession
+from bbschedule.ui import roles
+from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, Editor, Row
+from bbschedule.ui.edits import activity_edit, wbs_edit
+from bbschedule.ui.rollups import RollupTable
+
+WBS = 0
+ACTIVITY = 1
+DEAD = -1
+ROOT = -1
+
+Index = QModelIndex | QPersistentModelIndex
+
+_ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ALIGN_CENTER = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
+_DATE_KEYS = frozenset(c.key for c in COLUMNS if "start" in c.key or "finish" in c.key or "date" in c.key)
+_BAND_COLORS = ("#c9d9ee", "#dae5f3", "#e7eef8", "#f0f4fa")
+_NEGATIVE_FLOAT = QColor("#c0392b")
+
+
+class ActivityTreeModel(QAbstractItemModel):
+    sig_edit_refused = Signal(str)
+    """An edit was refused; the text says why (for the status bar)."""
+    sig_structure_changed = Signal()
+    """Rows were rebuilt (a reset): views re-expand their groups."""
+
+    def __init__(self, session: ProjectSession | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session: ProjectSession | None = None
+        self._unsubscribe: Any = None
+        self._kind: list[int] = []
+        self._ids: list[str] = []
+        self._parent: list[int] = []
+        self._row: list[int] = []
+        self._children: dict[int, list[int]] = {ROOT: []}
+        self._node_of: dict[str, int] = {}
+        self._rollups = RollupTable()
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._bands = [QBrush(QColor(c)) for c in _BAND_COLORS]
+        self._icons: dict[str, QIcon] = {}
+        if session is not None:
+            self.set_session(session)
+
+    # -- building ---------------------------------------------------------------------------------------------
+
+    @property
+    def session(self) -> ProjectSession | None:
+        return self._session
+
+    def set_session(self, session: ProjectSession | None) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+        self._session = session
+        if session is not None:
+            self._unsubscribe = session.subscribe(self.on_session_changed)
+        self.rebuild()
+
+    def set_icons(self, icons: dict[str, QIcon]) -> None:
+        """Icons for column 0 by activity type value, plus 'wbs' for group rows."""
+        self._icons = icons
+
+    def rebuild(self) -> None:
+        self.beginResetModel()
+        self._kind, self._ids, self._parent, self._row = [], [], [], []
+        self._children = {ROOT: []}
+        self._node_of = {}
+        if self._session is not None:
+            self._build(self._session)
+        self.endResetModel()
+        self.sig_structure_changed.emit()
+
+    def _build(self, session: ProjectSession) -> None:
+        data = session.data
+        wbs_children: dict[str | None, list[str]] = {}
+        for wbs in sorted(data.wbs.values(), key=lambda w: (w.sequence, w.code, w.name)):
+            parent = wbs.parent_id if wbs.parent_id in data.wbs else None
+            wbs_children.setdefault(parent, []).append(wbs.id)
+        activities: dict[str | None, list[str]] = {}
+        for activity in sorted(data.activities.values(), key=lambda a: a.code):
+            wbs_id = activity.wbs_id if activity.wbs_id in data.wbs else None
+            activities.setdefault(wbs_id, []).append(activity.id)
+        # Iterative, so that a deep WBS cannot hit the recursion limit.
+        stack: list[tuple[str | None, int]] = [(None, ROOT)]
+        while stack:
+            wbs_id, node = stack.pop()
+            for activity_id in activities.get(wbs_id, ()):
+                self._add_node(ACTIVITY, activity_id, node)
+            for child_id in wbs_children.get(wbs_id, ()):
+                stack.append((child_id, self._add_node(WBS, child_id, node)))
+        self._rollups.rebuild(self)
+
+    def _add_node(self, kind: int, obj_id: str, parent: int, position: int | None = None) -> int:
+        node = len(self._kind)
+        self._kind.append(kind)
+        self._ids.append(obj_id)
+        self._parent.append(parent)
+        siblings = self._children[parent]
+        if position is None:
+            position = len(siblings)
+        siblings.insert(position, node)
+        self._row.append(position)
+        for later in siblings[position + 1 :]:
+            self._row[later] += 1
+        if kind == WBS:
+            self._children[node] = []
+        self._node_of[obj_id] = node
+        return node
+
+    # -- what the rollup table and views read -----------------------------------------------------------------
+
+    def node_kind(self, node: int) -> int:
+        return self._kind[node]
+
+    def node_id(self, node: int) -> str:
+        return self._ids[node]
+
+    def node_parent(self, node: int) -> int:
+        return self._parent[node]
+
+    def children_of(self, node: int) -> list[int]:
+        return self._children.get(node, [])
+
+    def node_count(self) -> int:
+        return len(self._kind)
+
+    def index_of(self, obj_id: str, column: int = 0) -> QModelIndex:
+        node = self._node_of.get(obj_id)
+        if node is None or self._kind[node] == DEAD:
+            return QModelIndex()
+        return self.createIndex(self._row[node], column, node)
+
+    def object_id(self, index: Index) -> str | None:
+        return self._ids[index.internalId()] if index.isValid() else None
+
+    def is_activity(self, index: Index) -> bool:
+        return index.isValid() and self._kind[index.internalId()] == ACTIVITY
+
+    def wbs_ids(self) -> list[str]:
+        return [self._ids[n] for n, kind in enumerate(self._kind) if kind == WBS]
+
+    # -- Qt's model interface ---------------------------------------------------------------------------------
+
+    @override
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        node = parent.internalId() if parent.isValid() else ROOT
+        children = self._children.get(node)
+        if children is None or not 0 <= row < len(children) or not 0 <= column < len(COLUMNS):
+            return QModelIndex()
+        return self.createIndex(row, column, children[row])
+
+    @override
+    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not child.isValid():
+            return QModelIndex()
+        up = self._parent[child.internalId()]
+        if up == ROOT:
+            return QModelIndex()
+        return self.createIndex(self._row[up], 0, up)
+
+    @override
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._children[ROOT])
+        if parent.column() > 0:
+            return 0
+        return len(self._children.get(parent.internalId(), ()))
+
+    @override
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(COLUMNS)
+
+    @override
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return self.rowCount(parent) > 0
+
+    @override
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == roles.DISPLAY:
+                return COLUMNS[section].title
+            if role == roles.TEXT_ALIGNMENT:
+                return _ALIGN_CENTER
+        return None
+
+    @override
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = COLUMNS[index.column()]
+        editable = column.editor is not Editor.NONE
+        if self._kind[index.internalId()] == WBS:
+            editable = column.key in ("code", "name")
+        if editable and self._session is not None and not self._session.read_only:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    @override
+    def data(self, index: Index, role: int = 0) -> Any:
+        if not index.isValid() or self._session is None:
+            return None
+        node = index.internalId()
+        column = index.column()
+        if self._kind[node] == WBS:
+            return self._wbs_data(node, column, role)
+        if role == roles.DISPLAY or role == roles.EDIT:
+            return COLUMNS[column].text(self._row_of(node))
+        if role == roles.TEXT_ALIGNMENT:
+            return self._alignment(column)
+        if role == roles.DECORATION and column == 0:
+            activity = self._session.data.activities.get(self._ids[node])
+            return self._icons.get(activity.type.value) if activity is not None else None
+        if role == roles.FOREGROUND and COLUMNS[column].key == "total_float":
+            computed = self._session.data.computed.get(self._ids[node])
+            if computed is not None and computed.total_float is not None and computed.total_float < 0:
+                return _NEGATIVE_FLOAT
+        if role == roles.OBJECT_ID:
+            return self._ids[node]
+        if role == roles.CHOICES:
+            return self._choices(column)
+        return None
+
+    def _wbs_data(self, node: int, column: int, role: int) -> Any:
+        assert self._session is not None
+        if role == roles.DISPLAY or role == roles.EDIT:
+            wbs = self._session.data.wbs.get(self._ids[node])
+            key = COLUMNS[column].key
+            if wbs is None:
+                return ""
+            if key == "code":
+                return wbs.code
+            if key == "name":
+                return wbs.name
+            rollup_text = COLUMNS[column].rollup
+            return rollup_text(self._rollups.get(node)) if rollup_text is not None else ""
+        if role == roles.FONT:
+            return self._bold
+        if role == roles.BACKGROUND:
+            return self._bands[min(self._depth(node), len(self._bands) - 1)]
+        if role == roles.TEXT_ALIGNMENT:
+            return self._alignment(column)
+        if role == roles.DECORATION and column == 0:
+            return self._icons.get("wbs")
+        if role == roles.OBJECT_ID:
+            return self._ids[node]
+        return None
+
+    def _row_of(self, node: int) -> Row:
+        assert self._session is not None
+        data = self._session.data
+        activity = data.activities[self._ids[node]]
+        return Row(activity, data.computed.get(activity.id), data.calendars.get(activity.calendar_id))
+
+    def _depth(self, node: int) -> int:
+        depth = 0
+        while self._parent[node] != ROOT:
+            node = self._parent[node]
+            depth += 1
+        return depth
+
+    @staticmethod
+    def _alignment(column: int) -> int:
+        col = COLUMNS[column]
+        if col.numeric:
+            return _ALIGN_RIGHT
+        return _ALIGN_CENTER if col.key in _DATE_KEYS else _ALIGN_LEFT
+
+    def _choices(self, column: int) -> list[tuple[str, str]] | None:
+        assert self._session is not None
+        editor = COLUMNS[column].editor
+        if editor is Editor.CALENDAR:
+            calendars = sorted(self._session.data.calendars.values(), key=lambda c: c.name)
+            return [(c.name, c.id) for c in calendars]
+        if editor is Editor.ACTIVITY_TYPE:
+            return [(label, kind.value) for kind, label in ACTIVITY_TYPE_LABELS.items()]
+        return None
+
+    @override
+    def setData(self, index: Index, value: Any, role: int = 2) -> bool:
+        if not index.isValid() or role != roles.EDIT or self._session is None:
+            return False
+        node = index.internalId()
+        column = COLUMNS[index.column()]
+        try:
+            if self._kind[node] == WBS:
+                command = wbs_edit(self._session.data, wbs_id=self._ids[node], column=column, value=value)
+            else:
+                command = activity_edit(self._session.data, activity_id=self._ids[node], column=column, value=value)
+            self._session.apply(command)
+        except (ValueError, BBScheduleError) as exc:
+            message = getattr(exc, "message", None) or str(exc)
+            self.sig_edit_refused.emit(f"Not changed: {message}")
+            return False
+        return True
+
+    # -- refreshing from the session's change sets ------------------------------------------------------------
+
+    def on_session_changed(self, change_set: ChangeSet) -> None:
+        kinds = change_set.kinds
+        if not kinds:  # a new scheduling result: every date may have moved
+            self._rollups.rebuild(self)
+            self._all_changed()
+            return
+        if "wbs" in kinds or "calendar" in kinds:
+            self.rebuild()
+            return
+        touched: set[int] = set()
+        for change in change_set.changes:
+            if change.kind != "activity":
+                continue
+            if change.before is None:
+                touched.add(self._insert_activity(change.after))
+            elif change.after is None:
+                touched.add(self._remove_activity(change.id))
+            elif change.before.wbs_id != change.after.wbs_id:
+                touched.add(self._remove_activity(change.id))
+                touched.add(self._insert_activity(change.after))
+            else:
+                node = self._node_of[change.id]
+                self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
+                touched.add(self._parent[node])
+        for node in self._rollups.update(self, touched):
+            self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
+
+    def _last_cell(self, node: int) -> QModelIndex:
+        return self.createIndex(self._row[node], len(COLUMNS) - 1, node)
+
+    def _all_changed(self) -> None:
+        top = self._children[ROOT]
+        if top:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(top) - 1, len(COLUMNS) - 1))
+
+    def _parent_index(self, parent: int) -> QModelIndex:
+        return QModelIndex() if parent == ROOT else self.createIndex(self._row[parent], 0, parent)
+
+    def _insert_activity(self, activity: Any) -> int:
+        parent = self._node_of.get(activity.wbs_id, ROOT) if activity.wbs_id else ROOT
+        siblings = self._children[parent]
+        codes = [self._activity_code(n) for n in siblings if self._kind[n] == ACTIVITY]
+        position = bisect.bisect(codes, activity.code)
+        self.beginInsertRows(self._parent_index(parent), position, position)
+        self._add_node(ACTIVITY, activity.id, parent, position)
+        self.endInsertRows()
+        return parent
+
+    def _activity_code(self, node: int) -> str:
+        assert self._session is not None
+        activity = self._session.data.activities.get(self._ids[node])
+        return activity.code if activity is not None else ""
+
+    def _remove_activity(self, activity_id: str) -> int:
+        node = self._node_of.pop(activity_id)
+        parent = self._parent[node]
+        row = self._row[node]
+        self.beginRemoveRows(self._parent_index(parent), row, row)
+        siblings = self._children[parent]
+        del siblings[row]
+        for later in siblings[row:]:
+            self._row[later] -= 1
+        self._kind[node] = DEAD
+        self.endRemoveRows()
+        return parent

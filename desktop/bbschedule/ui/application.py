@@ -1,0 +1,105 @@
+"""Starts the Qt application: settings, style, the main window, the first-start sample, and the off-screen
+screenshot of `--screenshot OUT.png`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QSize
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from bbschedule import __version__
+from bbschedule.ui.main_window import MainWindow
+from bbschedule.ui.resources import icon, sample_projects, style_sheet
+from bbschedule.ui.worker import Pool, SynchronousPool
+from bbschedule.ui.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+ORGANISATION = "BBSchedule"
+APPLICATION = "BBSchedule"
+SCREENSHOT_SIZE = QSize(1600, 900)
+
+
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(icon("app"))
+    app.setStyle("Fusion")
+    font = QFont()
+    font.setFamilies(["Segoe UI", "Noto Sans", "DejaVu Sans"])
+    font.setPointSizeF(9.0)
+    app.setFont(font)
+    app.setStyleSheet(style_sheet())
+    return app
+
+
+def settings_for(profile: Path | None) -> QSettings:
+    """Per-profile settings in the profile folder (so profiles and tests never share), else the user's."""
+    if profile is None:
+        return QSettings()
+    profile.mkdir(parents=True, exist_ok=True)
+    return QSettings(str(profile / "window.ini"), QSettings.Format.IniFormat)
+
+
+def build_window(
+    *, profile: Path | None, open_path: Path | None, pool: Pool | None = None, workspace: Workspace | None = None
+) -> MainWindow:
+    """The window with its projects loaded: the file asked for, else the last one, else the sample."""
+    workspace = workspace if workspace is not None else Workspace(profile)
+    window = MainWindow(workspace, settings=settings_for(profile), pool=pool)
+    if open_path is not None:
+        window.import_path(open_path)
+    elif workspace.is_empty():
+        samples = sample_projects()
+        if samples:
+            window.import_path(samples[0])
+        else:
+            log.warning("no sample project found under resources/samples")
+    else:
+        projects = workspace.list_projects()
+        if projects:
+            window.open_project(max(projects, key=lambda p: p.activity_count).id)
+    window.refresh_catalog()
+    return window
+
+
+def run(*, profile: Path | None, open_path: Path | None, screenshot: Path | None) -> int:
+    if screenshot is not None:
+        # The screenshot is rendered off screen: it must work on a server with no display.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_application()
+    if screenshot is not None:
+        window = build_window(profile=profile, open_path=open_path, pool=SynchronousPool())
+        app.processEvents()  # deliver the import's result, queued by the runner
+        return write_screenshot(window, screenshot)
+    window = build_window(profile=profile, open_path=open_path)
+    window.restore_settings()
+    window.show()
+    return app.exec()
+
+
+def write_screenshot(window: MainWindow, path: Path) -> int:
+    """Render the window off screen as a planner first sees it: groups open, a few activities selected."""
+    window.resize(SCREENSHOT_SIZE)
+    window.show()
+    window.activity_view.expandAll()
+    activities = sorted(window.session.data.activities.values(), key=lambda a: a.code) if window.session else []
+    window.activity_view.select_ids([a.id for a in activities[4:7]])
+    window.activity_view.scrollToTop()
+    QApplication.processEvents()
+    image = window.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        print(f"bbschedule: could not write {path}", file=sys.stderr)
+        return 1
+    window.close()
+    return 0

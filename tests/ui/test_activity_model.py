@@ -1,0 +1,98 @@
+"""The activity model: grouped by WBS, passes Qt's model tester, and every edit goes through the session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bbschedule.core.activity import Activity
+from bbschedule.core.commands import AddActivity, DeleteActivity, SetField
+from bbschedule.services.session import ProjectSession
+from bbschedule.ui import roles
+from bbschedule.ui.activity_model import ActivityTreeModel
+from bbschedule.ui.columns import COLUMN_INDEX
+
+
+def _activity(session: ProjectSession, code: str) -> Activity:
+    found = session.data.activity_by_code(code)
+    assert found is not None
+    return found
+
+
+def test_model_passes_the_model_tester(qtmodeltester: Any, session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_rows_are_grouped_by_wbs(session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    top = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert top == ["1", "2"]
+    site = model.index(0, 0)
+    under_site = [model.index(r, 0, site).data() for r in range(model.rowCount(site))]
+    assert under_site == ["A1000", "A1010", "1.1"]
+    assert model.index(0, 0, site).data(roles.FONT) is None
+    assert site.data(roles.FONT).bold()
+
+
+def test_durations_show_in_days_of_the_activity_calendar(session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    pile_caps = model.index_of(_activity(session, "A1030").id, COLUMN_INDEX["original_duration"])
+    assert pile_caps.data() == "6d"  # 54 hours on a 9-hour-day calendar
+    excavation = model.index_of(_activity(session, "A1020").id, COLUMN_INDEX["original_duration"])
+    assert excavation.data() == "10d"
+
+
+def test_wbs_rollup_spans_its_activities(session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    site = model.index(0, COLUMN_INDEX["start"])
+    finish = model.index(0, COLUMN_INDEX["finish"])
+    assert site.data() == "02-Mar-26"
+    assert finish.data() == "21-Mar-26"  # bulk excavation's early finish, in the nested WBS 1.1
+
+
+def test_edit_goes_through_the_session_and_undoes(session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    a1010 = _activity(session, "A1010")
+    cell = model.index_of(a1010.id, COLUMN_INDEX["original_duration"])
+    assert model.setData(cell, "60h", roles.EDIT)
+    assert session.data.activities[a1010.id].original_duration == 60 * 60
+    assert session.history.undo_label == "Change original duration"
+    session.undo()
+    assert cell.data() == "5d"
+
+
+def test_bad_value_is_refused_with_a_message(qtbot: Any, session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    a1010 = _activity(session, "A1010")
+    cell = model.index_of(a1010.id, COLUMN_INDEX["original_duration"])
+    with qtbot.waitSignal(model.sig_edit_refused) as refused:
+        assert not model.setData(cell, "five days", roles.EDIT)
+    assert "not a duration" in refused.args[0]
+    code = model.index_of(a1010.id, COLUMN_INDEX["code"])
+    with qtbot.waitSignal(model.sig_edit_refused) as refused:
+        assert not model.setData(code, "A1020", roles.EDIT)
+    assert "used already" in refused.args[0]
+    assert session.data.activities[a1010.id].code == "A1010"
+    assert not session.history.can_undo
+
+
+def test_add_and_delete_update_rows_without_a_reset(qtbot: Any, session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    frame = model.index(1, 0)
+    before = model.rowCount(frame)
+    resets: list[int] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    calendar = session.data.default_calendar()
+    wbs_id = model.object_id(frame)
+    new = Activity("A1035", "Columns", calendar.id, wbs_id=wbs_id, original_duration=480)
+    session.apply(AddActivity(new))
+    assert model.rowCount(frame) == before + 1
+    assert model.index_of(new.id, 0).data() == "A1035"
+    assert model.index_of(new.id, 0).row() == 1  # sorted between A1030 and A1040
+    session.apply(DeleteActivity(_activity(session, "A1030").id))
+    assert model.rowCount(frame) == before
+    assert model.index(0, 0, frame).data() == "A1035"
+    assert not resets
+    session.apply(SetField("wbs", (str(wbs_id),), "name", "Frame"))
+    assert resets
+    assert model.index(1, 1).data() == "Frame"
