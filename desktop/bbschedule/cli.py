@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--project", help="the project to take from a file with several")
     p.add_argument("--report", type=Path, help="write the fidelity reports as JSON here")
     p.set_defaults(handler=_cmd_convert)
+
+    p = commands.add_parser("doctor", help="check versions, folders, the local cache, the server and disk space")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.add_argument("--server", metavar="DSN", help="check this server (default: the one configured in the profile)")
+    p.set_defaults(handler=_cmd_doctor)
+    _add_server_commands(commands)
     return parser
 
 
@@ -159,3 +165,113 @@ def _cmd_convert(args: argparse.Namespace) -> int:
         args.report.write_text(json.dumps(both, indent=1), encoding="utf-8")
     print(f"wrote {data.project.code} ({len(data.activities)} activities) to {args.out} ({report.format})")
     return EXIT_OK
+
+
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from bbschedule.telemetry.diagnostics import configured_server_dsn, run_diagnostics
+
+    dsn = args.server or configured_server_dsn(args.profile)
+    report = run_diagnostics(args.profile, server_dsn=dsn)
+    print(json.dumps(report.to_json(), indent=1) if args.json else report.to_text())
+    return EXIT_OK if report.ok else EXIT_FAILURE
+
+
+# ---- central server (DESIGN.md section 4): administration and headless sync ---------------------------------
+def _add_server_commands(commands: Any) -> None:
+    server = commands.add_parser("server", help="administer the central PostgreSQL database")
+    actions = server.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+    p = actions.add_parser("init", help="create or upgrade the schema (idempotent)")
+    p.add_argument("--dsn", required=True, help="an administrator's connection string")
+    p.set_defaults(handler=_cmd_server_init)
+    user = actions.add_parser("user", help="login roles").add_subparsers(dest="user_command", required=True)
+    p = user.add_parser("add", help="add a planner's login; the password is read from standard input")
+    p.add_argument("name")
+    p.add_argument("--dsn", required=True)
+    p.set_defaults(handler=_cmd_server_user_add)
+    p = actions.add_parser("grant", help="give a user a role on a project")
+    p.add_argument("name")
+    p.add_argument("project", help="project code or id")
+    p.add_argument("role", choices=["viewer", "planner", "admin"])
+    p.add_argument("--dsn", required=True)
+    p.set_defaults(handler=_cmd_server_grant)
+    p = actions.add_parser("revoke", help="take a user off a project")
+    p.add_argument("name")
+    p.add_argument("project", help="project code or id")
+    p.add_argument("--dsn", required=True)
+    p.set_defaults(handler=_cmd_server_revoke)
+    p = actions.add_parser("status", help="schema version, incarnation and counts")
+    p.add_argument("--dsn", required=True)
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(handler=_cmd_server_status)
+
+    p = commands.add_parser("sync", help="synchronise every project the user may see with the central server")
+    p.add_argument("--server", required=True, metavar="DSN", help="libpq connection string or URL, without password")
+    p.add_argument("--user", required=True)
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.set_defaults(handler=_cmd_sync)
+
+
+def _read_password() -> str:
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise ValidationError("password", "standard input gave no password")
+    return password
+
+
+def _cmd_server_init(args: argparse.Namespace) -> int:
+    from bbschedule.sync import admin
+
+    result = admin.init_server(args.dsn)
+    applied = ", ".join(str(v) for v in result.applied) or "nothing (up to date)"
+    print(f"schema version {result.version}; applied {applied}; incarnation {result.incarnation_id}")
+    return EXIT_OK
+
+
+def _cmd_server_user_add(args: argparse.Namespace) -> int:
+    from bbschedule.sync import admin
+
+    admin.add_user(args.dsn, name=args.name, password=_read_password())
+    print(f"added user {args.name}")
+    return EXIT_OK
+
+
+def _cmd_server_grant(args: argparse.Namespace) -> int:
+    from bbschedule.sync import admin
+
+    project_id = admin.grant(args.dsn, user=args.name, project=args.project, role=args.role)
+    print(f"{args.name} is {args.role} of project {args.project} ({project_id})")
+    return EXIT_OK
+
+
+def _cmd_server_revoke(args: argparse.Namespace) -> int:
+    from bbschedule.sync import admin
+
+    removed = admin.revoke(args.dsn, user=args.name, project=args.project)
+    print(f"{args.name} {'removed from' if removed else 'was not a member of'} project {args.project}")
+    return EXIT_OK
+
+
+def _cmd_server_status(args: argparse.Namespace) -> int:
+    from bbschedule.sync import admin
+
+    info = admin.status(args.dsn)
+    if args.json:
+        print(json.dumps(info, indent=1))
+    else:
+        for key, value in info.items():
+            print(f"{key:<18} {value}")
+    return EXIT_OK
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from bbschedule.sync.client import sync_all
+
+    password = _read_password() if args.password_stdin else None
+    cache = _open_cache(args)
+    try:
+        summary = sync_all(cache, server=args.server, user=args.user, password=password)
+    finally:
+        cache.close()
+    print(json.dumps(summary.to_json(), indent=1) if args.json else summary.to_text())
+    return EXIT_OK if summary.ok else EXIT_FAILURE

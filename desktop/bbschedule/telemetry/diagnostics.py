@@ -7,6 +7,7 @@ planner (or support) acts on; `ok` is true only when every check passed.
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import platform
 import shutil
@@ -124,6 +125,20 @@ def run_diagnostics(
         except Exception as exc:  # a diagnostic must report, not crash
             checks.append(Check(name, False, "check failed", f"{type(exc).__name__}: {exc}"))
     return DiagnosticsReport(checks=checks, versions=versions())
+
+
+def configured_server_dsn(profile: Path | None) -> str | None:
+    """The server this profile synchronises with: $BBSCHEDULE_SERVER, else settings.json's "server_dsn"."""
+    from_env = os.environ.get("BBSCHEDULE_SERVER")
+    if from_env:
+        return from_env
+    settings = locations.data_dir(profile) / "settings.json"
+    try:
+        raw = json.loads(settings.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = raw.get("server_dsn") if isinstance(raw, dict) else None
+    return str(value) if value else None
 
 
 def _folder_check(name: str, folder: Path) -> Check:
