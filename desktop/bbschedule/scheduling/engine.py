@@ -15,8 +15,11 @@ from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import CompiledCalendar, compile_calendars
 from bbschedule.scheduling.network import (
+    C_ALAP,
     COMPLETE,
+    K_FINISH_MS,
     NONE,
+    NOT_STARTED,
     SS,
     Network,
     compile_network,
@@ -50,6 +53,9 @@ class Scheduler:
         self.critical = [False] * n
         self.longest: set[int] = set()
         self.finish = NONE
+        net = self.net
+        self.alap = [i for i in range(net.n_pass) if C_ALAP in (net.c1_type[i], net.c2_type[i])]
+        self._alap_saved: dict[int, tuple[int, ...]] = {}
 
     # -- full run ----------------------------------------------------------------------------------
 
@@ -68,6 +74,7 @@ class Scheduler:
             progress.check()
             backward(net, d, range(hi - 1, max(0, hi - _CHUNK) - 1, -1), finish=self.finish)
             progress.report(0.45 + 0.45 * (n - max(0, hi - _CHUNK)) / max(n, 1), "backward pass")
+        self._as_late_as_possible()
         self._after_passes(range(len(net.ids)), all_summaries=True)
         progress.report(1.0, "scheduled")
         return self._result(time.perf_counter() - started)
@@ -83,6 +90,7 @@ class Scheduler:
             return self.run()
         self.data = data
         net, d = self.net, self.dates
+        self._restore_alap()
         seeds = sorted({net.index[a] for a in changed_ids})
         for i in seeds:
             set_activity_fields(net, i, data.activities[net.ids[i]])
@@ -93,7 +101,7 @@ class Scheduler:
             moved_late = set(backward(net, d, range(net.n_pass - 1, -1, -1), finish=finish))
         else:
             moved_late = self._propagate_backward(sorted(set(seeds) | moved_early))
-        touched = moved_early | moved_late | {i for i in seeds if i < net.n_pass}
+        touched = moved_early | moved_late | {i for i in seeds if i < net.n_pass} | self._as_late_as_possible()
         for i in list(moved_early):  # free float of a predecessor follows its successors' early dates
             for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
                 touched.add(net.pred_src[k])
@@ -152,6 +160,44 @@ class Scheduler:
                         queued.add(p)
                         heapq.heappush(heap, -p)
         return moved
+
+    def _as_late_as_possible(self) -> set[int]:
+        """ALAP activities keep their late position by consuming free float (last first, as P6 does)."""
+        net, d = self.net, self.dates
+        moved: set[int] = set()
+        for i in reversed(self.alap):
+            if net.status[i] != NOT_STARTED:
+                continue
+            c = net.cal[i]
+            slack = free_float(net, d, i, finish_pos=c.position(self.finish))
+            if slack <= 0:
+                continue
+            self._alap_saved[i] = (d.es[i], d.ef[i], d.es_pos[i], d.ef_pos[i], d.link_start[i], d.link_start_pos[i])
+            es_p, ef_p = d.es_pos[i] + slack, d.ef_pos[i] + slack
+            if ef_p == es_p:
+                t_es = t_ef = c.finish_at(es_p) if net.kind[i] == K_FINISH_MS else c.start_at(es_p)
+            else:
+                t_es, t_ef = c.start_at(es_p), c.finish_at(ef_p)
+            d.es[i], d.ef[i], d.es_pos[i], d.ef_pos[i] = t_es, t_ef, es_p, ef_p
+            d.link_start[i], d.link_start_pos[i] = t_es, es_p
+            moved.add(i)
+            for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
+                moved.add(net.pred_src[k])
+        return moved
+
+    def _restore_alap(self) -> None:
+        """Put back the early dates the forward pass gave ALAP activities, so propagation sees a full run's."""
+        d = self.dates
+        for i, (es, ef, es_p, ef_p, ls, ls_p) in self._alap_saved.items():
+            d.es[i], d.ef[i], d.es_pos[i], d.ef_pos[i], d.link_start[i], d.link_start_pos[i] = (
+                es,
+                ef,
+                es_p,
+                ef_p,
+                ls,
+                ls_p,
+            )
+        self._alap_saved.clear()
 
     # -- floats, criticality, passive activities -----------------------------------------------------
 

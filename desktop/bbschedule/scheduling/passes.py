@@ -84,6 +84,7 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
     link_start, link_start_pos = d.link_start, d.link_start_pos
     c1_type, c2_type = net.c1_type, net.c2_type
     expected = net.expected_finish
+    actual_finish = net.actual_finish
     override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
     dd = net.data_date
     dd_cache: dict[CompiledCalendar, int] = {}
@@ -91,14 +92,6 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
     for i in order:
         c = cal[i]
         st = status[i]
-        if st == COMPLETE:
-            a_start, a_finish = net.actual_start[i], net.actual_finish[i]
-            new = (a_start, a_finish, c.position(a_start), c.position(a_finish))
-            if (es[i], ef[i], es_pos[i], ef_pos[i]) != new:
-                es[i], ef[i], es_pos[i], ef_pos[i] = new
-                link_start[i], link_start_pos[i] = a_start, new[2]
-                changed.append(i)
-            continue
         es_p = dd_cache.get(c)
         if es_p is None:
             es_p = dd_cache[c] = c.position(dd)
@@ -107,7 +100,15 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
             for k in range(pred_ptr[i], pred_ptr[i + 1]):
                 p = pred_src[k]
                 t = pred_type[k]
-                if pred_fast[k]:
+                if status[p] == COMPLETE and (override or (pred_lag[k] and not t & 1)):
+                    if override:
+                        continue  # progress override: a finished predecessor's links are satisfied
+                    # P6 counts a finished predecessor's lag from its actual finish, not from the data date.
+                    lc = pred_lagcal[k]
+                    assert lc is not None
+                    tp = lc.finish_at(lc.position(actual_finish[p]) + pred_lag[k])
+                    pos = max(c.position(tp), c.position(ef[p]))
+                elif pred_fast[k]:
                     pos = (ef_pos[p] if not t & 1 else link_start_pos[p]) + pred_lag[k]
                 else:
                     tp = ef[p] if not t & 1 else link_start[p]
@@ -120,12 +121,13 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
                         es_p = pos
                 elif pos > ef_min:
                     ef_min = pos
-        n_dur = dur[i]
+        # P6 keeps a finished activity in the network as a zero-duration node at its remaining position.
+        n_dur = dur[i] if st != COMPLETE else 0
         forced = False
         if st == NOT_STARTED and (c1_type[i] or c2_type[i]):
             es_p, ef_min, forced = _early_constraints(net, c, i, es_p, ef_min)
         ef_p = es_p + n_dur
-        if expected[i] != NONE and not forced:
+        if st == IN_PROGRESS and expected[i] != NONE:
             ef_p = max(es_p, c.position(expected[i]))
             n_dur = ef_p - es_p
         if ef_min > ef_p and not forced:
@@ -141,7 +143,7 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
             es[i], ef[i], es_pos[i], ef_pos[i] = t_es, t_ef, es_p, ef_p
             d.early_forced[i] = forced
             changed.append(i)
-        if st == IN_PROGRESS:
+        if st != NOT_STARTED:
             a_start = net.actual_start[i]
             link_start[i], link_start_pos[i] = a_start, c.position(a_start)
         else:
@@ -162,6 +164,8 @@ def _early_constraints(net: Network, c: CompiledCalendar, i: int, es_p: int, ef_
             es_p, ef_min, forced = c.position(cd), NONE, True
         elif ct == C_MFO:
             es_p, ef_min, forced = c.position(cd) - net.dur[i], NONE, True
+    if forced:  # a mandatory date overrides logic but not the data date (P6)
+        es_p = max(es_p, c.position(net.data_date))
     return es_p, ef_min, forced
 
 
@@ -183,24 +187,19 @@ def backward(net: Network, d: Dates, order: Iterable[int], *, finish: int) -> li
     ls, lf, ls_pos, lf_pos = d.ls, d.lf, d.ls_pos, d.lf_pos
     c1_type, c2_type = net.c1_type, net.c2_type
     finish_cache: dict[CompiledCalendar, int] = {}
+    override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
     changed: list[int] = []
     for i in order:
         c = cal[i]
         st = status[i]
-        if st == COMPLETE:
-            new = (d.es[i], d.ef[i], d.es_pos[i], d.ef_pos[i])
-            if (ls[i], lf[i], ls_pos[i], lf_pos[i]) != new:
-                ls[i], lf[i], ls_pos[i], lf_pos[i] = new
-                changed.append(i)
-            continue
         lf_p = INF
         ls_max = INF
         for k2 in range(succ_ptr[i], succ_ptr[i + 1]):
             s = succ_dst[k2]
-            if status[s] == COMPLETE:
-                continue
             k = succ_link[k2]
             t = pred_type[k]
+            if override and status[s] != NOT_STARTED and (t <= SS or status[s] == COMPLETE):
+                continue  # progress override: a started successor's start (a finished one's all) is history
             if pred_fast[k]:
                 pos = (ls_pos[s] if t <= SS else lf_pos[s]) - pred_lag[k]
             else:
@@ -256,12 +255,13 @@ def free_float(net: Network, d: Dates, i: int, *, finish_pos: int) -> int:
     """Working minutes the activity's early dates can slip without moving any successor's early dates."""
     c = net.cal[i]
     best = INF
+    override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
     for k2 in range(net.succ_ptr[i], net.succ_ptr[i + 1]):
         s = net.succ_dst[k2]
-        if net.status[s] != NOT_STARTED:
-            continue
         k = net.succ_link[k2]
         t = net.pred_type[k]
+        if override and net.status[s] != NOT_STARTED and (t <= SS or net.status[s] == COMPLETE):
+            continue
         if net.pred_fast[k]:
             limit = (d.es_pos[s] if t <= SS else d.ef_pos[s]) - net.pred_lag[k]
         else:
