@@ -12,6 +12,7 @@ from typing import Protocol
 from bbschedule.core.changes import ChangeSet, apply_change_set
 from bbschedule.core.commands import Command
 from bbschedule.core.computed import ComputedDates
+from bbschedule.core.errors import ValidationError
 from bbschedule.core.history import UndoHistory
 from bbschedule.core.project_data import ProjectData
 
@@ -46,37 +47,52 @@ class ProjectSession:
         return lambda: self._listeners.remove(listener)
 
     def apply(self, command: Command) -> ChangeSet:
-        """Build, apply, record and store the command; raises ValidationError/LogicLoopError and changes nothing."""
-        if self.read_only:
-            from bbschedule.core.errors import ValidationError
+        """Build, apply, record and store the command; raises ValidationError/LogicLoopError and changes nothing.
 
+        If the store cannot write it, memory and history are put back as they were and the error is raised: what
+        the planner sees is always what the file holds.
+        """
+        if self.read_only:
             raise ValidationError("project", "is read-only for you (viewer)")
         change_set = command.build(self.data)
         if not change_set:
             return change_set
+        entries, cursor = list(self.history.entries), self.history.cursor
         apply_change_set(self.data, change_set)
         self.history.record(change_set)
-        self._stored(change_set)
+        try:
+            self._store(change_set)
+        except Exception:
+            apply_change_set(self.data, change_set.inverted())
+            self.history.entries[:] = entries
+            self.history.cursor = cursor
+            raise
+        self._notify(change_set)
         return change_set
 
     def undo(self) -> ChangeSet:
-        change_set = self.history.step_back()
-        try:
-            apply_change_set(self.data, change_set)
-        except Exception:
-            self.history.cursor += 1
-            raise
-        self._stored(change_set)
-        return change_set
+        return self._step(self.history.step_back, back=True)
 
     def redo(self) -> ChangeSet:
-        change_set = self.history.step_forward()
+        return self._step(self.history.step_forward, back=False)
+
+    def _step(self, take: Callable[[], ChangeSet], *, back: bool) -> ChangeSet:
+        if self.read_only:
+            raise ValidationError("project", "is read-only for you (viewer)")
+        cursor = self.history.cursor
+        change_set = take()
         try:
             apply_change_set(self.data, change_set)
         except Exception:
-            self.history.cursor -= 1
+            self.history.cursor = cursor
             raise
-        self._stored(change_set)
+        try:
+            self._store(change_set)
+        except Exception:
+            apply_change_set(self.data, change_set.inverted())
+            self.history.cursor = cursor
+            raise
+        self._notify(change_set)
         return change_set
 
     def set_computed(self, computed: dict[str, ComputedDates]) -> None:
@@ -91,12 +107,11 @@ class ProjectSession:
             self.store.flush()
         self.dirty = False
 
-    def _stored(self, change_set: ChangeSet) -> None:
+    def _store(self, change_set: ChangeSet) -> None:
         if self.store is not None:
             self.store.write_change_set(self.project_id, change_set, self.history)
         else:
             self.dirty = True
-        self._notify(change_set)
 
     def _notify(self, change_set: ChangeSet) -> None:
         for listener in list(self._listeners):

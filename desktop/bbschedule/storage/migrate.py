@@ -1,0 +1,59 @@
+"""Bring a cache file to the newest schema with Alembic, run in-process: no alembic.ini, scripts in the package.
+
+A file with data is backed up before any migration touches it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from bbschedule.storage.migrations import HEAD_REVISION
+
+log = logging.getLogger(__name__)
+SCRIPTS = Path(__file__).with_name("migrations")
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPTS))
+    config.set_main_option("version_locations", str(SCRIPTS / "versions"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def current_revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def has_data(connection: Connection) -> bool:
+    tables = inspect(connection).get_table_names()
+    return "projects" in tables and connection.execute(text("SELECT 1 FROM projects LIMIT 1")).first() is not None
+
+
+def upgrade(engine: Engine, *, revision: str = "head", backup_dir: Path | None = None, keep: int = 10) -> bool:
+    """Migrate to `revision`; True when a migration ran. Backs the file up first when it holds projects."""
+    with engine.connect() as connection:
+        current = current_revision(connection)
+        if current == HEAD_REVISION and revision == "head":
+            return False
+        if backup_dir is not None and current is not None and has_data(connection):
+            from bbschedule.storage.backup import backup_now
+
+            database = engine.url.database
+            assert database is not None
+            saved = backup_now(Path(database), backup_dir, keep=keep, reason=f"before-migration-from-{current}")
+            log.info("backed up %s to %s before migrating from %s", database, saved, current)
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+    log.info("migrated %s from %s to %s", engine.url.database, current, revision)
+    return True

@@ -1,0 +1,6 @@
+"""Alembic migrations of the local cache, run programmatically by storage.migrate (no alembic.ini)."""
+
+from __future__ import annotations
+
+HEAD_REVISION = "0001"
+"""The newest revision; a test checks it matches the scripts, so opening an up-to-date cache skips Alembic."""

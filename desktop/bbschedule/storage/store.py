@@ -1,0 +1,150 @@
+"""CacheStore: services.session.ProjectStore on the local cache. One edit = the changed rows, one outbox row per
+change and the undo history, in one SQLite transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import itertools
+import json
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Engine
+
+from bbschedule.core.changes import PROJECT_KIND, Change, ChangeSet
+from bbschedule.core.codec import change_set_from_plain, change_set_to_plain, to_plain
+from bbschedule.core.computed import ComputedDates
+from bbschedule.core.history import UndoHistory
+from bbschedule.core.project import Project
+from bbschedule.storage.engine import transaction
+from bbschedule.storage.errors import CacheError
+from bbschedule.storage.mapping import (
+    COMPUTED_COLUMNS,
+    MAPPERS,
+    PROJECT_COLUMNS,
+    dumps,
+    encode_computed,
+    encode_project,
+)
+
+PersistedHistory = list[tuple[int, ChangeSet]]
+"""The undo entries as stored: (position, change set), oldest first; the change sets are the session's objects."""
+
+_OUTBOX_SQL = (
+    "INSERT INTO outbox (change_id, project_id, kind, row_id, payload, deleted, created_at, pushed)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
+)
+_UPDATE_PROJECT = "UPDATE projects SET " + ", ".join(f"{c} = ?" for c in PROJECT_COLUMNS[1:]) + " WHERE id = ?"
+
+
+class CacheStore:
+    def __init__(self, engine: Engine, project_id: str, *, persisted: PersistedHistory | None = None) -> None:
+        self._engine = engine
+        self.project_id = project_id
+        self._persisted = persisted
+
+    def write_change_set(self, project_id: str, change_set: ChangeSet, history: UndoHistory) -> None:
+        now = dt.datetime.now(dt.UTC).isoformat()
+        with _saving(self._engine, change_set.label), transaction(self._engine, write=True) as db:
+            persisted = self._persisted if self._persisted is not None else _read_history(db, project_id)
+            for (kind, deleting), run in itertools.groupby(change_set.changes, key=lambda c: (c.kind, c.after is None)):
+                _write_rows(db, project_id, kind, list(run), deleting=deleting)
+            db.executemany(
+                _OUTBOX_SQL,
+                [
+                    (str(uuid.uuid4()), project_id, c.kind, c.id, None if c.after is None else dumps(to_plain(c.after)),
+                     c.after is None, now)
+                    for c in change_set.changes
+                ],
+            )  # fmt: skip
+            kept = _write_history(db, project_id, persisted, history)
+            db.execute("UPDATE projects SET updated_at = ? WHERE id = ?", (now, project_id))
+        # Only once committed: a failed write leaves the mirror as the file is.
+        if self._persisted is None:
+            self._persisted = kept
+        else:
+            self._persisted[:] = kept  # the same list LocalCache keeps for the next store of this project
+
+    def write_computed(self, project_id: str, computed: dict[str, ComputedDates]) -> None:
+        marks = ", ".join("?" * len(COMPUTED_COLUMNS))
+        with _saving(self._engine, "the schedule results"), transaction(self._engine, write=True) as db:
+            known = {r[0] for r in db.execute("SELECT id FROM activities WHERE project_id = ?", (project_id,))}
+            db.execute("DELETE FROM computed_dates WHERE project_id = ?", (project_id,))
+            db.executemany(
+                f"INSERT INTO computed_dates ({', '.join(COMPUTED_COLUMNS)}) VALUES ({marks})",
+                [encode_computed(aid, c, project_id) for aid, c in computed.items() if aid in known],
+            )
+
+    def flush(self) -> None:
+        """Every edit is committed as it is made; this folds the WAL into the main file (a tidy save point)."""
+        with self._engine.connect() as connection:
+            raw = connection.connection.dbapi_connection
+            assert raw is not None
+            raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+
+@contextlib.contextmanager
+def _saving(engine: Engine, what: str) -> Iterator[None]:
+    """SQLite's errors (disk full, file locked, a refused row) as one the planner can read; nothing was written."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise CacheError(f"{engine.url.database}: could not save {what!r} ({exc})") from exc
+
+
+def _write_rows(db: Any, project_id: str, kind: str, changes: list[Change], *, deleting: bool) -> None:
+    if kind == PROJECT_KIND:
+        for change in changes:
+            project: Project = change.after
+            db.execute(_UPDATE_PROJECT, (*encode_project(project)[1:], project_id))
+        return
+    mapper = MAPPERS[kind]
+    if deleting:
+        db.executemany(
+            f"DELETE FROM {mapper.table} WHERE id = ? AND project_id = ?", [(c.id, project_id) for c in changes]
+        )
+    else:
+        db.executemany(mapper.upsert_sql(), [mapper.encode(c.after, project_id) for c in changes])
+
+
+def _read_history(db: Any, project_id: str) -> PersistedHistory:
+    rows = db.execute(
+        "SELECT position, change_set FROM undo_history WHERE project_id = ? ORDER BY position", (project_id,)
+    ).fetchall()
+    return [(position, change_set_from_plain(json.loads(text))) for position, text in rows]
+
+
+def _write_history(db: Any, project_id: str, persisted: PersistedHistory, history: UndoHistory) -> PersistedHistory:
+    """Store only what changed since the last write: entries trimmed from the front, a redo tail cut, new entries.
+
+    Undo and redo move just the cursor. Entries are matched by identity (the session hands over the same objects).
+    """
+    entries = history.entries
+    start = len(persisted)
+    if entries:
+        start = next((i for i, (_, cs) in enumerate(persisted) if cs is entries[0]), len(persisted))
+    same = 0
+    while start + same < len(persisted) and same < len(entries) and persisted[start + same][1] is entries[same]:
+        same += 1
+    kept = persisted[start : start + same]
+    dropped = persisted[:start] + persisted[start + same :]
+    if dropped:
+        db.executemany(
+            "DELETE FROM undo_history WHERE project_id = ? AND position = ?", [(project_id, p) for p, _ in dropped]
+        )
+    next_position = max((p for p, _ in persisted), default=0) + 1
+    added = [(next_position + i, cs) for i, cs in enumerate(entries[same:])]
+    db.executemany(
+        "INSERT INTO undo_history (project_id, position, change_set) VALUES (?, ?, ?)",
+        [(project_id, p, dumps(change_set_to_plain(cs))) for p, cs in added],
+    )
+    db.execute(
+        "INSERT INTO undo_state (project_id, cursor) VALUES (?, ?)"
+        " ON CONFLICT (project_id) DO UPDATE SET cursor = excluded.cursor",
+        (project_id, history.cursor),
+    )
+    return kept + added
