@@ -28,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"BBSchedule {__version__}")
     parser.add_argument("--profile", type=Path, help="the local data folder (several profiles act as several clients)")
     parser.add_argument("--screenshot", type=Path, metavar="OUT.png", help="render the main window off screen and exit")
-    parser.add_argument("file", nargs="?", type=Path, help=argparse.SUPPRESS)
+    # `bbschedule FILE` is routed to `open FILE` in main(): an optional positional here would swallow the
+    # command name of `bbschedule import X`.
+    parser.set_defaults(file=None)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = commands.add_parser("open", help="start the application on a file")
@@ -69,7 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(_bare_file_means_open(parser, list(sys.argv[1:] if argv is None else argv)))
     try:
         if args.screenshot is not None or args.command in (None, "open"):
             return _run_application(args)
@@ -84,6 +87,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BBScheduleError as exc:
         print(f"bbschedule: {exc}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _bare_file_means_open(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    commands: set[str] = set()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            commands.update(action.choices)
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        if token in ("--profile", "--screenshot"):
+            i += 2
+        elif token.startswith("-"):
+            i += 1
+        else:
+            return argv if token in commands else [*argv[:i], "open", *argv[i:]]
+    return argv
 
 
 def _run_application(args: argparse.Namespace) -> int:
