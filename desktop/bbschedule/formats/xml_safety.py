@@ -5,6 +5,7 @@ Every failure ends as an InputFileError that names the file (and the line when t
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -97,9 +98,10 @@ def namespace_of(element: etree._Element) -> str:
 class Reader:
     """Namespace-agnostic access to child elements and their text, as the readers need it."""
 
-    def __init__(self, root: etree._Element) -> None:
+    def __init__(self, root: etree._Element, path: str = "<xml>") -> None:
         ns = namespace_of(root)
         self.prefix = f"{{{ns}}}" if ns else ""
+        self.path = path
 
     def q(self, tag: str) -> str:
         return self.prefix + tag
@@ -117,6 +119,44 @@ class Reader:
             return None
         value = found.text.strip()
         return value or None
+
+    def date(self, element: etree._Element, tag: str) -> dt.datetime | None:
+        """A child's dateTime, or an InputFileError naming the file, line and field."""
+        text = self.text(element, tag)
+        try:
+            return parse_datetime(text)
+        except ValueError:
+            raise InputFileError(
+                self.path, f"{text!r} is not a date", line=line_of(element), field=f"{local_name(element)}/{tag}"
+            ) from None
+
+    def number(self, element: etree._Element, tag: str, default: float = 0.0) -> float:
+        """A child's number, or an InputFileError naming the file, line and field."""
+        text = self.text(element, tag)
+        if text is None:
+            return default
+        try:
+            return float(text)
+        except ValueError:
+            raise InputFileError(
+                self.path, f"{text!r} is not a number", line=line_of(element), field=f"{local_name(element)}/{tag}"
+            ) from None
+
+
+def parse_time(text: str | None) -> int | None:
+    """'08:00:00' -> 480 minutes from midnight; None for nothing."""
+    if not text:
+        return None
+    parts = text.strip().split(":")
+    return int(parts[0]) * 60 + int(parts[1])
+
+
+def parse_datetime(text: str | None) -> dt.datetime | None:
+    """An xsd:dateTime as naive local time to the minute; None for nothing. Raises ValueError on garbage."""
+    if not text:
+        return None
+    value = dt.datetime.fromisoformat(text.strip().removesuffix("Z"))
+    return value.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def atomic_write(path: Path, payload: bytes) -> None:

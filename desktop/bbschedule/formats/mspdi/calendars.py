@@ -14,7 +14,7 @@ from bbschedule.core.calendar import Calendar, CalendarException, DayIntervals, 
 from bbschedule.core.errors import InputFileError, ValidationError
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.mspdi import recurrence
-from bbschedule.formats.xml_safety import Reader, line_of
+from bbschedule.formats.xml_safety import Reader, line_of, parse_time
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -31,21 +31,6 @@ class _Raw:
     days: dict[int, DayIntervals] = field(default_factory=dict)
     """Monday-first weekday index -> intervals, only for the days the file defines."""
     exceptions: list[CalendarException] = field(default_factory=list)
-
-
-def parse_time(text: str | None) -> int | None:
-    """'08:00:00' -> 480; '00:00:00' as an end is midnight, handled by the caller."""
-    if not text:
-        return None
-    parts = text.strip().split(":")
-    return int(parts[0]) * 60 + int(parts[1])
-
-
-def parse_datetime(text: str | None) -> dt.datetime | None:
-    if not text:
-        return None
-    value = dt.datetime.fromisoformat(text.strip())
-    return value.replace(tzinfo=None, second=0, microsecond=0)
 
 
 def read_intervals(r: Reader, parent: etree._Element, where: str) -> DayIntervals:
@@ -114,8 +99,8 @@ def _read_week_and_exceptions(r: Reader, el: etree._Element, raw: _Raw, *, repor
             raw.days[(day_type + 5) % 7] = _day_intervals(r, day, raw.name)
         elif day_type == 0:
             period = r.child(day, "TimePeriod")
-            start = parse_datetime(r.text(period, "FromDate")) if period is not None else None
-            finish = parse_datetime(r.text(period, "ToDate")) if period is not None else None
+            start = r.date(period, "FromDate") if period is not None else None
+            finish = r.date(period, "ToDate") if period is not None else None
             if start is not None and finish is not None:
                 legacy.append(CalendarException(start.date(), finish.date(), _day_intervals(r, day, raw.name)))
     modern = r.child(el, "Exceptions")
@@ -131,8 +116,8 @@ def _read_week_and_exceptions(r: Reader, el: etree._Element, raw: _Raw, *, repor
 
 def _read_exception(r: Reader, exc: etree._Element, raw: _Raw, *, report: FidelityReport) -> list[CalendarException]:
     period = r.child(exc, "TimePeriod")
-    start = parse_datetime(r.text(period, "FromDate")) if period is not None else None
-    finish = parse_datetime(r.text(period, "ToDate")) if period is not None else None
+    start = r.date(period, "FromDate") if period is not None else None
+    finish = r.date(period, "ToDate") if period is not None else None
     if start is None:
         report.add(Severity.DROPPED, "calendar.exception_undated", "an exception without dates", raw.name)
         return []
@@ -171,8 +156,8 @@ def _read_work_weeks(
     out: list[CalendarException] = []
     for ww in r.children(holder, "WorkWeek"):
         period = r.child(ww, "TimePeriod")
-        start = parse_datetime(r.text(period, "FromDate")) if period is not None else None
-        finish = parse_datetime(r.text(period, "ToDate")) if period is not None else None
+        start = r.date(period, "FromDate") if period is not None else None
+        finish = r.date(period, "ToDate") if period is not None else None
         days_el = r.child(ww, "WeekDays")
         if start is None or finish is None or days_el is None:
             continue

@@ -19,7 +19,7 @@ from bbschedule.core.project import Project, Wbs
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
-from bbschedule.formats.mspdi.calendars import parse_datetime, read_calendars
+from bbschedule.formats.mspdi.calendars import read_calendars
 from bbschedule.formats.mspdi.resources import read_assignments, read_resources
 from bbschedule.formats.registry import ImportResult, ReadOptions
 from bbschedule.formats.xml_safety import Reader, line_of, parse
@@ -38,7 +38,12 @@ TASK_TYPES = {
 def read(path: Path, *, options: ReadOptions) -> ImportResult:
     root = parse(path, max_bytes=options.max_bytes, roots=("Project",))
     report = FidelityReport(str(path), "mspdi", "import")
-    data = _MspdiReader(Reader(root), root, str(path), report).build()
+    try:
+        data = _MspdiReader(Reader(root, str(path)), root, str(path), report).build()
+    except ValidationError as exc:
+        raise InputFileError(str(path), exc.message, field=exc.field) from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise InputFileError(str(path), f"cannot be read as MS Project XML ({exc})") from None
     report.counts = {
         "activities": len(data.activities),
         "relationships": len(data.relationships),
@@ -113,15 +118,15 @@ class _MspdiReader:
         r, root = self.r, self.root
         name_el = r.text(root, "Name") or Path(self.path).name
         code = Path(name_el).stem.removesuffix(".xml") or Path(self.path).stem
-        start = parse_datetime(r.text(root, "StartDate"))
+        start = r.date(root, "StartDate")
         if start is None:
-            starts = [parse_datetime(r.text(t, "Start")) for t in self._task_elements()]
+            starts = [r.date(t, "Start") for t in self._task_elements()]
             start = min((s for s in starts if s is not None), default=dt.datetime(2000, 1, 1, 8))
             self.report.add(Severity.CONVERTED, "project.start_missing", f"no StartDate: {start} taken")
-        status = parse_datetime(r.text(root, "StatusDate"))
+        status = r.date(root, "StatusDate")
         must_finish: dt.datetime | None = None
         if r.text(root, "ScheduleFromStart") == "0":
-            must_finish = parse_datetime(r.text(root, "FinishDate"))
+            must_finish = r.date(root, "FinishDate")
             self.report.add(
                 Severity.CONVERTED,
                 "project.schedule_from_finish",
@@ -219,13 +224,13 @@ class _MspdiReader:
                 baselines.setdefault(number, []).append(
                     BaselineActivity(
                         activity_id=activity.id,
-                        start=parse_datetime(r.text(bl, "Start")),
-                        finish=parse_datetime(r.text(bl, "Finish")),
+                        start=r.date(bl, "Start"),
+                        finish=r.date(bl, "Finish"),
                         duration=round(durations.parse_iso_duration(duration_text)) if duration_text else 0,
                         budgeted_cost=_float(r.text(bl, "Cost")) / 100,
                     )
                 )
-        taken = parse_datetime(r.text(self.root, "LastSaved")) or data.project.planned_start
+        taken = r.date(self.root, "LastSaved") or data.project.planned_start
         for number, rows in sorted(baselines.items()):
             baseline = Baseline(
                 name="Baseline" if number == 0 else f"Baseline {number}", taken_at=taken, activities=tuple(rows)
@@ -238,11 +243,11 @@ class _MspdiReader:
         r = self.r
         where = f"Task UID {uid}"
         calendar = self.calendar_for(r.text(el, "CalendarUID"))
-        start = parse_datetime(r.text(el, "Start"))
-        finish = parse_datetime(r.text(el, "Finish"))
+        start = r.date(el, "Start")
+        finish = r.date(el, "Finish")
         duration = self.minutes(el, "Duration", calendar=calendar, anchor=start) or 0
-        actual_start = parse_datetime(r.text(el, "ActualStart"))
-        actual_finish = parse_datetime(r.text(el, "ActualFinish"))
+        actual_start = r.date(el, "ActualStart")
+        actual_finish = r.date(el, "ActualFinish")
         if actual_finish is not None and actual_start is None:
             actual_start = actual_finish
             self.report.add(Severity.CONVERTED, "task.actual_start_missing", "actual start set to actual finish", where)
@@ -292,7 +297,7 @@ class _MspdiReader:
     def _constraints(self, el: etree._Element, where: str) -> tuple[Constraint | None, Constraint | None]:
         r = self.r
         number = _int(r.text(el, "ConstraintType")) or 0
-        date = parse_datetime(r.text(el, "ConstraintDate"))
+        date = r.date(el, "ConstraintDate")
         primary: Constraint | None = None
         try:
             kind = constraints.from_msp(number)
@@ -311,7 +316,7 @@ class _MspdiReader:
                         f"MS Project '{constraints.MSP_NAMES[number]}' read as P6 '{constraints.to_p6_name(kind)}'",
                         where,
                     )
-        deadline = parse_datetime(r.text(el, "Deadline"))
+        deadline = r.date(el, "Deadline")
         secondary: Constraint | None = None
         if deadline is not None:
             fnlt = Constraint(ConstraintType.FINISH_ON_OR_BEFORE, deadline)
@@ -324,16 +329,16 @@ class _MspdiReader:
 
     def _computed(self, el: etree._Element) -> ComputedDates | None:
         r = self.r
-        early_start = parse_datetime(r.text(el, "EarlyStart"))
+        early_start = r.date(el, "EarlyStart")
         if early_start is None and r.text(el, "TotalSlack") is None:
             return None
         total = r.text(el, "TotalSlack")
         free = r.text(el, "FreeSlack")
         return ComputedDates(
             early_start=early_start,
-            early_finish=parse_datetime(r.text(el, "EarlyFinish")),
-            late_start=parse_datetime(r.text(el, "LateStart")),
-            late_finish=parse_datetime(r.text(el, "LateFinish")),
+            early_finish=r.date(el, "EarlyFinish"),
+            late_start=r.date(el, "LateStart"),
+            late_finish=r.date(el, "LateFinish"),
             # MSPDI writes slack in tenths of working minutes.
             total_float=round(float(total) / 10) if total is not None else None,
             free_float=round(float(free) / 10) if free is not None else None,

@@ -16,7 +16,6 @@ from bbschedule.core.project_data import ProjectData
 from bbschedule.core.resource import Assignment, Resource, ResourceRate
 from bbschedule.formats import durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
-from bbschedule.formats.mspdi.calendars import parse_datetime
 from bbschedule.formats.xml_safety import Reader, line_of
 
 if TYPE_CHECKING:
@@ -83,7 +82,7 @@ def _rates(r: Reader, el: etree._Element, max_units: float, *, start: dt.date) -
     for rate in r.children(holder, "Rate") if holder is not None else ():
         if (r.text(rate, "RateTable") or "0") != "0":
             continue
-        begin = parse_datetime(r.text(rate, "RatesFrom"))
+        begin = r.date(rate, "RatesFrom")
         price = _float(r.text(rate, "StandardRate"), 0.0)
         rates.append(ResourceRate(begin.date() if begin else start, max(0.0, price), max_units))
     if not rates:

@@ -1,0 +1,330 @@
+"""Write one ProjectData as P6 XML (APIBusinessObjects) following P6's import rules.
+
+P6's rules kept here: fields of an object in alphabetical order, object ids unique per kind, Activity Ids of
+at most 40 characters and unique, names of at most 120, WBS nodes under the project, calendar finish times
+as the last working minute. What P6 XML cannot hold from the model is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bbschedule.core.activity import Activity
+from bbschedule.core.enums import CriticalMode
+from bbschedule.core.project_data import ProjectData
+from bbschedule.formats import constraints, durations
+from bbschedule.formats.fidelity import FidelityReport, Severity
+from bbschedule.formats.pmxml.calendars import CalendarWriter
+from bbschedule.formats.pmxml.reader import (
+    ACTIVITY_TYPE_NAMES,
+    DURATION_TYPE_NAMES,
+    FLOAT_MODE_NAMES,
+    LAG_CALENDAR_NAMES,
+    PERCENT_TYPE_NAMES,
+    PROGRESS_MODE_NAMES,
+    RELATIONSHIP_TYPE_NAMES,
+    RESOURCE_TYPE_NAMES,
+)
+from bbschedule.formats.xml_safety import atomic_write
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+NS = "http://xmlns.oracle.com/Primavera/P6/V8.3/API/BusinessObjects"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+MAX_ID = 40
+MAX_NAME = 120
+PROJECT_OBJECT_ID = 1
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S")
+    if isinstance(value, float):
+        return str(int(value)) if value == int(value) else f"{value:.6g}"
+    return str(value)
+
+
+class _Writer:
+    def __init__(self, data: ProjectData, path: Path) -> None:
+        from lxml import etree
+
+        self.etree = etree
+        self.data = data
+        self.report = FidelityReport(str(path), "pmxml", "export")
+
+    def sub(self, parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
+        child = self.etree.SubElement(parent, f"{{{NS}}}{tag}")
+        if text is not None:
+            child.text = text
+        return child
+
+    def obj(self, parent: etree._Element, tag: str, fields: dict[str, object]) -> etree._Element:
+        """An object whose fields P6 expects in alphabetical order; None values are left out."""
+        el = self.sub(parent, tag)
+        for key in sorted(fields):
+            value = fields[key]
+            if value is not None:
+                self.sub(el, key, _fmt(value))
+        return el
+
+    def build(self) -> etree._Element:
+        data, project = self.data, self.data.project
+        nsmap: Any = {None: NS, "xsi": XSI}
+        root = self.etree.Element(f"{{{NS}}}APIBusinessObjects", nsmap=nsmap)
+        has_notes = any(a.notes for a in data.activities.values())
+        if has_notes:
+            self.obj(
+                root,
+                "NotebookTopic",
+                {"AvailableForActivity": True, "Name": "Notes", "ObjectId": 1, "SequenceNumber": 1},
+            )
+        self.cal_ids = {cal_id: n for n, cal_id in enumerate(data.calendars, start=1)}
+        default = data.default_calendar() if data.calendars else None
+        calendars = CalendarWriter(self.sub)
+        seen_names: set[str] = set()
+        for cal_id, calendar in data.calendars.items():
+            name = calendar.name
+            if name in seen_names:
+                self.report.add(Severity.CONVERTED, "calendar.renamed", "P6 needs unique calendar names", name)
+            seen_names.add(name)
+            base = self.cal_ids.get(calendar.base_calendar_id or "")
+            calendars.write(
+                root,
+                calendar,
+                object_id=self.cal_ids[cal_id],
+                base_id=base,
+                kind="Global",
+                project_id=None,
+                is_default=default is not None and cal_id == default.id,
+            )
+        self.res_ids = {res_id: n for n, res_id in enumerate(data.resources, start=1)}
+        for res_id, resource in data.resources.items():
+            self.obj(
+                root,
+                "Resource",
+                {
+                    "CalendarObjectId": self.cal_ids.get(resource.calendar_id or ""),
+                    "Id": resource.code[:20],
+                    "Name": resource.name[:100],
+                    "ObjectId": self.res_ids[res_id],
+                    "ParentObjectId": self.res_ids.get(resource.parent_id or ""),
+                    "ResourceType": RESOURCE_TYPE_NAMES[resource.type],
+                },
+            )
+        rate_id = 0
+        for res_id, resource in data.resources.items():
+            for rate in resource.rates:
+                rate_id += 1
+                self.obj(
+                    root,
+                    "ResourceRate",
+                    {
+                        "EffectiveDate": dt.datetime.combine(rate.effective_from, dt.time()),
+                        "MaxUnitsPerTime": rate.max_units_per_hour,
+                        "ObjectId": rate_id,
+                        "PricePerUnit": rate.price_per_unit,
+                        "ResourceObjectId": self.res_ids[res_id],
+                    },
+                )
+        opts = project.options
+        project_el = self.obj(
+            root,
+            "Project",
+            {
+                "ActivityDefaultCalendarObjectId": self.cal_ids.get(default.id) if default else None,
+                "DataDate": project.data_date or project.planned_start,
+                "Id": project.code[:MAX_ID],
+                "MustFinishByDate": project.must_finish_by,
+                "Name": project.name[:MAX_NAME],
+                "ObjectId": PROJECT_OBJECT_ID,
+                "PlannedStartDate": project.planned_start,
+                "Status": "Active",
+            },
+        )
+        self._wbs(project_el)
+        self._activities(project_el, has_notes)
+        self._assignments(project_el)
+        self._relationships(project_el)
+        self.obj(
+            project_el,
+            "ScheduleOptions",
+            {
+                "ComputeTotalFloatType": FLOAT_MODE_NAMES[opts.float_mode],
+                "CriticalActivityFloatThreshold": durations.minutes_to_hours(opts.critical_float_threshold),
+                "CriticalActivityPathType": "Longest Path"
+                if opts.critical_mode is CriticalMode.LONGEST_PATH
+                else "Critical Float",
+                "IgnoreOtherProjectRelationships": opts.ignore_external_links,
+                "MakeOpenEndedActivitiesCritical": opts.open_ended_critical,
+                "OutOfSequenceScheduleType": PROGRESS_MODE_NAMES[opts.progress_mode],
+                "ProjectObjectId": PROJECT_OBJECT_ID,
+                "RelationshipLagCalendar": LAG_CALENDAR_NAMES[opts.lag_calendar],
+            },
+        )
+        if data.baselines:
+            self.report.add(
+                Severity.DROPPED, "baseline.not_written", f"{len(data.baselines)} baselines are not written to P6 XML"
+            )
+        return root
+
+    def _wbs(self, parent: etree._Element) -> None:
+        data = self.data
+        self.wbs_ids = {wbs_id: n for n, wbs_id in enumerate(data.wbs, start=1)}
+        for wbs_id, wbs in sorted(data.wbs.items(), key=lambda kv: kv[1].sequence):
+            code = wbs.code.strip() or str(self.wbs_ids[wbs_id])
+            self.obj(
+                parent,
+                "WBS",
+                {
+                    "Code": code[:MAX_ID],
+                    "Name": wbs.name[:MAX_NAME],
+                    "ObjectId": self.wbs_ids[wbs_id],
+                    "ParentObjectId": self.wbs_ids.get(wbs.parent_id or "", PROJECT_OBJECT_ID),
+                    "ProjectObjectId": PROJECT_OBJECT_ID,
+                    "SequenceNumber": wbs.sequence,
+                    "Status": "Active",
+                },
+            )
+
+    def _activity_ids(self) -> dict[str, str]:
+        used: set[str] = set()
+        out: dict[str, str] = {}
+        for activity in self.data.activities.values():
+            code = activity.code.strip()[:MAX_ID]
+            if code in used:
+                base = code[: MAX_ID - 6]
+                n = 1
+                while f"{base}-{n}" in used:
+                    n += 1
+                code = f"{base}-{n}"
+            if code != activity.code:
+                self.report.add(Severity.CONVERTED, "activity.id", f"Activity Id became {code!r}", activity.code)
+            used.add(code)
+            out[activity.id] = code
+        return out
+
+    def _activities(self, parent: etree._Element, has_notes: bool) -> None:
+        data = self.data
+        self.act_ids = {act_id: n for n, act_id in enumerate(data.activities, start=1)}
+        codes = self._activity_ids()
+        for act_id, activity in data.activities.items():
+            self.obj(parent, "Activity", self._activity_fields(activity, codes[act_id]))
+        if has_notes:
+            for n, (act_id, activity) in enumerate(((k, a) for k, a in data.activities.items() if a.notes), start=1):
+                self.obj(
+                    parent,
+                    "ActivityNote",
+                    {
+                        "ActivityObjectId": self.act_ids[act_id],
+                        "Note": activity.notes,
+                        "NotebookTopicObjectId": 1,
+                        "ObjectId": n,
+                        "ProjectObjectId": PROJECT_OBJECT_ID,
+                    },
+                )
+
+    def _activity_fields(self, activity: Activity, code: str) -> dict[str, object]:
+        computed = self.data.computed.get(activity.id)
+        start = activity.actual_start or (computed.early_start if computed else None) or activity.planned_start
+        start = start or self.data.project.planned_start
+        finish = activity.actual_finish or (computed.early_finish if computed else None) or activity.planned_finish
+        status = "Completed" if activity.is_complete else ("In Progress" if activity.is_started else "Not Started")
+        primary, secondary = activity.primary_constraint, activity.secondary_constraint
+        if len(activity.name) > MAX_NAME:
+            self.report.add(Severity.CONVERTED, "activity.name", "name cut to 120 characters", activity.code)
+        return {
+            "ActualDuration": durations.minutes_to_hours(activity.actual_duration),
+            "ActualFinishDate": activity.actual_finish,
+            "ActualStartDate": activity.actual_start,
+            "CalendarObjectId": self.cal_ids.get(activity.calendar_id),
+            "DurationType": DURATION_TYPE_NAMES[activity.duration_type],
+            "EarlyFinishDate": computed.early_finish if computed else None,
+            "EarlyStartDate": computed.early_start if computed else None,
+            "ExpectedFinishDate": activity.expected_finish,
+            "FinishDate": finish or start,
+            "FreeFloat": durations.minutes_to_hours(computed.free_float)
+            if computed and computed.free_float is not None
+            else None,
+            "Id": code,
+            "LateFinishDate": computed.late_finish if computed else None,
+            "LateStartDate": computed.late_start if computed else None,
+            "Name": activity.name[:MAX_NAME],
+            "ObjectId": self.act_ids[activity.id],
+            "PercentCompleteType": PERCENT_TYPE_NAMES[activity.percent_complete_type],
+            "PhysicalPercentComplete": activity.physical_percent_complete / 100,
+            "PlannedDuration": durations.minutes_to_hours(activity.original_duration),
+            "PlannedFinishDate": activity.planned_finish,
+            "PlannedStartDate": activity.planned_start or start,
+            "PrimaryConstraintDate": primary.date if primary else None,
+            "PrimaryConstraintType": constraints.to_p6_name(primary.type) if primary else None,
+            "ProjectObjectId": PROJECT_OBJECT_ID,
+            "RemainingDuration": durations.minutes_to_hours(activity.remaining),
+            "ResumeDate": activity.resume_date,
+            "SecondaryConstraintDate": secondary.date if secondary else None,
+            "SecondaryConstraintType": constraints.to_p6_name(secondary.type) if secondary else None,
+            "StartDate": start,
+            "Status": status,
+            "SuspendDate": activity.suspend_date,
+            "TotalFloat": durations.minutes_to_hours(computed.total_float)
+            if computed and computed.total_float is not None
+            else None,
+            "Type": ACTIVITY_TYPE_NAMES[activity.type],
+            "WBSObjectId": self.wbs_ids.get(activity.wbs_id or ""),
+        }
+
+    def _relationships(self, parent: etree._Element) -> None:
+        for n, rel in enumerate(self.data.relationships.values(), start=1):
+            self.obj(
+                parent,
+                "Relationship",
+                {
+                    "Lag": durations.minutes_to_hours(rel.lag),
+                    "ObjectId": n,
+                    "PredecessorActivityObjectId": self.act_ids[rel.predecessor_id],
+                    "PredecessorProjectObjectId": PROJECT_OBJECT_ID,
+                    "SuccessorActivityObjectId": self.act_ids[rel.successor_id],
+                    "SuccessorProjectObjectId": PROJECT_OBJECT_ID,
+                    "Type": RELATIONSHIP_TYPE_NAMES[rel.type],
+                },
+            )
+
+    def _assignments(self, parent: etree._Element) -> None:
+        for n, a in enumerate(self.data.assignments.values(), start=1):
+            self.obj(
+                parent,
+                "ResourceAssignment",
+                {
+                    "ActivityObjectId": self.act_ids[a.activity_id],
+                    "ActualCost": a.actual_cost,
+                    "ActualUnits": a.actual_units,
+                    "ObjectId": n,
+                    "PlannedCost": a.budgeted_cost,
+                    "PlannedUnits": a.budgeted_units,
+                    "ProjectObjectId": PROJECT_OBJECT_ID,
+                    "RemainingCost": a.remaining_cost,
+                    "RemainingUnits": a.remaining_units,
+                    "ResourceObjectId": self.res_ids[a.resource_id],
+                },
+            )
+
+
+def write(data: ProjectData, path: Path) -> FidelityReport:
+    from lxml import etree
+
+    writer = _Writer(data, path)
+    root = writer.build()
+    atomic_write(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    writer.report.counts = {
+        "activities": len(data.activities),
+        "relationships": len(data.relationships),
+        "calendars": len(data.calendars),
+        "resources": len(data.resources),
+        "assignments": len(data.assignments),
+        "wbs": len(data.wbs),
+    }
+    return writer.report
