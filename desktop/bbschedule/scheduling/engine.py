@@ -56,6 +56,8 @@ class Scheduler:
         net = self.net
         self.alap = [i for i in range(net.n_pass) if C_ALAP in (net.c1_type[i], net.c2_type[i])]
         self._alap_saved: dict[int, tuple[int, ...]] = {}
+        self._alap_shift: dict[int, int] = {}
+        """Free float an ALAP activity consumed: P6 shows the later dates but keeps the float of the early ones."""
 
     # -- full run ----------------------------------------------------------------------------------
 
@@ -173,6 +175,7 @@ class Scheduler:
             if slack <= 0:
                 continue
             self._alap_saved[i] = (d.es[i], d.ef[i], d.es_pos[i], d.ef_pos[i], d.link_start[i], d.link_start_pos[i])
+            self._alap_shift[i] = slack
             es_p, ef_p = d.es_pos[i] + slack, d.ef_pos[i] + slack
             if ef_p == es_p:
                 t_es = t_ef = c.finish_at(es_p) if net.kind[i] == K_FINISH_MS else c.start_at(es_p)
@@ -198,6 +201,7 @@ class Scheduler:
                 ls_p,
             )
         self._alap_saved.clear()
+        self._alap_shift.clear()
 
     # -- floats, criticality, passive activities -----------------------------------------------------
 

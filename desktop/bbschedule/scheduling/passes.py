@@ -135,7 +135,15 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
             es_p = ef_p - n_dur
         k_i = kind[i]
         if n_dur == 0:
-            t_es = t_ef = c.finish_at(es_p) if k_i == K_FINISH_MS else c.start_at(es_p)
+            # P6 leaves a finished activity at the data date itself, and starts a zero-duration activity that
+            # the data date holds at the next working minute; one that logic pushed sits at its driver's time.
+            if es_p == dd_cache[c]:
+                t_es = dd if st == COMPLETE else c.start_at(es_p)
+            elif k_i == K_FINISH_MS or st == COMPLETE:
+                t_es = c.finish_at(es_p)
+            else:
+                t_es = c.start_at(es_p)
+            t_ef = t_es
         else:
             t_es = c.start_at(es_p)
             t_ef = c.finish_at(ef_p)
