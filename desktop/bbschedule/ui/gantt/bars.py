@@ -7,11 +7,12 @@ dates; the part before the data date that has actuals is the actual portion.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 from bbschedule.core.activity import Activity
+from bbschedule.core.baseline import BaselineActivity
 from bbschedule.core.enums import ActivityType
 from bbschedule.core.project_data import ProjectData
 
@@ -63,72 +64,129 @@ def _kind(activity: Activity) -> BarKind:
     return BarKind.TASK
 
 
-def activity_bars(data: ProjectData, *, baseline_id: str | None = None) -> dict[str, BarSpec]:
-    """One bar per activity that has dates, keyed by activity id."""
-    baseline = data.baselines.get(baseline_id) if baseline_id else None
-    if baseline is None and data.baselines:
-        baseline = max(data.baselines.values(), key=lambda b: b.taken_at)
-    base_rows = baseline.by_activity() if baseline else {}
-    data_date = data.project.effective_data_date
-    bars: dict[str, BarSpec] = {}
+def activity_bar(
+    data: ProjectData, activity: Activity, *, baseline_rows: dict[str, BaselineActivity] | None = None
+) -> BarSpec | None:
+    """The bar of one activity, or None when it has no dates yet."""
+    dates = _dates(activity, data)
+    if dates is None:
+        return None
+    start, finish = dates
+    computed = data.computed.get(activity.id)
+    if activity.actual_finish is not None:
+        actual_until: dt.datetime | None = activity.actual_finish
+    elif activity.actual_start is not None:
+        actual_until = max(activity.actual_start, data.project.effective_data_date)
+    else:
+        actual_until = None
+    base = baseline_rows.get(activity.id) if baseline_rows else None
+    float_hours = None if computed is None or computed.total_float is None else computed.total_float / 60.0
+    return BarSpec(
+        key=activity.id,
+        kind=_kind(activity),
+        start=start,
+        finish=finish,
+        actual_until=actual_until,
+        critical=bool(computed and computed.critical),
+        late_finish=computed.late_finish if computed else None,
+        baseline_start=base.start if base else None,
+        baseline_finish=base.finish if base else None,
+        label=activity.name,
+        total_float_hours=float_hours,
+    )
+
+
+def current_baseline_rows(data: ProjectData) -> dict[str, BaselineActivity]:
+    """The rows of the most recent baseline (the one the Gantt shows under the bars)."""
+    if not data.baselines:
+        return {}
+    return max(data.baselines.values(), key=lambda b: b.taken_at).by_activity()
+
+
+def summary_spans(data: ProjectData) -> dict[str, tuple[dt.datetime, dt.datetime, bool]]:
+    """(start, finish, critical) of every WBS node over everything beneath it."""
+    spans: dict[str, tuple[dt.datetime, dt.datetime, bool]] = {}
+    parent_of = {w.id: w.parent_id for w in data.wbs.values()}
+    computed = data.computed
     for activity in data.activities.values():
         dates = _dates(activity, data)
         if dates is None:
             continue
         start, finish = dates
-        computed = data.computed.get(activity.id)
-        if activity.actual_finish is not None:
-            actual_until: dt.datetime | None = activity.actual_finish
-        elif activity.actual_start is not None:
-            actual_until = max(activity.actual_start, data_date)
-        else:
-            actual_until = None
-        base = base_rows.get(activity.id)
-        float_hours = None if computed is None or computed.total_float is None else computed.total_float / 60.0
-        bars[activity.id] = BarSpec(
-            key=activity.id,
-            kind=_kind(activity),
-            start=start,
-            finish=finish,
-            actual_until=actual_until,
-            critical=bool(computed and computed.critical),
-            late_finish=computed.late_finish if computed else None,
-            baseline_start=base.start if base else None,
-            baseline_finish=base.finish if base else None,
-            label=activity.name,
-            total_float_hours=float_hours,
-        )
-    return bars
-
-
-def summary_bars(data: ProjectData, bars: dict[str, BarSpec]) -> dict[str, BarSpec]:
-    """One summary bar per WBS node spanning everything beneath it, keyed by WBS id."""
-    spans: dict[str, tuple[dt.datetime, dt.datetime, bool]] = {}
-
-    def widen(wbs_id: str | None, start: dt.datetime, finish: dt.datetime, critical: bool) -> None:
-        seen = 0
-        while wbs_id is not None and seen < 1000:
-            seen += 1
+        c = computed.get(activity.id)
+        critical = bool(c and c.critical)
+        wbs_id = activity.wbs_id
+        depth = 0
+        while wbs_id is not None and depth < 1000:
+            depth += 1
             old = spans.get(wbs_id)
             if old is not None:
+                if old[0] <= start and old[1] >= finish and (old[2] or not critical):
+                    break
                 start, finish, critical = min(old[0], start), max(old[1], finish), old[2] or critical
             spans[wbs_id] = (start, finish, critical)
-            node = data.wbs.get(wbs_id)
-            wbs_id = node.parent_id if node else None
-
-    for activity in data.activities.values():
-        bar = bars.get(activity.id)
-        if bar is not None:
-            widen(activity.wbs_id, bar.start, bar.finish, bar.critical)
-    return {
-        wbs_id: BarSpec(key=wbs_id, kind=BarKind.SUMMARY, start=s, finish=f, critical=c, label=data.wbs[wbs_id].name)
-        for wbs_id, (s, f, c) in spans.items()
-        if wbs_id in data.wbs
-    }
+            wbs_id = parent_of.get(wbs_id)
+    return spans
 
 
-def span_of(bars: Iterable[BarSpec]) -> tuple[dt.datetime, dt.datetime] | None:
-    listed = list(bars)
-    if not listed:
-        return None
-    return min(b.start for b in listed), max(b.finish for b in listed)
+SummarySource = Callable[[str], "tuple[dt.datetime, dt.datetime, bool] | None"]
+
+
+class BarCache:
+    """Bars built on demand for the rows being painted, forgotten by the change sets that touch them."""
+
+    def __init__(self, data: ProjectData, *, summary_source: SummarySource | None = None) -> None:
+        self.data = data
+        self._summary_source = summary_source
+        self._bars: dict[str, BarSpec | None] = {}
+        self._spans: dict[str, tuple[dt.datetime, dt.datetime, bool]] | None = None
+        self._baseline_rows: dict[str, BaselineActivity] | None = None
+
+    def get(self, key: str) -> BarSpec | None:
+        if key in self._bars:
+            return self._bars[key]
+        bar: BarSpec | None = None
+        activity = self.data.activities.get(key)
+        if activity is not None:
+            if self._baseline_rows is None:
+                self._baseline_rows = current_baseline_rows(self.data)
+            bar = activity_bar(self.data, activity, baseline_rows=self._baseline_rows)
+        elif key in self.data.wbs:
+            span = self._summary(key)
+            if span is not None:
+                bar = BarSpec(key, BarKind.SUMMARY, span[0], span[1], critical=span[2], label=self.data.wbs[key].name)
+        self._bars[key] = bar
+        return bar
+
+    def _summary(self, wbs_id: str) -> tuple[dt.datetime, dt.datetime, bool] | None:
+        if self._summary_source is not None:
+            return self._summary_source(wbs_id)
+        if self._spans is None:
+            self._spans = summary_spans(self.data)
+        return self._spans.get(wbs_id)
+
+    def forget(self, activity_ids: Iterable[str] | None = None) -> None:
+        """Forget the bars of these activities and every summary (None: forget everything)."""
+        if activity_ids is None:
+            self._bars.clear()
+            self._baseline_rows = None
+        else:
+            for key in activity_ids:
+                self._bars.pop(key, None)
+            for key in [k for k in self._bars if k in self.data.wbs]:
+                del self._bars[key]
+        self._spans = None
+
+    def span(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """The dates of the whole project, for 'fit'."""
+        lo: dt.datetime | None = None
+        hi: dt.datetime | None = None
+        for activity in self.data.activities.values():
+            dates = _dates(activity, self.data)
+            if dates is None:
+                continue
+            if lo is None or dates[0] < lo:
+                lo = dates[0]
+            if hi is None or dates[1] > hi:
+                hi = dates[1]
+        return None if lo is None or hi is None else (lo, hi)

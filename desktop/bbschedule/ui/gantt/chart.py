@@ -5,6 +5,7 @@ into intents (move, resize, link) for the edit controller. It shares vertical sc
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -12,9 +13,11 @@ from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QScrollBar, QToolTip, QTreeView, QVBoxLayout, QWidget
 from typing_extensions import override
 
+from bbschedule.core.activity import Relationship
+from bbschedule.core.changes import ChangeSet
 from bbschedule.core.project_data import ProjectData
 from bbschedule.ui.gantt.bar_painter import BarPainter, Hit, Slot, bar_rect
-from bbschedule.ui.gantt.bars import BarSpec, activity_bars, span_of, summary_bars
+from bbschedule.ui.gantt.bars import BarCache, BarSpec, SummarySource
 from bbschedule.ui.gantt.drag import Drag
 from bbschedule.ui.gantt.header import GanttHeader
 from bbschedule.ui.gantt.link_painter import LinkPainter, LinkSpec
@@ -156,8 +159,9 @@ class GanttChart(QWidget):
         self._select_key = select_key
         self.grid = TimeGrid(dt.datetime(2026, 1, 1), 6.0)
         self.data: ProjectData | None = None
-        self._bars: dict[str, BarSpec] = {}
-        self._links_by_activity: dict[str, list[tuple[str, str, object]]] = {}
+        self.summary_source: SummarySource | None = None
+        self._bars: BarCache | None = None
+        self._links_by_activity: dict[str, list[Relationship]] = {}
         self._nonworking: dict[dt.date, bool] = {}
         self.read_only = False
         self.header = GanttHeader(lambda: self.grid, self.style_, self)
@@ -182,34 +186,42 @@ class GanttChart(QWidget):
         self._sync_header_height()
 
     # data -------------------------------------------------------------------------------------------------------
-    def set_data(self, data: ProjectData, *, fit: bool = False) -> None:
-        """Read bars from the project; call after every change set (cheap relative to a repaint of all rows)."""
+    def set_data(self, data: ProjectData, *, change_set: ChangeSet | None = None, fit: bool = False) -> None:
+        """Follow the project: bars are rebuilt on demand, only those the change set touched are forgotten."""
+        if self._bars is None or self.data is not data or change_set is None or not change_set.changes:
+            self._bars = BarCache(data, summary_source=self.summary_source)
+        else:
+            kinds = change_set.kinds
+            if kinds <= {"activity", "relationship", "assignment", "expense"}:
+                self._bars.forget(change_set.ids("activity"))
+            else:
+                self._bars.forget()
+        if change_set is None or not change_set or change_set.kinds & {"activity", "relationship"}:
+            self._links_by_activity = self._adjacency(data)
         self.data = data
-        bars = activity_bars(data)
-        bars.update(summary_bars(data, bars))
-        self._bars = bars
-        links: dict[str, list[tuple[str, str, object]]] = {}
-        for rel in data.relationships.values():
-            entry = (rel.predecessor_id, rel.successor_id, rel.type)
-            links.setdefault(rel.predecessor_id, []).append(entry)
-            links.setdefault(rel.successor_id, []).append(entry)
-        self._links_by_activity = links
         self._nonworking.clear()
-        self.rows.forget()
         if fit:
             self.fit()
         self.header.update()
         self.body.update()
 
+    @staticmethod
+    def _adjacency(data: ProjectData) -> dict[str, list[Relationship]]:
+        links: dict[str, list[Relationship]] = defaultdict(list)
+        for rel in data.relationships.values():
+            links[rel.predecessor_id].append(rel)
+            links[rel.successor_id].append(rel)
+        return links
+
     def bar(self, key: str) -> BarSpec | None:
-        return self._bars.get(key)
+        return None if self._bars is None else self._bars.get(key)
 
     def is_editable(self, key: str) -> bool:
         return not self.read_only and self.data is not None and key in self.data.activities
 
     # zoom and scroll --------------------------------------------------------------------------------------------
     def fit(self) -> None:
-        span = span_of(b for k, b in self._bars.items() if self.data is not None and k in self.data.activities)
+        span = None if self._bars is None else self._bars.span()
         if span is None:
             return
         self._set_grid(TimeGrid.fit(span[0], span[1], max(self.body.width(), 200)))
@@ -268,7 +280,11 @@ class GanttChart(QWidget):
     # geometry ---------------------------------------------------------------------------------------------------
     def visible_slots(self, height: int) -> tuple[list[RowSlot], list[Slot]]:
         rows = self.rows.visible(height)
-        slots = [Slot(self._bars[r.key], float(r.y), float(r.height)) for r in rows if r.key in self._bars]
+        slots = []
+        for row in rows:
+            bar = self.bar(row.key)
+            if bar is not None:
+                slots.append(Slot(bar, float(row.y), float(row.height)))
         return rows, slots
 
     def hit(self, x: float, y: float, *, loose: bool = False) -> Hit | None:
@@ -276,7 +292,7 @@ class GanttChart(QWidget):
         found = self.bar_painter.hit(self.grid, slots, x, y)
         if found is None and loose:
             row = self.rows.row_at(int(y))
-            if row is not None and row.key in self._bars and self.data and row.key in self.data.activities:
+            if row is not None and self.bar(row.key) is not None and self.is_editable(row.key):
                 from bbschedule.ui.gantt.bar_painter import Part
 
                 return Hit(row.key, Part.BODY)
@@ -286,7 +302,9 @@ class GanttChart(QWidget):
         hit = self.hit(x, y)
         if hit is None or self.data is None:
             return ""
-        bar = self._bars[hit.key]
+        bar = self.bar(hit.key)
+        if bar is None:
+            return ""
         activity = self.data.activities.get(hit.key)
         title = f"{activity.code} — {activity.name}" if activity else bar.label
         lines = [title, f"Start: {bar.start:%d-%b-%y %H:%M}", f"Finish: {bar.finish:%d-%b-%y %H:%M}"]
@@ -341,23 +359,23 @@ class GanttChart(QWidget):
 
     def _visible_links(self, slots: list[Slot]) -> list[LinkSpec]:
         by_key = {slot.bar.key: slot for slot in slots}
-        seen: set[tuple[str, str]] = set()
+        seen: set[str] = set()
         links: list[LinkSpec] = []
         for key in by_key:
-            for pred, succ, rel_type in self._links_by_activity.get(key, ()):
-                if (pred, succ) in seen:
+            for rel in self._links_by_activity.get(key, ()):
+                if rel.id in seen:
                     continue
-                seen.add((pred, succ))
-                p_slot = by_key.get(pred) or self._offscreen_slot(pred)
-                s_slot = by_key.get(succ) or self._offscreen_slot(succ)
+                seen.add(rel.id)
+                p_slot = by_key.get(rel.predecessor_id) or self._offscreen_slot(rel.predecessor_id)
+                s_slot = by_key.get(rel.successor_id) or self._offscreen_slot(rel.successor_id)
                 if p_slot is None or s_slot is None:
                     continue
                 critical = p_slot.bar.critical and s_slot.bar.critical
-                links.append(LinkSpec(p_slot, s_slot, rel_type, critical))  # type: ignore[arg-type]
+                links.append(LinkSpec(p_slot, s_slot, rel.type, critical))
         return links
 
     def _offscreen_slot(self, key: str) -> Slot | None:
-        bar = self._bars.get(key)
+        bar = self.bar(key)
         where = self.rows.slot_of(key) if bar is not None else None
         if bar is None or where is None:
             return None

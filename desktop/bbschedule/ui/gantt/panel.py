@@ -68,4 +68,4 @@ class GanttPanel(QWidget):
 
     def on_session_changed(self, change_set: ChangeSet) -> None:
         if self.session is not None:
-            self.chart.set_data(self.session.data)
+            self.chart.set_data(self.session.data, change_set=change_set)
