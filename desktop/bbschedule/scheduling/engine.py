@@ -310,8 +310,11 @@ class Scheduler:
             free_float=self.free_float,
             critical=self.critical,
             longest_path=self.longest,
-            project_start=min((t for t in self.dates.es if t != NONE), default=self.net.data_date),
-            project_finish=self.finish,
+            project_start=min(
+                min((t for t in self.net.actual_start if t != NONE), default=self.net.data_date),
+                min((t for t in self.dates.es if t != NONE), default=self.net.data_date),
+            ),
+            project_finish=max((t for t in self.dates.ef[: self.net.n_pass] if t != NONE), default=self.finish),
             elapsed_ms=elapsed * 1000.0,
             scheduler=self,
         )

@@ -1,0 +1,162 @@
+"""The scheduling use case: schedule a ProjectData, a file or a cached project, keep the result in the session
+(and so in the cache), and write the result JSON of contracts/schedule-result.schema.json.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bbschedule.core.errors import InputFileError
+from bbschedule.core.progress import NO_PROGRESS, Progress
+from bbschedule.core.project_data import ProjectData
+from bbschedule.scheduling.calendar import from_minutes
+from bbschedule.scheduling.engine import schedule
+from bbschedule.scheduling.network import NONE
+from bbschedule.scheduling.result import ScheduleResult
+from bbschedule.services.session import ProjectSession
+
+log = logging.getLogger(__name__)
+
+RESULT_FORMAT = "bbschedule.schedule/1"
+
+
+@dataclass
+class ScheduledProject:
+    data: ProjectData
+    result: ScheduleResult
+    source_format: str
+
+
+def with_data_date(data: ProjectData, data_date: dt.datetime | None) -> ProjectData:
+    """A copy of the snapshot with another data date (the tables are shared, not copied)."""
+    if data_date is None:
+        return data
+    project = dataclasses.replace(data.project, data_date=data_date)
+    return dataclasses.replace(data, project=project, computed={})
+
+
+def schedule_data(
+    data: ProjectData, *, data_date: dt.datetime | None = None, progress: Progress = NO_PROGRESS
+) -> ScheduleResult:
+    """Schedule a snapshot (raises LogicLoopError naming a loop)."""
+    result = schedule(with_data_date(data, data_date), progress=progress)
+    log.info("scheduled %s: %d activities in %.0f ms", data.project.code, len(data.activities), result.elapsed_ms)
+    return result
+
+
+def schedule_session(session: ProjectSession, *, progress: Progress = NO_PROGRESS) -> ScheduleResult:
+    """Schedule the session's project and keep the dates as its computed cache (stored, not undoable)."""
+    result = schedule(session.data, progress=progress)
+    session.set_computed(result.computed())
+    return result
+
+
+def schedule_source(
+    source: str | Path,
+    *,
+    project: str | None = None,
+    data_date: dt.datetime | None = None,
+    profile: Path | None = None,
+    progress: Progress = NO_PROGRESS,
+) -> ScheduledProject:
+    """Schedule a file (any supported format) or, when no such file exists, a project of the local cache.
+
+    A cached project's result is stored back in the cache through its session.
+    """
+    path = Path(source)
+    if path.exists():
+        from bbschedule.formats.registry import SOURCE_FORMAT_NAMES, read_file
+
+        imported = read_file(path)
+        data = imported.pick(project)
+        result = schedule_data(data, data_date=data_date, progress=progress)
+        return ScheduledProject(data, result, SOURCE_FORMAT_NAMES.get(imported.format, "bbschedule"))
+    from bbschedule.services.projects import open_or_create_cache, open_session
+
+    cache = open_or_create_cache(profile)
+    try:
+        summary = cache.find_project(str(source))
+        if summary is None:
+            raise InputFileError(str(source), "is neither a file nor a project of the local cache")
+        session = open_session(cache, summary.id)
+        if data_date is not None:
+            result = schedule_data(session.data, data_date=data_date, progress=progress)
+        else:
+            result = schedule_session(session, progress=progress)
+        return ScheduledProject(session.data, result, "bbschedule")
+    finally:
+        cache.close()
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%dT%H:%M")
+
+
+def _minutes_iso(minutes: int) -> str | None:
+    return None if minutes == NONE else from_minutes(minutes).strftime("%Y-%m-%dT%H:%M")
+
+
+def _hours(minutes: int | None) -> float | None:
+    return None if minutes is None else round(minutes / 60, 4)
+
+
+def result_json(scheduled: ScheduledProject) -> dict[str, Any]:
+    """The schedule result as contracts/schedule-result.schema.json describes it."""
+    data, result = scheduled.data, scheduled.result
+    net, d = result.net, result.dates
+    by_code = scheduled.source_format in ("xer", "bbschedule", "xlsx")
+    wbs_codes = {w.id: w.code for w in data.wbs.values()}
+    calendars = {c.id: c.name for c in data.calendars.values()}
+    activities = []
+    for i, a_id in enumerate(net.ids):
+        a = data.activities[a_id]
+        activities.append(
+            {
+                "source_id": a.code if by_code or not a.source_id else a.source_id,
+                "name": a.name,
+                "wbs": wbs_codes.get(a.wbs_id) if a.wbs_id else None,
+                "type": a.type.value,
+                "calendar": calendars.get(a.calendar_id),
+                "original_duration_hours": a.original_duration / 60,
+                "remaining_duration_hours": a.remaining / 60,
+                "actual_start": _iso(a.actual_start),
+                "actual_finish": _iso(a.actual_finish),
+                "early_start": _minutes_iso(d.es[i]),
+                "early_finish": _minutes_iso(d.ef[i]),
+                "late_start": _minutes_iso(d.ls[i]),
+                "late_finish": _minutes_iso(d.lf[i]),
+                "total_float_hours": _hours(result.total_float[i]),
+                "free_float_hours": _hours(result.free_float[i]),
+                "critical": result.critical[i],
+                "longest_path": i in result.longest_path,
+            }
+        )
+    warnings = []
+    codes = {a.id: a.code for a in data.activities.values()}
+    for w in result.warnings:
+        item: dict[str, Any] = {"code": w.code, "message": w.message}
+        if w.activity_id is not None:
+            item["source_id"] = codes.get(w.activity_id, w.activity_id)
+        warnings.append(item)
+    project = data.project
+    return {
+        "format": RESULT_FORMAT,
+        "project": {
+            "name": project.name,
+            "source_format": scheduled.source_format,
+            "data_date": _minutes_iso(net.data_date),
+            "start": _iso(result.start),
+            "finish": _iso(result.finish),
+            "activity_count": len(data.activities),
+            "relationship_count": len(data.relationships),
+            "progress_mode": project.options.progress_mode.value,
+            "elapsed_ms": round(result.elapsed_ms, 3),
+        },
+        "activities": activities,
+        "warnings": warnings,
+    }
