@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", type=Path, help="write the fidelity reports as JSON here")
     p.set_defaults(handler=_cmd_convert)
 
+    p = commands.add_parser("schedule", help="schedule a file or a cached project and write the result JSON")
+    p.add_argument("source", metavar="FILE_OR_PROJECT")
+    p.add_argument("--project", help="the project to take from a file with several (default: the largest)")
+    p.add_argument("--data-date", dest="data_date", help="schedule as of this date (YYYY-MM-DD[THH:MM])")
+    p.add_argument("--json", dest="json_out", default="-", help="where to write the result JSON (- : standard output)")
+    p.set_defaults(handler=_cmd_schedule)
+
     p = commands.add_parser("doctor", help="check versions, folders, the local cache, the server and disk space")
     p.add_argument("--json", action="store_true", help="as JSON")
     p.add_argument("--server", metavar="DSN", help="check this server (default: the one configured in the profile)")
@@ -295,3 +302,25 @@ def _cmd_sync(args: argparse.Namespace) -> int:
         cache.close()
     print(json.dumps(summary.to_json(), indent=1) if args.json else summary.to_text())
     return EXIT_OK if summary.ok else EXIT_FAILURE
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bbschedule.services.scheduling import result_json, schedule_source
+
+    data_date = None
+    if args.data_date:
+        try:
+            data_date = dt.datetime.fromisoformat(args.data_date)
+        except ValueError:
+            raise ValidationError("--data-date", f"{args.data_date!r} is not a date (YYYY-MM-DD[THH:MM])") from None
+    scheduled = schedule_source(args.source, project=args.project, data_date=data_date, profile=args.profile)
+    text = json.dumps(result_json(scheduled), indent=1)
+    if args.json_out in ("-", ""):
+        sys.stdout.write(text + "\n")
+    else:
+        Path(args.json_out).write_text(text, encoding="utf-8")
+        result = scheduled.result
+        print(f"scheduled {len(scheduled.data.activities)} activities in {result.elapsed_ms:.0f} ms: {args.json_out}")
+    return EXIT_OK
