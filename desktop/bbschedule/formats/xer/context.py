@@ -22,6 +22,11 @@ class IdMaker:
         self.count += 1
         return f"{self.prefix}{self.count:012x}"
 
+    def many(self, n: int) -> list[str]:
+        prefix, first = self.prefix, self.count + 1
+        self.count += n
+        return [f"{prefix}{k:012x}" for k in range(first, first + n)]
+
 
 class Context:
     def __init__(self, xer: XerFile, report: FidelityReport) -> None:
@@ -32,6 +37,9 @@ class Context:
         self.report = report
         self._grouped: dict[tuple[str, str], dict[str, list[int]]] = {}
         self._notes: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+    def new_ids(self, n: int) -> list[str]:
+        return self.new_id.many(n)
 
     def table(self, name: str) -> Table | None:
         return self.xer.tables.get(name)
@@ -45,9 +53,12 @@ class Context:
         groups: dict[str, list[int]] = defaultdict(list)
         table = self.table(table_name)
         if table is not None:
-            col = table.col(key)
-            for index, row in enumerate(table.rows):
-                groups[row[col]].append(index)
+            column = table.column(key)
+            if column and column.count(column[0]) == len(column):
+                groups[column[0]] = list(range(len(column)))
+            else:
+                for index, value in enumerate(column):
+                    groups[value].append(index)
         self._grouped[cache_key] = groups
         return groups
 

@@ -48,18 +48,16 @@ def index_tasks(ctx: Context) -> TaskIndex:
     table = ctx.table("TASK")
     if table is None:
         return index
-    c_id, c_proj, c_cal = table.col("task_id"), table.col("proj_id"), table.col("clndr_id")
-    project_of = index.project_of
-    for row in table.rows:
-        project_of[row[c_id]] = row[c_proj]
+    ids, projects, calendars = table.column("task_id"), table.column("proj_id"), table.column("clndr_id")
+    index.project_of = dict(zip(ids, projects, strict=True))
+    starts = table.column("early_start_date")
     for proj_id, rows in ctx.rows_by("TASK", "proj_id").items():
-        index._calendars[proj_id] = {table.rows[i][c_cal] for i in rows}
-        c_start = table.col("early_start_date")
-        starts = [table.rows[i][c_start] for i in rows if table.rows[i][c_start]]
-        if starts:
-            index._first[proj_id] = ctx.values.date(min(starts), line=0, where="TASK.early_start_date") or dt.datetime(
-                2000, 1, 1
-            )
+        index._calendars[proj_id] = {calendars[i] for i in rows}
+        known = [starts[i] for i in rows if starts[i]]
+        if known:
+            first = ctx.values.date(min(known), line=0, where="TASK.early_start_date")
+            if first is not None:
+                index._first[proj_id] = first
     return index
 
 
@@ -86,52 +84,75 @@ def add_activities(
     table = ctx.table("TASK")
     if table is None:
         return
-    c = {name: table.col(name) for name in _TASK_FIELDS}
-    (c_id, c_wbs, c_cal, c_phys, c_pct, c_type, c_dtype, c_code, c_name, c_tf, c_ff, c_rem, c_orig, c_cdate, c_as,
-     c_af, c_ls, c_lf, c_exp, c_es, c_ef, c_ts, c_tf2, c_ctype, c_susp, c_res, c_cdate2, c_ctype2, c_drive,
-     _c_status) = (c[n] for n in _TASK_FIELDS)  # fmt: skip
     v = ctx.values
-    date_cache = v.dates
-    new_id = ctx.new_id
     note = ctx.note
-    rows, lines = table.rows, table.lines
-    activities = data.activities
-    computed = data.computed
-    activity_of = index.activity_of
+    picked = ctx.rows_by("TASK", "proj_id").get(proj_id, [])
+    if not picked:
+        return
+    every = len(picked) == len(table)
+    all_lines = table.lines
+    lines = all_lines if every else [all_lines[i] for i in picked]
+
+    def column(name: str) -> list[str]:
+        values = table.column(name)
+        return values if every else [values[i] for i in picked]
+
+    def dates(name: str) -> list[dt.datetime | None]:
+        return v.date_column(column(name), lines=lines, where=f"TASK.{name}")
+
+    def minutes(name: str) -> list[int | None]:
+        return v.minutes_column(column(name), lines=lines, where=f"TASK.{name}")
+
     threshold = data.project.options.critical_float_threshold
     by_threshold = data.project.options.critical_mode is CriticalMode.TOTAL_FLOAT
-    codes_of = shared.codes_by_task
-    fields_of = shared.fields_by_task
+    codes_of, fields_of = shared.codes_by_task, shared.fields_by_task
     code_ids, field_ids = shared.code_value_ids, shared.user_field_ids
-
-    def date(text: str, line: int, name: str) -> dt.datetime | None:
-        found = date_cache.get(text, _MISSING)
-        if found is not _MISSING:
-            return found  # type: ignore[return-value]
-        return v.date(text, line=line, where=f"TASK.{name}")
-
-    def hours(text: str, line: int, name: str) -> int | None:
-        if not text:
-            return None
-        try:
-            return round(float(text) * 60)
-        except ValueError:
-            return v.minutes(text, line=line, where=f"TASK.{name}")
-
-    for i in ctx.rows_by("TASK", "proj_id").get(proj_id, ()):
-        row, line = rows[i], lines[i]
-        task_id = row[c_id]
-        code = row[c_code].strip() or f"T{task_id}"
-        name = row[c_name].strip() or code
-        kind = TASK_TYPES.get(row[c_type])
+    activities, computed, activity_of = data.activities, data.computed, index.activity_of
+    ids = ctx.new_ids(len(picked))
+    text_columns = [column(n) for n in ("task_id", "task_code", "task_name", "task_type", "clndr_id", "wbs_id")]
+    kind_columns = [column(n) for n in ("duration_type", "complete_pct_type", "phys_complete_pct", "driving_path_flag")]
+    constraint_columns = [column("cstr_type"), dates("cstr_date"), column("cstr_type2"), dates("cstr_date2")]
+    duration_columns = [minutes(n) for n in ("target_drtn_hr_cnt", "remain_drtn_hr_cnt")]
+    actual_columns = [dates(n) for n in ("act_start_date", "act_end_date")]
+    other_dates = [
+        dates(n) for n in ("expect_end_date", "suspend_date", "resume_date", "target_start_date", "target_end_date")
+    ]
+    computed_columns = [dates(n) for n in ("early_start_date", "early_end_date", "late_start_date", "late_end_date")]
+    float_columns = [minutes(n) for n in ("total_float_hr_cnt", "free_float_hr_cnt")]
+    for (
+        activity_id,
+        line,
+        (task_id, code, name, type_code, cal_sid, wbs_sid),
+        (dtype, pct_type, phys, driving),
+        (ctype, cdate, ctype2, cdate2),
+        (original, remaining),
+        (actual_start, actual_finish),
+        (expected, suspend, resume, planned_start, planned_finish),
+        (early_start, early_finish, late_start, late_finish),
+        (total_float, free_float),
+    ) in zip(
+        ids,
+        lines,
+        zip(*text_columns, strict=True),
+        zip(*kind_columns, strict=True),
+        zip(*constraint_columns, strict=True),
+        zip(*duration_columns, strict=True),
+        zip(*actual_columns, strict=True),
+        zip(*other_dates, strict=True),
+        zip(*computed_columns, strict=True),
+        zip(*float_columns, strict=True),
+        strict=True,
+    ):
+        code = code.strip() or f"T{task_id}"
+        name = name.strip() or code
+        kind = TASK_TYPES.get(type_code)
         if kind is None:
             kind = ActivityType.TASK
-            note(Severity.CONVERTED, "task.type", f"{code}: task type {row[c_type]!r} read as a task", f"line {line}")
-        cal = calendars.get(row[c_cal])
+            note(Severity.CONVERTED, "task.type", f"{code}: task type {type_code!r} read as a task", f"line {line}")
+        cal = calendars.get(cal_sid)
         if cal is None:
             cal = default_calendar
-            note(Severity.CONVERTED, "task.calendar", f"{code}: unknown calendar {row[c_cal]!r}", f"line {line}")
-        wbs_sid = row[c_wbs]
+            note(Severity.CONVERTED, "task.calendar", f"{code}: unknown calendar {cal_sid!r}", f"line {line}")
         wbs_id = wbs.get(wbs_sid)
         if wbs_id is None and wbs_sid:
             note(
@@ -140,29 +161,22 @@ def add_activities(
                 f"{code}: unknown WBS {wbs_sid!r}, put under the project",
                 f"line {line}",
             )
-        original = hours(row[c_orig], line, "target_drtn_hr_cnt") or 0
-        remaining = hours(row[c_rem], line, "remain_drtn_hr_cnt")
-        actual_start = date(row[c_as], line, "act_start_date")
-        actual_finish = date(row[c_af], line, "act_end_date")
-        if kind.is_milestone:
+        original = original or 0
+        if kind in _MILESTONES:
             original, remaining = 0, (0 if remaining is not None else None)
-        if original < 0 or (remaining is not None and remaining < 0):
+        elif original < 0 or (remaining is not None and remaining < 0):
             note(Severity.CONVERTED, "task.duration", f"{code}: negative duration set to 0", f"line {line}")
             original, remaining = max(original, 0), None if remaining is None else max(remaining, 0)
-        if actual_start is None and remaining == original:
-            remaining = None
-        if actual_finish is not None and actual_start is None:
-            note(Severity.CONVERTED, "task.actual_start", f"{code}: finished without a start", f"line {line}")
-            actual_start = actual_finish
-        if actual_finish is not None and actual_start is not None and actual_finish < actual_start:
+        if actual_start is None:
+            if remaining == original:
+                remaining = None
+            if actual_finish is not None:
+                note(Severity.CONVERTED, "task.actual_start", f"{code}: finished without a start", f"line {line}")
+                actual_start = actual_finish
+        elif actual_finish is not None and actual_finish < actual_start:
             note(Severity.CONVERTED, "task.actual_finish", f"{code}: finish before start", f"line {line}")
             actual_finish = actual_start
-        phys = float(row[c_phys] or 0) if row[c_phys] else 0.0
-        primary = _constraint(ctx, row[c_ctype], date(row[c_cdate], line, "cstr_date"), code, line)
-        secondary = _constraint(ctx, row[c_ctype2], date(row[c_cdate2], line, "cstr_date2"), code, line)
-        activity_id = new_id()
-        task_codes = codes_of.get(task_id)
-        task_fields = fields_of.get(task_id)
+        task_codes, task_fields = codes_of.get(task_id), fields_of.get(task_id)
         try:
             activity = Activity(
                 code=code,
@@ -170,20 +184,20 @@ def add_activities(
                 calendar_id=cal,
                 wbs_id=wbs_id or None,
                 type=kind,
-                duration_type=DURATION_TYPES.get(row[c_dtype], DurationType.FIXED_DURATION_AND_UNITS),
-                percent_complete_type=PERCENT_TYPES.get(row[c_pct], PercentCompleteType.DURATION),
+                duration_type=DURATION_TYPES.get(dtype, DurationType.FIXED_DURATION_AND_UNITS),
+                percent_complete_type=PERCENT_TYPES.get(pct_type, PercentCompleteType.DURATION),
                 original_duration=original,
                 remaining_duration=remaining,
-                physical_percent_complete=min(100.0, max(0.0, phys)),
-                primary_constraint=primary,
-                secondary_constraint=secondary,
+                physical_percent_complete=_percent(phys) if phys and phys != "0" else 0.0,
+                primary_constraint=_constraint(ctx, ctype, cdate, code, line) if ctype else None,
+                secondary_constraint=_constraint(ctx, ctype2, cdate2, code, line) if ctype2 else None,
                 actual_start=actual_start,
                 actual_finish=actual_finish,
-                expected_finish=date(row[c_exp], line, "expect_end_date"),
-                suspend_date=date(row[c_susp], line, "suspend_date"),
-                resume_date=date(row[c_res], line, "resume_date"),
-                planned_start=date(row[c_ts], line, "target_start_date"),
-                planned_finish=date(row[c_tf2], line, "target_end_date"),
+                expected_finish=expected,
+                suspend_date=suspend,
+                resume_date=resume,
+                planned_start=planned_start,
+                planned_finish=planned_finish,
                 codes=(
                     {code_ids[k]: code_ids[val] for k, val in task_codes if k in code_ids and val in code_ids}
                     if task_codes
@@ -197,21 +211,29 @@ def add_activities(
             raise InputFileError(ctx.path, exc.message, line=line, field=f"TASK.{exc.field}") from None
         activities[activity_id] = activity
         activity_of[task_id] = activity_id
-        total_float = hours(row[c_tf], line, "total_float_hr_cnt")
+        on_path = driving == "Y"
         computed[activity_id] = ComputedDates(
-            early_start=date(row[c_es], line, "early_start_date"),
-            early_finish=date(row[c_ef], line, "early_end_date"),
-            late_start=date(row[c_ls], line, "late_start_date"),
-            late_finish=date(row[c_lf], line, "late_end_date"),
-            total_float=total_float,
-            free_float=hours(row[c_ff], line, "free_float_hr_cnt"),
-            critical=(
-                total_float is not None and total_float <= threshold and actual_finish is None
-                if by_threshold
-                else row[c_drive] == "Y"
-            ),
-            longest_path=row[c_drive] == "Y",
+            early_start,
+            early_finish,
+            late_start,
+            late_finish,
+            total_float,
+            free_float,
+            (total_float is not None and total_float <= threshold and actual_finish is None)
+            if by_threshold
+            else on_path,
+            on_path,
         )
+
+
+_MILESTONES = frozenset((ActivityType.START_MILESTONE, ActivityType.FINISH_MILESTONE))
+
+
+def _percent(text: str) -> float:
+    try:
+        return min(100.0, max(0.0, float(text)))
+    except ValueError:
+        return 0.0
 
 
 _MISSING = object()
@@ -234,43 +256,41 @@ def add_relationships(ctx: Context, data: ProjectData, *, proj_id: str, index: T
     table = ctx.table("TASKPRED")
     if table is None:
         return
-    c_succ, c_pred, c_type, c_lag = (table.col(n) for n in ("task_id", "pred_task_id", "pred_type", "lag_hr_cnt"))
-    rows, lines = table.rows, table.lines
-    activity_of, project_of = index.activity_of, index.project_of
+    picked = ctx.rows_by("TASKPRED", "proj_id").get(proj_id, [])
+    if not picked:
+        return
+    every = len(picked) == len(table)
+    lines = table.lines if every else [table.lines[i] for i in picked]
+
+    def column(name: str) -> list[str]:
+        values = table.column(name)
+        return values if every else [values[i] for i in picked]
+
+    succ_sids, pred_sids, types = column("task_id"), column("pred_task_id"), column("pred_type")
+    lags = ctx.values.minutes_column(column("lag_hr_cnt"), lines=lines, where="TASKPRED.lag_hr_cnt")
+    activity_of, project_of, activities = index.activity_of, index.project_of, data.activities
     relationships = data.relationships
-    new_id, note, v = ctx.new_id, ctx.note, ctx.values
-    for i in ctx.rows_by("TASKPRED", "proj_id").get(proj_id, ()):
-        row = rows[i]
-        succ, pred = activity_of.get(row[c_succ]), activity_of.get(row[c_pred])
-        if succ is None or pred is None or succ not in data.activities or pred not in data.activities:
-            missing = row[c_succ] if succ is None else row[c_pred]
+    ids = ctx.new_ids(len(picked))
+    note = ctx.note
+    for rel_id, line, succ_sid, pred_sid, type_code, lag in zip(
+        ids, lines, succ_sids, pred_sids, types, lags, strict=True
+    ):
+        succ, pred = activity_of.get(succ_sid), activity_of.get(pred_sid)
+        if succ not in activities or pred not in activities:
+            missing = succ_sid if succ not in activities else pred_sid
             other = project_of.get(missing)
-            if (other is not None and other != proj_id) or (succ and pred):
-                note(
-                    Severity.DROPPED,
-                    "relationship.external",
-                    "a link to another project was dropped",
-                    f"TASKPRED line {lines[i]}",
-                )
+            if other is not None and other != proj_id:
+                note(Severity.DROPPED, "relationship.external", "a link to another project was dropped",
+                     f"TASKPRED line {line}")  # fmt: skip
             else:
-                note(
-                    Severity.DROPPED,
-                    "relationship.dangling",
-                    f"a link to an unknown task {missing!r} was dropped",
-                    f"TASKPRED line {lines[i]}",
-                )
+                note(Severity.DROPPED, "relationship.dangling", f"a link to an unknown task {missing!r} was dropped",
+                     f"TASKPRED line {line}")  # fmt: skip
             continue
         if succ == pred:
-            note(Severity.DROPPED, "relationship.self", "an activity linked to itself", f"TASKPRED line {lines[i]}")
+            note(Severity.DROPPED, "relationship.self", "an activity linked to itself", f"TASKPRED line {line}")
             continue
-        kind = RELATIONSHIP_TYPES.get(row[c_type])
+        kind = RELATIONSHIP_TYPES.get(type_code)
         if kind is None:
-            raise InputFileError(ctx.path, f"unknown relationship type {row[c_type]!r}", line=lines[i],
+            raise InputFileError(ctx.path, f"unknown relationship type {type_code!r}", line=line,
                                  field="TASKPRED.pred_type")  # fmt: skip
-        text = row[c_lag]
-        try:
-            lag = round(float(text) * 60) if text else 0
-        except ValueError:
-            lag = v.minutes(text, line=lines[i], where="TASKPRED.lag_hr_cnt")
-        rel_id = new_id()
-        relationships[rel_id] = Relationship(predecessor_id=pred, successor_id=succ, type=kind, lag=lag, id=rel_id)
+        relationships[rel_id] = Relationship(pred, succ, kind, lag or 0, rel_id)

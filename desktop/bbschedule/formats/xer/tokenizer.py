@@ -7,7 +7,8 @@ indexes columns without building a dict per row; rows shorter than the header ar
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from bbschedule.core.errors import InputFileError
 
@@ -23,14 +24,27 @@ class Limits:
     """The longest line (so the longest field: a calendar's clndr_data or a memo)."""
 
 
-@dataclass
 class Table:
-    name: str
-    fields: list[str]
-    header_line: int
-    rows: list[list[str]] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)
-    """The 1-based file line of each row, for error messages."""
+    """One table's rows. Large uniform blocks are kept as one flat field list (a row is `width` consecutive
+    items, the '%R' marker first), so a whole column is a C-speed slice; `rows` builds per-row lists on demand.
+    """
+
+    def __init__(self, name: str, fields: list[str], header_line: int) -> None:
+        self.name = name
+        self.fields = fields
+        self.header_line = header_line
+        self._rows: list[list[str]] = []
+        self._lines: list[int] = []
+        self._flat: list[str] | None = None
+        self._first_line = 0
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count if self._flat is not None else len(self._rows)
+
+    @property
+    def width(self) -> int:
+        return len(self.fields) + 1
 
     def col(self, name: str) -> int:
         """The index of a field in a row list, or -1 (the padding slot, always '') if the table lacks it."""
@@ -41,6 +55,43 @@ class Table:
 
     def has(self, name: str) -> bool:
         return name in self.fields
+
+    @property
+    def rows(self) -> list[list[str]]:
+        if self._flat is not None:
+            self._materialize()
+        return self._rows
+
+    @property
+    def lines(self) -> Sequence[int]:
+        """The 1-based file line of each row, for error messages."""
+        if self._flat is not None:
+            return range(self._first_line, self._first_line + self._count)
+        return self._lines
+
+    def column(self, name: str) -> list[str]:
+        index = self.col(name)
+        if index < 0:
+            return [""] * len(self)
+        if self._flat is not None:
+            return self._flat[index :: self.width]
+        return [row[index] for row in self._rows]
+
+    def set_flat(self, flat: list[str], *, first_line: int, count: int) -> None:
+        self._flat, self._first_line, self._count = flat, first_line, count
+
+    def append(self, parts: list[str], line: int) -> None:
+        if self._flat is not None:
+            self._materialize()
+        self._rows.append(parts)
+        self._lines.append(line)
+
+    def _materialize(self) -> None:
+        flat, width = self._flat, self.width
+        assert flat is not None
+        self._rows = [[*flat[i : i + width], ""] for i in range(0, len(flat), width)]
+        self._lines = list(range(self._first_line, self._first_line + self._count))
+        self._flat = None
 
 
 @dataclass
@@ -121,82 +172,91 @@ def tokenize(raw: bytes, *, path: str, encoding: str | None = None, limits: Limi
     header = first.split("\t")
     tables: dict[str, Table] = {}
     current: Table | None = None
-    width = 0
     rows_seen = 0
-    max_line = limits.max_line_chars
-    max_fields = limits.max_fields_per_row
-    ended = False
-    rows: list[list[str]] = []
-    row_lines: list[int] = []
-    for number, line in enumerate(lines[1:], start=2):
+    total = len(lines)
+    i = 1
+    while i < total:
+        line = lines[i]
+        number = i + 1
         tag = line[:2]
         if tag == "%R":
-            if current is None or not width:
+            if current is None or not current.fields:
                 raise InputFileError(path, "a %R row before any %T table and %F field list", line=number)
-            if len(line) > max_line:
-                _too_long(path, current, line, number, max_line)
-            parts = line.split("\t")
-            n = len(parts)
-            if n == width:
-                parts.append("")
-            elif n < width:
-                parts.extend([""] * (width - n + 1))
-            else:
-                if n > max_fields:
-                    raise InputFileError(
-                        path, f"{n - 1} fields in a row (at most {max_fields})", line=number, field=current.name
-                    )
-                if any(parts[width:]):
-                    raise InputFileError(
-                        path,
-                        f"the row has {n - 1} fields but table {current.name} declares {width - 1}",
-                        line=number,
-                        field=current.name,
-                    )
-                del parts[width:]
-                parts.append("")
-            rows_seen += 1
+            end = i + 1
+            while end < total and lines[end][:2] == "%R":
+                end += 1
+            rows_seen += end - i
             if rows_seen > limits.max_rows:
                 raise InputFileError(path, f"more than {limits.max_rows} rows", line=number)
-            rows.append(parts)
-            row_lines.append(number)
-        elif tag == "%T":
+            _add_block(current, lines, start=i, end=end, path=path, limits=limits)
+            i = end
+            continue
+        if tag == "%T":
             name = line[3:].strip()
             if not name:
                 raise InputFileError(path, "a %T line without a table name", line=number)
-            current = Table(name=name, fields=[], header_line=number)
-            width = 0
-            existing = tables.get(name)
-            if existing is not None:
-                current = existing
-                width = len(existing.fields) + 1
-            else:
-                tables[name] = current
-            rows = current.rows
-            row_lines = current.lines
+            current = tables.get(name)
+            if current is None:
+                current = tables[name] = Table(name, [], number)
         elif tag == "%F":
             if current is None:
                 raise InputFileError(path, "a %F field list before any %T table", line=number)
             names = [f.strip() for f in line[3:].split("\t")]
-            if len(names) > max_fields:
+            if len(names) > limits.max_fields_per_row:
                 raise InputFileError(
-                    path, f"{len(names)} fields (at most {max_fields})", line=number, field=current.name
+                    path, f"{len(names)} fields (at most {limits.max_fields_per_row})", line=number, field=current.name
                 )
             if current.fields and current.fields != names:
                 raise InputFileError(path, f"table {current.name} appears twice with other fields", line=number)
             current.fields = names
-            # A row splits into the '%R' marker and the fields; one padding '' is appended (see Table.col).
-            width = len(names) + 1
         elif tag == "%E":
-            ended = True
-            break
+            return XerFile(path=path, encoding=used, header=header, tables=tables)
         elif line.strip():
             raise InputFileError(
                 path, f"unexpected text {line[:40]!r}: lines must start with %T, %F, %R or %E", line=number
             )
-    if not ended:
-        raise InputFileError(path, "the file is truncated: it has no %E end line", line=len(lines))
-    return XerFile(path=path, encoding=used, header=header, tables=tables)
+        i += 1
+    raise InputFileError(path, "the file is truncated: it has no %E end line", line=total)
+
+
+def _add_block(table: Table, lines: list[str], *, start: int, end: int, path: str, limits: Limits) -> None:
+    """Rows lines[start:end] (all '%R'): one split over the block when every row has the declared width."""
+    block = lines[start:end]
+    longest = max(map(len, block))
+    if longest > limits.max_line_chars:
+        at = next(k for k, text in enumerate(block) if len(text) == longest)
+        _too_long(path, table, block[at], start + at + 1, limits.max_line_chars)
+    width = table.width
+    count = end - start
+    if not len(table):
+        flat = "\t".join(block).split("\t")
+        if len(flat) == count * width and flat[::width].count("%R") == count:
+            table.set_flat(flat, first_line=start + 1, count=count)
+            return
+    max_fields = limits.max_fields_per_row
+    for offset, line in enumerate(block):
+        number = start + offset + 1
+        parts = line.split("\t")
+        n = len(parts)
+        if n == width:
+            parts.append("")
+        elif n < width:
+            parts.extend([""] * (width - n + 1))
+        else:
+            if n > max_fields:
+                raise InputFileError(
+                    path, f"{n - 1} fields in a row (at most {max_fields})", line=number, field=table.name
+                )
+            if any(parts[width:]):
+                raise InputFileError(
+                    path,
+                    f"the row has {n - 1} fields but table {table.name} declares {width - 1}",
+                    line=number,
+                    field=table.name,
+                )
+            del parts[width:]
+            parts.append("")
+        table.append(parts, number)
 
 
 def _too_long(path: str, table: Table, line: str, number: int, limit: int) -> None:

@@ -6,6 +6,7 @@ Dates are cached by their text: a schedule repeats the same few thousand date st
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from bbschedule.core.errors import InputFileError
 
@@ -59,6 +60,26 @@ class Values:
             value = value.replace(second=0, microsecond=0)
         self.dates[text] = value
         return value
+
+    def date_column(self, column: list[str], *, lines: Sequence[int], where: str) -> list[dt.datetime | None]:
+        """A whole column of dates: each distinct text is parsed once."""
+        cache = self.dates
+        for text in set(column).difference(cache):
+            try:
+                self.date(text, line=0, where=where)
+            except InputFileError:
+                self.date(text, line=lines[column.index(text)], where=where)
+        return list(map(cache.__getitem__, column))
+
+    def minutes_column(self, column: list[str], *, lines: Sequence[int], where: str) -> list[int | None]:
+        """A whole column of P6 hour counts in working minutes; '' becomes None."""
+        found: dict[str, int | None] = {"": None}
+        for text in set(column).difference(found):
+            try:
+                found[text] = self.minutes(text, line=0, where=where)
+            except InputFileError:
+                found[text] = self.minutes(text, line=lines[column.index(text)], where=where)
+        return list(map(found.__getitem__, column))
 
     def number(self, text: str, *, line: int, where: str, default: float = 0.0) -> float:
         if not text:
