@@ -17,12 +17,13 @@ log = logging.getLogger(__name__)
 SCRIPTS = Path(__file__).with_name("migrations")
 
 
-def alembic_config(connection: Connection | None = None) -> Any:
+def alembic_config(connection: Connection | None = None, *, scripts: Path = SCRIPTS) -> Any:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(SCRIPTS))
-    config.set_main_option("version_locations", str(SCRIPTS / "versions"))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("script_location", str(scripts))
+    config.set_main_option("version_locations", str(scripts / "versions"))
     config.attributes["connection"] = connection
     return config
 
@@ -38,11 +39,22 @@ def has_data(connection: Connection) -> bool:
     return "projects" in tables and connection.execute(text("SELECT 1 FROM projects LIMIT 1")).first() is not None
 
 
-def upgrade(engine: Engine, *, revision: str = "head", backup_dir: Path | None = None, keep: int = 10) -> bool:
-    """Migrate to `revision`; True when a migration ran. Backs the file up first when it holds projects."""
+def upgrade(
+    engine: Engine,
+    *,
+    revision: str = "head",
+    backup_dir: Path | None = None,
+    keep: int = 10,
+    scripts: Path = SCRIPTS,
+    head: str = HEAD_REVISION,
+) -> bool:
+    """Migrate to `revision`; True when a migration ran. Backs the file up first when it holds projects.
+
+    `scripts` and `head` are for tests that add a migration of their own.
+    """
     with engine.connect() as connection:
         current = current_revision(connection)
-        if current == HEAD_REVISION and revision == "head":
+        if current == revision or (current == head and revision == "head"):
             return False
         if backup_dir is not None and current is not None and has_data(connection):
             from bbschedule.storage.backup import backup_now
@@ -54,6 +66,6 @@ def upgrade(engine: Engine, *, revision: str = "head", backup_dir: Path | None =
     from alembic import command
 
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), revision)
+        command.upgrade(alembic_config(connection, scripts=scripts), revision)
     log.info("migrated %s from %s to %s", engine.url.database, current, revision)
     return True
