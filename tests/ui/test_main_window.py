@@ -184,3 +184,21 @@ def test_status_bar_names_project_data_date_and_selection(window: MainWindow) ->
     ids = [a.id for a in list(session.data.activities.values())[:2]]
     window.activity_view.select_ids(ids)
     assert window.status_selection.text() == "2 selected"
+
+
+def test_import_schedules_and_f9_reschedules(qtbot: Any, window: MainWindow) -> None:
+    session = window.session
+    assert session is not None
+    # The file carries no dates: opening it schedules at once, off the GUI thread.
+    qtbot.waitUntil(lambda: bool(session.data.computed))
+    a1040 = session.data.activity_by_code("A1040")
+    assert a1040 is not None
+    early_finish = window.activity_model.index_of(a1040.id, COLUMN_INDEX["early_finish"])
+    assert early_finish.data() == window.activity_model.index_of(a1040.id, COLUMN_INDEX["finish"]).data()
+    assert early_finish.data() != ""
+    before = early_finish.data()
+    _type_into(qtbot, window, "A1020", "original_duration", "25d")  # A1020 drives A1030 (FS), then A1040
+    window.statusBar().clearMessage()
+    window.window_actions.schedule.trigger()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Scheduled BLD-01"))
+    assert early_finish.data() != before

@@ -48,6 +48,9 @@ class WindowActions:
             "&Collapse All", icon_name="collapse", shortcut="Ctrl+Shift+Left", tip="Close every group"
         )
         self.reset_layout = make("&Default Layout", tip="Columns and panels as they first were")
+        self.schedule = make(
+            "&Schedule", icon_name="schedule", shortcut="F9", tip="Calculate dates and float from the data date"
+        )
         self.project_info = make("Project &Information…", icon_name="project", tip="Dates and counts of the project")
         self.about = make("&About BBSchedule")
         # Edit-in-place keys belong to the table: do not let Delete fire while a cell editor has focus.
@@ -77,7 +80,7 @@ class WindowActions:
         menus["view"].addActions(view_toggles)
         menus["view"].addSeparator()
         menus["view"].addAction(self.reset_layout)
-        menus["project"].addActions([self.project_info, self.add_relationship])
+        menus["project"].addActions([self.schedule, self.project_info, self.add_relationship])
         menus["help"].addAction(self.about)
         return menus
 
@@ -90,6 +93,8 @@ class WindowActions:
         toolbar.addActions([self.undo, self.redo])
         toolbar.addSeparator()
         toolbar.addActions([self.add_activity, self.delete_activity, self.add_relationship])
+        toolbar.addSeparator()
+        toolbar.addAction(self.schedule)
         toolbar.addSeparator()
         toolbar.addActions([self.expand_all, self.collapse_all])
         return toolbar

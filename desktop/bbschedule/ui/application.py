@@ -79,12 +79,21 @@ def run(*, profile: Path | None, open_path: Path | None, screenshot: Path | None
     app = make_application()
     if screenshot is not None:
         window = build_window(profile=profile, open_path=open_path, pool=SynchronousPool())
-        app.processEvents()  # deliver the import's result, queued by the runner
+        settle(window)
         return write_screenshot(window, screenshot)
     window = build_window(profile=profile, open_path=open_path)
     window.restore_settings()
     window.show()
     return app.exec()
+
+
+def settle(window: MainWindow, *, rounds: int = 20) -> None:
+    """Deliver the queued results of work already run (an import, then the schedule it starts)."""
+    for _ in range(rounds):
+        QApplication.processEvents()
+        if not window.runner.busy:
+            QApplication.processEvents()
+            return
 
 
 def write_screenshot(window: MainWindow, path: Path) -> int:

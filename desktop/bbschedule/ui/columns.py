@@ -135,12 +135,12 @@ def _total_float(row: Row) -> str:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("code", "Activity ID", 175, lambda r: r.activity.code, Editor.TEXT, "code"),
-    Column("name", "Activity Name", 300, lambda r: r.activity.name, Editor.TEXT, "name"),
+    Column("code", "Activity ID", 150, lambda r: r.activity.code, Editor.TEXT, "code"),
+    Column("name", "Activity Name", 270, lambda r: r.activity.name, Editor.TEXT, "name"),
     Column(
         "type",
         "Activity Type",
-        118,
+        112,
         lambda r: ACTIVITY_TYPE_LABELS[r.activity.type],
         Editor.ACTIVITY_TYPE,
         "type",
@@ -217,4 +217,25 @@ COLUMNS: tuple[Column, ...] = (
     Column("constraint_date", "Primary\nConstraint Date", 92, _constraint_date),
 )
 
+_ORDER = (
+    "code",
+    "name",
+    "type",
+    "original_duration",
+    "remaining_duration",
+    "start",
+    "finish",
+    "total_float",
+    "calendar",
+    "early_start",
+    "early_finish",
+    "late_start",
+    "late_finish",
+    "actual_start",
+    "actual_finish",
+    "constraint",
+    "constraint_date",
+)
+# P6's default layout order: what a planner reads first (dates, float) before the detail columns.
+COLUMNS = tuple(sorted(COLUMNS, key=lambda c: _ORDER.index(c.key)))
 COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}

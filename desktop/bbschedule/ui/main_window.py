@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
@@ -18,7 +19,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTreeView,
-    QWidget,
 )
 from typing_extensions import override
 
@@ -26,6 +26,7 @@ from bbschedule import __version__
 from bbschedule.core.activity import Activity
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.commands import AddActivity, AddRelationship, Command, DeleteObjects
+from bbschedule.core.computed import ComputedDates
 from bbschedule.core.enums import ActivityType
 from bbschedule.core.errors import BBScheduleError
 from bbschedule.services.session import ProjectSession
@@ -36,6 +37,7 @@ from bbschedule.ui.activity_view import ActivityView
 from bbschedule.ui.dialogs import RelationshipDialog, project_information
 from bbschedule.ui.edits import next_activity_code
 from bbschedule.ui.formatting import format_date
+from bbschedule.ui.gantt.panel import GanttPanel
 from bbschedule.ui.project_tree_model import ProjectTreeModel
 from bbschedule.ui.resources import icon
 from bbschedule.ui.worker import Pool, TaskRunner
@@ -66,6 +68,17 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("planningSplitter")
         self.splitter.addWidget(self.activity_view)
+        self.gantt = GanttPanel(
+            self.activity_view,
+            key_role=roles.OBJECT_ID,
+            select_key=lambda key: self.activity_view.select_ids([key]),
+            report=self.show_message,
+            parent=self.splitter,
+        )
+        self.splitter.addWidget(self.gantt)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([950, 400])  # scaled to the window: table to the left of the Gantt, as in P6
         self.setCentralWidget(self.splitter)
 
         self.project_model = ProjectTreeModel(self)
@@ -79,7 +92,7 @@ class MainWindow(QMainWindow):
         self.project_dock.setObjectName("projectDock")
         self.project_dock.setWidget(self.project_view)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.project_dock)
-        self.resizeDocks([self.project_dock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.project_dock], [250], Qt.Orientation.Horizontal)
 
         self.window_actions = WindowActions(self)
         self.toolbar = self.window_actions.build_toolbar(self)
@@ -117,6 +130,7 @@ class MainWindow(QMainWindow):
         a.expand_all.triggered.connect(self.activity_view.expandAll)
         a.collapse_all.triggered.connect(self.activity_view.collapseAll)
         a.reset_layout.triggered.connect(self.on_reset_layout_triggered)
+        a.schedule.triggered.connect(self.on_schedule_triggered)
         a.project_info.triggered.connect(self.on_project_info_triggered)
         a.about.triggered.connect(self.on_about_triggered)
         self.activity_model.sig_edit_refused.connect(self.show_message)
@@ -139,6 +153,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe()
         self.session = session
         self.activity_model.set_session(session)
+        self.gantt.set_session(session)
         if session is not None:
             self._unsubscribe = session.subscribe(self.on_session_changed)
             self.setWindowTitle(f"{session.data.project.code} — {session.data.project.name} — BBSchedule")
@@ -154,6 +169,8 @@ class MainWindow(QMainWindow):
             self.refresh_catalog()
             if open_after:
                 self.open_project(str(project_id))
+                if self.session is not None and not self.session.data.computed:
+                    self.schedule()  # a file without dates: show them at once, as P6 does after F9
 
         self.runner.run(
             lambda progress: self.workspace.import_file(path, progress),
@@ -161,6 +178,27 @@ class MainWindow(QMainWindow):
             on_success=done,
             on_failure=lambda exc: self.show_error(f"Could not import {path.name}", exc),
             on_cancel=lambda: self.show_message("Import cancelled"),
+        )
+
+    def schedule(self) -> None:
+        """Schedule the open project off the GUI thread; the dates arrive as a (non-undoable) scheduling result."""
+        session = self.session
+        if session is None or self.runner.busy:
+            return
+        data = session.data
+
+        def done(outcome: object) -> None:
+            computed, summary = cast(tuple[dict[str, ComputedDates], str], outcome)
+            if self.session is session:
+                session.set_computed(computed)
+                self.show_message(f"Scheduled {data.project.code}: {summary}")
+
+        self.runner.run(
+            lambda progress: self.workspace.schedule(data, progress),
+            title=f"Scheduling {data.project.code}",
+            on_success=done,
+            on_failure=lambda exc: self.show_error("Could not schedule", exc),
+            on_cancel=lambda: self.show_message("Scheduling cancelled"),
         )
 
     # -- editing ----------------------------------------------------------------------------------------------
@@ -180,6 +218,9 @@ class MainWindow(QMainWindow):
             self.project_model.on_session_changed(change_set)
             self.project_view.expandAll()
         self._update_actions()
+
+    def on_schedule_triggered(self) -> None:
+        self.schedule()
 
     def on_undo_triggered(self) -> None:
         self._step(undo=True)
@@ -325,7 +366,7 @@ class MainWindow(QMainWindow):
         editable = self.session is not None and not self.session.read_only
         for action in (a.add_activity, a.delete_activity, a.add_relationship):
             action.setEnabled(editable)
-        for action in (a.save, a.export, a.project_info):
+        for action in (a.save, a.export, a.project_info, a.schedule):
             action.setEnabled(self.session is not None)
         self._update_status()
 
@@ -354,6 +395,9 @@ class MainWindow(QMainWindow):
         state = self.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state, _STATE_VERSION)
+        splitter = self.settings.value("window/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
         header = self.settings.value("table/header")
         if isinstance(header, QByteArray):
             self.activity_view.header().restoreState(header)
@@ -362,6 +406,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(_STATE_VERSION))
         self.settings.setValue("table/header", self.activity_view.header().saveState())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
 
     @override
@@ -369,7 +414,3 @@ class MainWindow(QMainWindow):
         self.save_settings()
         self.workspace.close()
         super().closeEvent(event)
-
-    def add_planning_pane(self, widget: QWidget) -> None:
-        """Put a pane (the Gantt chart) to the right of the activity table, sharing the splitter."""
-        self.splitter.addWidget(widget)

@@ -5,14 +5,17 @@ Import runs as a plain function with a Progress (the TaskRunner puts it on a poo
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
 
+from bbschedule.core.computed import ComputedDates
 from bbschedule.core.progress import Progress
 from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.registry import read_file
 from bbschedule.services.session import ProjectSession
+from bbschedule.ui.formatting import format_date
 from bbschedule.ui.project_tree_model import ProjectEntry
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,16 @@ class Workspace:
             self._sessions[project_id] = session
         return session
 
+    @staticmethod
+    def schedule(data: ProjectData, progress: Progress) -> tuple[dict[str, ComputedDates], str]:
+        """Schedule a snapshot of the project; returns the dates and a one-line summary. Runs on a pool thread."""
+        from bbschedule.scheduling.engine import schedule
+
+        result = schedule(_snapshot(data), progress=progress)
+        computed = result.computed()
+        summary = f"finish {format_date(result.finish)}, {len(result.warnings)} warnings, {result.elapsed_ms:.0f} ms"
+        return computed, summary
+
     def import_file(self, path: Path, progress: Progress) -> str:
         """Read a schedule file and keep its largest project; returns the project id. Runs on a pool thread."""
         progress.report(0.05, f"Reading {path.name}…")
@@ -60,3 +73,9 @@ class Workspace:
         self._sessions.pop(data.project.id, None)
         progress.report(1.0, f"Imported {data.project.code}")
         return data.project.id
+
+
+def _snapshot(data: ProjectData) -> ProjectData:
+    """Copies of the tables (the objects are frozen), so edits on the GUI thread cannot race the scheduler."""
+    tables = {f.name: dict(getattr(data, f.name)) for f in dataclasses.fields(data) if f.name != "project"}
+    return ProjectData(project=data.project, **tables)
