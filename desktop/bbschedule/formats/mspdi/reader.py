@@ -319,12 +319,12 @@ class _MspdiReader:
         deadline = r.date(el, "Deadline")
         secondary: Constraint | None = None
         if deadline is not None:
-            fnlt = Constraint(ConstraintType.FINISH_ON_OR_BEFORE, deadline)
-            if primary is None:
-                primary = fnlt
-            else:
-                secondary = fnlt
-            self.report.add(Severity.CONVERTED, "constraint.deadline", "deadline became 'Finish On or Before'", where)
+            # A deadline moves only late dates, as P6's 'Finish On or Before' does; it stays the secondary
+            # constraint (even without a primary) so that writing MSPDI gives the deadline back.
+            secondary = Constraint(ConstraintType.FINISH_ON_OR_BEFORE, deadline)
+            self.report.add(
+                Severity.CONVERTED, "constraint.deadline", "deadline became secondary 'Finish On or Before'", where
+            )
         return primary, secondary
 
     def _computed(self, el: etree._Element) -> ComputedDates | None:

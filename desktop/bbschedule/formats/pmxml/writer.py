@@ -235,6 +235,10 @@ class _Writer:
         finish = activity.actual_finish or (computed.early_finish if computed else None) or activity.planned_finish
         status = "Completed" if activity.is_complete else ("In Progress" if activity.is_started else "Not Started")
         primary, secondary = activity.primary_constraint, activity.secondary_constraint
+        if primary is None and secondary is not None:
+            # P6 takes a secondary constraint only beside a primary one.
+            primary, secondary = secondary, None
+            self.report.add(Severity.CONVERTED, "constraint.secondary_alone", "became the primary", activity.code)
         if len(activity.name) > MAX_NAME:
             self.report.add(Severity.CONVERTED, "activity.name", "name cut to 120 characters", activity.code)
         return {

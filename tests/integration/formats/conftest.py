@@ -1,0 +1,157 @@
+"""MPXJ as the peer reader: one JVM for the whole session, and a plain-Python view of what MPXJ read.
+
+Tests that use these fixtures are marked `java`; they skip when Java, JPype or mpxj are missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+MpxjReader = Callable[[Path], Any]
+
+
+@pytest.fixture(scope="session")
+def mpxj_reader() -> MpxjReader:
+    """path -> org.mpxj.ProjectFile, read by MPXJ's UniversalProjectReader (the JVM starts once)."""
+    jpype = pytest.importorskip("jpype")
+    pytest.importorskip("mpxj")  # puts MPXJ's jars on the class path; must come before the JVM starts
+    if shutil.which("java") is None and jpype.getDefaultJVMPath() is None:
+        pytest.skip("no Java for the MPXJ peer")
+    if not jpype.isJVMStarted():
+        jpype.startJVM(convertStrings=False)
+    from org.mpxj.reader import UniversalProjectReader
+
+    def read(path: Path) -> Any:
+        project = UniversalProjectReader().read(str(path))
+        if project is None:
+            raise AssertionError(f"MPXJ could not read {path}")
+        return project
+
+    return read
+
+
+def _minutes(duration: Any, props: Any) -> int | None:
+    from org.mpxj import TimeUnit
+
+    if duration is None:
+        return None
+    # Core keeps whole working minutes.
+    return round(float(duration.convertUnits(TimeUnit.MINUTES, props).getDuration()))
+
+
+def _is_activity(task: Any) -> bool:
+    """A schedule activity as MPXJ sees one: not the project summary, not a summary/WBS row, not a blank row."""
+    if task.getNull() or task.getUniqueID() is None:
+        return False
+    if task.getActivityType() is not None or task.getActivityID() is not None:
+        return task.getActivityType() is not None
+    return not task.getSummary() and int(task.getUniqueID()) != 0
+
+
+def _key(task: Any) -> str:
+    return str(task.getActivityID() or task.getUniqueID())
+
+
+def _date(value: Any) -> str | None:
+    return None if value is None else str(value)[:16]
+
+
+def summarize(project: Any, days: set[str] | None = None) -> dict[str, Any]:
+    """What must survive a round trip, as MPXJ reads it: activities, links, calendars, resources.
+
+    Calendars are compared by their working minutes on every exception day, on two weeks from the project
+    start, and on any extra `days` (ISO dates) given.
+    """
+    from java.time import LocalDate
+    from org.mpxj import TimeUnit
+
+    props = project.getProjectProperties()
+    tasks = [t for t in project.getTasks() if _is_activity(t)]
+    activities = {}
+    links = set()
+    for task in tasks:
+        constraint = task.getConstraintType()
+        constraint_name = None if constraint is None else str(constraint.name())
+        if constraint_name == "AS_SOON_AS_POSSIBLE":
+            constraint_name = None
+        activities[_key(task)] = {
+            "name": str(task.getName()),
+            "duration": _minutes(task.getDuration(), props),
+            "milestone": bool(task.getMilestone()),
+            "constraint": constraint_name,
+            "constraint_date": _date(task.getConstraintDate())
+            if constraint_name not in (None, "AS_LATE_AS_POSSIBLE")
+            else None,
+            "actual_start": _date(task.getActualStart()),
+            "actual_finish": _date(task.getActualFinish()),
+        }
+        for rel in task.getPredecessors():
+            pred = rel.getPredecessorTask()
+            if _is_activity(pred):
+                links.add((_key(pred), _key(task), str(rel.getType().name()), _minutes(rel.getLag(), props)))
+    calendars = {}
+    extra = days
+    for calendar in project.getCalendars():
+        days = set()
+        for exc in calendar.getCalendarExceptions():
+            day = exc.getFromDate()
+            while not day.isAfter(exc.getToDate()) and len(days) < 4000:
+                days.add(str(day))
+                day = day.plusDays(1)
+        start = LocalDate.of(2000, 1, 3)
+        if props.getStartDate() is not None:
+            start = props.getStartDate().toLocalDate()
+        for offset in range(14):
+            days.add(str(start.plusDays(offset)))
+        work = {}
+        for text in sorted(days | (extra or set())):
+            day = LocalDate.parse(text)
+            work[text] = round(float(calendar.getWork(day, TimeUnit.MINUTES).getDuration()))
+        calendars[str(calendar.getName())] = work
+    resources = sorted(str(r.getName()) for r in project.getResources() if r.getName() is not None and not r.getRole())
+    return {"activities": activities, "links": links, "calendars": calendars, "resources": resources}
+
+
+@pytest.fixture(scope="session")
+def mpxj_summary(mpxj_reader: MpxjReader) -> Callable[..., dict[str, Any]]:
+    """(path, days=None) -> summarize(MPXJ's reading of it)."""
+
+    def view(path: Path, days: set[str] | None = None) -> dict[str, Any]:
+        return summarize(mpxj_reader(path), days)
+
+    return view
+
+
+@pytest.fixture(scope="session")
+def mpxj_compare(mpxj_summary: Callable[..., dict[str, Any]]) -> Callable[..., None]:
+    """Assert that MPXJ sees the same activities, links, calendars and resources in two files.
+
+    `converted` names (activity key, field) pairs that the fidelity report says were converted.
+    """
+
+    def compare(before_path: Path, after_path: Path, converted: set[tuple[str, str]] = frozenset()) -> None:
+        first, second = mpxj_summary(before_path), mpxj_summary(after_path)
+        days = {d for s in (first, second) for work in s["calendars"].values() for d in work}
+        before, after = mpxj_summary(before_path, days), mpxj_summary(after_path, days)
+        assert after["links"] == before["links"]
+        assert after["resources"] == before["resources"]
+        assert set(after["calendars"]) == set(before["calendars"])
+        for name, work in before["calendars"].items():
+            diff = {
+                d: (w, after["calendars"][name].get(d)) for d, w in work.items() if after["calendars"][name].get(d) != w
+            }
+            assert not diff, f"calendar {name!r}: working minutes (before, after) differ on {sorted(diff.items())[:5]}"
+        assert set(after["activities"]) == set(before["activities"])
+        for key, row in before["activities"].items():
+            got = after["activities"][key]
+            for field, value in row.items():
+                if (key, field) in converted:
+                    continue
+                assert got[field] == value, f"activity {key}: {field} {got[field]!r} != {value!r}"
+
+    return compare
