@@ -294,3 +294,15 @@ def test_workbook_has_frozen_headers_widths_and_validation_lists(sample: Project
     dated = [row[start - 1] for row in acts.iter_rows(min_row=2) if row[start - 1].value is not None]
     assert dated
     assert all(isinstance(c.value, dt.datetime) and "yy" in c.number_format for c in dated)
+
+
+def test_layout_document_names_every_sheet_and_column() -> None:
+    from bbschedule.formats.excel.layout import PROJECT_FIELDS, SHEETS
+
+    doc = (SAMPLE.parents[2] / "docs" / "excel-layout.md").read_text(encoding="utf-8")
+    for sheet, columns in SHEETS.items():
+        assert f"## Sheet `{sheet}`" in doc, sheet
+        for column in columns:
+            assert column.header in doc, (sheet, column.header)
+    for name, _kind, _meaning in PROJECT_FIELDS:
+        assert f"| {name} |" in doc, name
