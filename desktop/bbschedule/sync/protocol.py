@@ -54,6 +54,13 @@ class PushResult:
     conflicts: tuple[dict[str, Any], ...] = ()
     row: dict[str, Any] | None = None
     """The server's row after the change when it did not go through as sent (fields, rev, deleted)."""
+    was: str | None = None
+    """For a skipped change: what happened when it was first applied."""
+
+    @property
+    def outcome(self) -> str:
+        """applied, conflict or refused: for a skipped change, what it was the first time."""
+        return self.was or self.status if self.status == "skipped" else self.status
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> PushResult:
@@ -65,6 +72,7 @@ class PushResult:
             reason=value.get("reason"),
             conflicts=tuple(value.get("conflicts") or ()),
             row=value.get("row"),
+            was=value.get("was"),
         )
 
 

@@ -1,0 +1,239 @@
+"""One synchronisation of a profile's cache with the central server: check protocol and incarnation, push the
+outbox (each change with its id and base revision), then pull every visible project page by page.
+
+A new project (an "import" in the outbox) goes up as every one of its rows, with change ids derived from the
+import's change id, so a push cut off half-way is simply sent again and the rows already in are skipped.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import make_conninfo
+
+from bbschedule.storage.cache import LocalCache
+from bbschedule.sync import protocol
+from bbschedule.sync.errors import ProtocolMismatchError, SyncError
+from bbschedule.sync.localstate import PendingRow, Shadow, SyncState
+from bbschedule.sync.protocol import OutgoingChange, PushResult
+
+log = logging.getLogger(__name__)
+
+PUSH_BATCH = 20_000
+PULL_PAGE = 10_000
+
+
+@dataclass
+class ProjectSummary:
+    project_id: str
+    code: str = ""
+    role: str | None = None
+    pushed: dict[str, int] = field(default_factory=dict)
+    pulled: int = 0
+    refused: list[str] = field(default_factory=list)
+    open_conflicts: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project_id": self.project_id, "code": self.code, "role": self.role, "pushed": self.pushed,
+            "pulled": self.pulled, "refused": self.refused, "open_conflicts": self.open_conflicts,
+        }  # fmt: skip
+
+
+@dataclass
+class SyncSummary:
+    user: str
+    incarnation_id: str
+    full_resync: bool = False
+    projects: list[ProjectSummary] = field(default_factory=list)
+    ok: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "user": self.user, "incarnation_id": self.incarnation_id, "full_resync": self.full_resync,
+            "ok": self.ok, "projects": [p.to_json() for p in self.projects],
+        }  # fmt: skip
+
+    def to_text(self) -> str:
+        lines = [f"synchronised as {self.user}" + (" (server restored: full resync)" if self.full_resync else "")]
+        for p in self.projects:
+            pushed = ", ".join(f"{n} {status}" for status, n in sorted(p.pushed.items())) or "nothing"
+            lines.append(f"  {p.code or p.project_id:<16} {p.role or '-':<8} pushed {pushed}; pulled {p.pulled} rows;"
+                         f" {p.open_conflicts} open conflicts")  # fmt: skip
+            lines += [f"    refused: {reason}" for reason in p.refused[:10]]
+        return "\n".join(lines)
+
+
+def connect(server: str, *, user: str, password: str | None) -> psycopg.Connection[tuple[Any, ...]]:
+    """Sign in; libpq takes TLS settings (sslmode=verify-full, sslrootcert) from `server` as given."""
+    extra: dict[str, Any] = {"user": user, "application_name": "bbschedule-sync"}
+    if password is not None:
+        extra["password"] = password
+    try:
+        conninfo = make_conninfo(server, **extra)
+        conn = psycopg.connect(conninfo, connect_timeout=10)
+    except psycopg.OperationalError as exc:
+        raise SyncError(f"cannot sign in to the server as {user}: {_first_line(exc)}") from None
+    except psycopg.ProgrammingError as exc:
+        raise SyncError(f"the server address is not a valid connection string: {_first_line(exc)}") from None
+    return conn
+
+
+def sync_all(cache: LocalCache, *, server: str, user: str, password: str | None) -> SyncSummary:
+    with connect(server, user=user, password=password) as conn:
+        try:
+            return sync_connection(conn, cache)
+        except psycopg.OperationalError as exc:
+            raise SyncError(f"the connection to the server broke off: {_first_line(exc)}") from None
+        except psycopg.Error as exc:
+            raise SyncError(f"the server refused the synchronisation: {_first_line(exc)}") from None
+
+
+def sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache) -> SyncSummary:
+    hello = protocol.hello(conn)
+    if hello.protocol_version != protocol.PROTOCOL_VERSION:
+        raise ProtocolMismatchError(
+            f"the server speaks sync protocol {hello.protocol_version}, this BBSchedule speaks "
+            f"{protocol.PROTOCOL_VERSION}: update the one that is older"
+        )
+    state = SyncState(cache)
+    summary = SyncSummary(hello.user, hello.incarnation_id)
+    summary.full_resync = state.reset_for_incarnation(hello.incarnation_id)
+    to_push = state.pending_projects()
+    for project_id in to_push:
+        role = hello.role(project_id)
+        entry = ProjectSummary(project_id, role=role)
+        summary.projects.append(entry)
+        _push_project(conn, state, project_id, entry)
+    hello = protocol.hello(conn)  # a first push may have created projects
+    for access in hello.projects:
+        found = [p for p in summary.projects if p.project_id == access.id]
+        entry = found[0] if found else ProjectSummary(access.id)
+        if not found:
+            summary.projects.append(entry)
+        entry.code, entry.role = access.code, access.role
+        entry.pulled = _pull_project(conn, state, access.id, role=access.role)
+        row = conn.execute(
+            "SELECT count(*) FROM bbschedule.conflicts WHERE project_id = %s AND user_name = session_user"
+            " AND resolved_at IS NULL",
+            (access.id,),
+        ).fetchone()
+        conn.commit()
+        entry.open_conflicts = int(row[0]) if row else 0
+    return summary
+
+
+def _push_project(
+    conn: psycopg.Connection[tuple[Any, ...]], state: SyncState, project_id: str, entry: ProjectSummary
+) -> None:
+    pending = state.pending(project_id)
+    if not pending:
+        return
+    for batch, covered in _batches(state, project_id, pending):
+        keys = {(c.kind, c.row_id) for c in batch}
+        shadows = state.shadows(project_id, keys)
+        results = protocol.push(conn, batch) if batch else []
+        new_shadows: dict[tuple[str, str], Shadow] = {}
+        server_rows: dict[tuple[str, str], Shadow | None] = {}
+        for change, result in zip(batch, results, strict=True):
+            status = result.outcome  # a skipped change: sent before, answer lost
+            entry.pushed[status] = entry.pushed.get(status, 0) + 1
+            key = (change.kind, change.row_id)
+            if status == "applied" and result.rev is not None:
+                old = shadows.get(key)
+                fields = {} if old is None else dict(old.fields)
+                fields.update(change.fields or {})
+                new_shadows[key] = Shadow(result.rev, change.fields is None, fields)
+            elif status in ("conflict", "refused"):
+                if status == "refused":
+                    entry.refused.append(f"{change.kind} {change.row_id}: {result.reason}")
+                server_rows[key] = _server_shadow(result)
+                if server_rows[key] is not None:
+                    new_shadows[key] = server_rows[key]  # type: ignore[assignment]
+        state.acknowledge(project_id, pushed_seqs=covered, shadows=new_shadows, server_rows=server_rows)
+
+
+def _server_shadow(result: PushResult) -> Shadow | None:
+    if not result.row:
+        return None
+    return Shadow(int(result.row["rev"]), bool(result.row["deleted"]), dict(result.row["fields"]))
+
+
+def _batches(
+    state: SyncState, project_id: str, pending: list[PendingRow]
+) -> Iterator[tuple[list[OutgoingChange], list[int]]]:
+    """Outgoing changes in batches, with the outbox rows each batch settles."""
+    imports = [p for p in pending if p.kind == "import"]
+    if imports:
+        # Everything of the project as it is now; later outbox rows are in this state already.
+        seed = uuid.UUID(imports[0].change_id)
+        everything = [
+            OutgoingChange(str(uuid.uuid5(seed, f"{kind}:{row_id}")), project_id, kind, row_id, 0, fields)
+            for kind, row_id, fields in state.current_rows(project_id)
+        ]
+        all_seqs = [p.seq for p in pending]
+        for start in range(0, len(everything), PUSH_BATCH):
+            last = start + PUSH_BATCH >= len(everything)
+            yield everything[start : start + PUSH_BATCH], (all_seqs if last else [])
+        return
+    # One change per row: the newest payload, diffed against the server's last known version of the row.
+    latest: dict[tuple[str, str], PendingRow] = {}
+    settles: dict[tuple[str, str], list[int]] = {}
+    for row in pending:
+        key = (row.kind, row.row_id)
+        latest[key] = row  # the newest payload, at the place of the first edit: an insert precedes its dependents
+        settles.setdefault(key, []).append(row.seq)
+    shadows = state.shadows(project_id, latest)
+    changes: list[OutgoingChange] = []
+    seqs: list[int] = []
+    for key, row in latest.items():
+        shadow = shadows.get(key)
+        base_rev = 0 if shadow is None else shadow.rev
+        if row.payload is None:
+            fields = None
+        else:
+            payload = dict(row.payload)
+            payload.pop("id", None)
+            fields = payload if shadow is None or shadow.deleted else _diff(shadow.fields, payload)
+        if fields is not None and not fields and shadow is not None:
+            seqs += settles[key]  # back to what the server has: nothing to send
+            continue
+        changes.append(OutgoingChange(row.change_id, project_id, row.kind, row.row_id, base_rev, fields))
+        seqs += settles[key]
+        if len(changes) >= PUSH_BATCH:
+            yield changes, seqs
+            changes, seqs = [], []
+    if changes or seqs:
+        yield changes, seqs
+
+
+def _diff(base: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if base.get(k) != v}
+
+
+def _pull_project(
+    conn: psycopg.Connection[tuple[Any, ...]], state: SyncState, project_id: str, *, role: str | None
+) -> int:
+    cursor = state.cursor(project_id)
+    count = 0
+    while True:
+        page = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE)
+        if not page:
+            return count
+        cursor = page[-1].cursor
+        state.apply_page(project_id, page, cursor, role=role)
+        count += len(page)
+        if len(page) < PULL_PAGE:
+            return count
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+__all__: Sequence[str] = ("SyncSummary", "connect", "sync_all", "sync_connection")

@@ -1,0 +1,256 @@
+"""The sync bookkeeping inside the profile's cache file: per-project cursor, the server's last known row
+(the 'shadow', base of every field diff and rebase), and applying pulled rows with the cursor in one transaction.
+
+Stop-gap until storage offers this as an API: the tables are sync_* tables created here, next to storage's own,
+and rows are written with storage's mappers. See the sync report for the API wanted from storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bbschedule.core.changes import PROJECT_KIND
+from bbschedule.core.codec import entity_class, from_plain, to_plain
+from bbschedule.core.project_data import ENTITY_KINDS
+from bbschedule.storage.cache import LocalCache
+from bbschedule.storage.engine import transaction
+from bbschedule.storage.mapping import MAPPERS, PROJECT_COLUMNS, decode_project, dumps, encode_project
+from bbschedule.sync.protocol import Cursor, PulledRow
+
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS sync_server (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sync_project (project_id TEXT PRIMARY KEY, cursor_txid INTEGER NOT NULL DEFAULT 0,"
+    " cursor_rev INTEGER NOT NULL DEFAULT 0, role TEXT)",
+    "CREATE TABLE IF NOT EXISTS sync_shadow (project_id TEXT NOT NULL, kind TEXT NOT NULL, row_id TEXT NOT NULL,"
+    " rev INTEGER NOT NULL, deleted INTEGER NOT NULL, fields TEXT NOT NULL, PRIMARY KEY (project_id, kind, row_id))",
+)
+_KIND_ORDER = {kind: i for i, kind in enumerate((PROJECT_KIND, *ENTITY_KINDS))}
+
+
+@dataclass(frozen=True, slots=True)
+class Shadow:
+    rev: int
+    deleted: bool
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRow:
+    seq: int
+    change_id: str
+    kind: str
+    row_id: str
+    payload: dict[str, Any] | None
+    deleted: bool
+
+
+def plain_fields(obj: Any) -> dict[str, Any]:
+    """An entity as the server stores it: its plain form without the id."""
+    plain: dict[str, Any] = to_plain(obj)
+    plain.pop("id", None)
+    return plain
+
+
+class SyncState:
+    def __init__(self, cache: LocalCache) -> None:
+        self.cache = cache
+        self._engine = cache._engine
+        with transaction(self._engine, write=True) as db:
+            for statement in _TABLES:
+                db.execute(statement)
+
+    # ---- server identity and cursors --------------------------------------------------------------------------
+    def server_value(self, key: str) -> str | None:
+        with transaction(self._engine, write=False) as db:
+            row = db.execute("SELECT value FROM sync_server WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def reset_for_incarnation(self, incarnation_id: str) -> bool:
+        """Remember the server's incarnation; a different one (a restored server) drops cursors and shadows."""
+        with transaction(self._engine, write=True) as db:
+            row = db.execute("SELECT value FROM sync_server WHERE key = 'incarnation_id'").fetchone()
+            changed = row is not None and row[0] != incarnation_id
+            if changed:
+                db.execute("DELETE FROM sync_project")
+                db.execute("DELETE FROM sync_shadow")
+            db.execute(
+                "INSERT INTO sync_server (key, value) VALUES ('incarnation_id', ?)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (incarnation_id,),
+            )
+        return changed
+
+    def cursor(self, project_id: str) -> Cursor:
+        with transaction(self._engine, write=False) as db:
+            row = db.execute(
+                "SELECT cursor_txid, cursor_rev FROM sync_project WHERE project_id = ?", (project_id,)
+            ).fetchone()
+        return Cursor() if row is None else Cursor(int(row[0]), int(row[1]))
+
+    def local_project_ids(self) -> list[str]:
+        with transaction(self._engine, write=False) as db:
+            return [str(r[0]) for r in db.execute("SELECT id FROM projects ORDER BY code")]
+
+    # ---- outbox -----------------------------------------------------------------------------------------------
+    def pending(self, project_id: str) -> list[PendingRow]:
+        with transaction(self._engine, write=False) as db:
+            rows = db.execute(
+                "SELECT seq, change_id, kind, row_id, payload, deleted FROM outbox"
+                " WHERE pushed = 0 AND project_id = ? ORDER BY seq",
+                (project_id,),
+            ).fetchall()
+        return [
+            PendingRow(r[0], r[1], r[2], r[3], None if r[4] is None else json.loads(r[4]), bool(r[5])) for r in rows
+        ]
+
+    def pending_projects(self) -> list[str]:
+        with transaction(self._engine, write=False) as db:
+            return [str(r[0]) for r in db.execute("SELECT DISTINCT project_id FROM outbox WHERE pushed = 0")]
+
+    def shadows(self, project_id: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Shadow]:
+        found: dict[tuple[str, str], Shadow] = {}
+        with transaction(self._engine, write=False) as db:
+            for kind, row_id in keys:
+                row = db.execute(
+                    "SELECT rev, deleted, fields FROM sync_shadow WHERE project_id = ? AND kind = ? AND row_id = ?",
+                    (project_id, kind, row_id),
+                ).fetchone()
+                if row is not None:
+                    found[(kind, row_id)] = Shadow(int(row[0]), bool(row[1]), json.loads(row[2]))
+        return found
+
+    def current_rows(self, project_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Every row of the local project as (kind, id, fields), project row first, in dependency order."""
+        with transaction(self._engine, write=False) as db:
+            out = [(PROJECT_KIND, project_id, plain_fields(p)) for p in _read_project(db, project_id)]
+            for kind in ENTITY_KINDS:
+                mapper = MAPPERS[kind]
+                for row in db.execute(mapper.select_sql(), (project_id,)).fetchall():
+                    obj = mapper.decode(row)
+                    out.append((kind, obj.id, plain_fields(obj)))
+        return out
+
+    def acknowledge(
+        self,
+        project_id: str,
+        *,
+        pushed_seqs: Sequence[int],
+        shadows: dict[tuple[str, str], Shadow],
+        server_rows: dict[tuple[str, str], Shadow | None],
+    ) -> None:
+        """After a push: outbox rows done, shadows moved on, and rows the server did not take as sent set back
+        to the server's version (None: the server has no such row, so it goes locally too)."""
+        with transaction(self._engine, write=True, check_references=False) as db:
+            db.executemany("UPDATE outbox SET pushed = 1 WHERE seq = ?", [(s,) for s in pushed_seqs])
+            for (kind, row_id), shadow in shadows.items():
+                _put_shadow(db, project_id, kind, row_id, shadow)
+            for (kind, row_id), server in server_rows.items():
+                _write_local(db, project_id, kind, row_id, None if server is None or server.deleted else server.fields)
+
+    # ---- pull -------------------------------------------------------------------------------------------------
+    def apply_page(self, project_id: str, rows: Sequence[PulledRow], cursor: Cursor, *, role: str | None) -> None:
+        """The server's rows, rebased under any local edit not yet pushed, and the cursor: one transaction.
+
+        References are checked by the server across the whole project; a page can hold a link whose activity
+        comes on a later page (it was edited after), hence no per-row foreign-key checks here."""
+        with transaction(self._engine, write=True, check_references=False) as db:
+            pending = {
+                (r[0], r[1])
+                for r in db.execute(
+                    "SELECT kind, row_id FROM outbox WHERE pushed = 0 AND project_id = ?", (project_id,)
+                ).fetchall()
+            }
+            ordered = sorted(rows, key=lambda r: (r.deleted, _KIND_ORDER.get(r.kind, 99) * (-1 if r.deleted else 1)))
+            for row in ordered:
+                key = (row.kind, row.id)
+                fields = None if row.deleted else row.fields
+                if key in pending and fields is not None:
+                    fields = _rebased(db, project_id, row, fields)
+                _write_local(db, project_id, row.kind, row.id, fields)
+                _put_shadow(db, project_id, row.kind, row.id, Shadow(row.rev, row.deleted, row.fields))
+                if row.deleted and key in pending:
+                    db.execute(
+                        "UPDATE outbox SET pushed = 1 WHERE pushed = 0 AND project_id = ? AND kind = ? AND row_id = ?",
+                        (project_id, row.kind, row.id),
+                    )  # delete beats edit: the server told the editor; nothing left to push for it
+            db.execute(
+                "INSERT INTO sync_project (project_id, cursor_txid, cursor_rev, role) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (project_id) DO UPDATE SET cursor_txid = excluded.cursor_txid,"
+                " cursor_rev = excluded.cursor_rev, role = excluded.role",
+                (project_id, cursor.txid, cursor.rev, role),
+            )
+
+
+def _rebased(db: sqlite3.Connection, project_id: str, row: PulledRow, server: dict[str, Any]) -> dict[str, Any]:
+    """Server fields, with the fields this cache changed since its shadow laid on top (pushed later)."""
+    local = _read_local(db, project_id, row.kind, row.id)
+    shadow_row = db.execute(
+        "SELECT fields FROM sync_shadow WHERE project_id = ? AND kind = ? AND row_id = ?",
+        (project_id, row.kind, row.id),
+    ).fetchone()
+    if local is None:
+        return server
+    base: dict[str, Any] = {} if shadow_row is None else json.loads(shadow_row[0])
+    merged = dict(server)
+    merged.update({k: v for k, v in local.items() if base.get(k) != v})
+    return merged
+
+
+def _put_shadow(db: sqlite3.Connection, project_id: str, kind: str, row_id: str, shadow: Shadow) -> None:
+    db.execute(
+        "INSERT INTO sync_shadow (project_id, kind, row_id, rev, deleted, fields) VALUES (?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (project_id, kind, row_id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted,"
+        " fields = excluded.fields",
+        (project_id, kind, row_id, shadow.rev, shadow.deleted, dumps(shadow.fields)),
+    )
+
+
+def _read_project(db: sqlite3.Connection, project_id: str) -> list[Any]:
+    row = db.execute(f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects WHERE id = ?", (project_id,)).fetchone()
+    return [] if row is None else [decode_project(row)]
+
+
+def _read_local(db: sqlite3.Connection, project_id: str, kind: str, row_id: str) -> dict[str, Any] | None:
+    if kind == PROJECT_KIND:
+        found = _read_project(db, project_id)
+        return plain_fields(found[0]) if found else None
+    mapper = MAPPERS[kind]
+    row = db.execute(f"SELECT {', '.join(mapper.columns)} FROM {mapper.table} WHERE id = ?", (row_id,)).fetchone()
+    return None if row is None else plain_fields(mapper.decode(row))
+
+
+def _write_local(
+    db: sqlite3.Connection, project_id: str, kind: str, row_id: str, fields: dict[str, Any] | None
+) -> None:
+    """Make the local row equal `fields` (None: gone)."""
+    if kind == PROJECT_KIND:
+        if fields is None:
+            return  # a project deleted on the server stays in this cache until the planner removes it
+        project = from_plain(entity_class(kind), {**fields, "id": row_id}, "project")
+        values = encode_project(project)
+        now = dt.datetime.now(dt.UTC).isoformat()
+        updated = db.execute(
+            "UPDATE projects SET " + ", ".join(f"{c} = ?" for c in PROJECT_COLUMNS[1:]) + " WHERE id = ?",
+            (*values[1:], row_id),
+        ).rowcount
+        if not updated:
+            marks = ", ".join("?" * (len(PROJECT_COLUMNS) + 2))
+            db.execute(
+                f"INSERT INTO projects ({', '.join(PROJECT_COLUMNS)}, created_at, updated_at) VALUES ({marks})",
+                (*values, now, now),
+            )
+            db.execute("INSERT OR IGNORE INTO undo_state (project_id, cursor) VALUES (?, 0)", (row_id,))
+        return
+    mapper = MAPPERS[kind]
+    if fields is None:
+        if kind == "activity":
+            db.execute("DELETE FROM computed_dates WHERE activity_id = ?", (row_id,))
+        db.execute(f"DELETE FROM {mapper.table} WHERE id = ? AND project_id = ?", (row_id, project_id))
+        return
+    obj = from_plain(entity_class(kind), {**fields, "id": row_id}, kind)
+    db.execute(mapper.upsert_sql(), mapper.encode(obj, project_id))

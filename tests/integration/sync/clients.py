@@ -1,0 +1,70 @@
+"""Client caches for sync tests: a profile's LocalCache, a session to edit it, and a way to compare with the server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from bbschedule.core.activity import Activity, Relationship
+from bbschedule.core.calendar import Calendar
+from bbschedule.core.project import Project
+from bbschedule.core.project_data import ProjectData
+from bbschedule.services.session import ProjectSession
+from bbschedule.storage.cache import LocalCache
+from bbschedule.sync.client import SyncSummary, sync_connection
+from bbschedule.sync.localstate import SyncState, plain_fields
+
+
+def sample_project(n_activities: int, *, code: str = "SYNC") -> ProjectData:
+    calendar = Calendar(name="Standard", is_default=True)
+    project = Project(
+        code=code, name="Synced project", planned_start=dt.datetime(2026, 1, 5, 8), default_calendar_id=calendar.id
+    )
+    data = ProjectData(project, calendars={calendar.id: calendar})
+    previous = None
+    for i in range(n_activities):
+        activity = Activity(code=f"A{i:05d}", name=f"Activity {i}", calendar_id=calendar.id, original_duration=480)
+        data.activities[activity.id] = activity
+        if previous is not None:
+            rel = Relationship(previous.id, activity.id)
+            data.relationships[rel.id] = rel
+        previous = activity
+    return data
+
+
+class Client:
+    """One planner's profile folder: its cache, its login, and sessions on its projects."""
+
+    def __init__(self, folder: Path, dsn: str) -> None:
+        self.cache = LocalCache(folder / "cache.sqlite")
+        self.dsn = dsn
+
+    def sync(self) -> SyncSummary:
+        with psycopg.connect(self.dsn) as conn:
+            return sync_connection(conn, self.cache)
+
+    def session(self, project_id: str) -> ProjectSession:
+        data, history = self.cache.load_project(project_id)
+        return ProjectSession(data, store=self.cache.store_for(project_id), history=history)
+
+    def state(self, project_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+        return {(kind, row_id): fields for kind, row_id, fields in SyncState(self.cache).current_rows(project_id)}
+
+    def close(self) -> None:
+        self.cache.close()
+
+
+def server_state(admin_dsn: str, project_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+    with psycopg.connect(admin_dsn) as conn:
+        rows = conn.execute(
+            "SELECT kind, id::text, fields FROM bbschedule.entities WHERE project_id = %s AND NOT deleted",
+            (project_id,),
+        ).fetchall()
+    return {(kind, row_id): fields for kind, row_id, fields in rows}
+
+
+def local_fields(obj: Any) -> dict[str, Any]:
+    return plain_fields(obj)

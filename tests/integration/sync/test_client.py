@@ -1,0 +1,85 @@
+"""Client caches against a real server: first sync, edits both ways, merge, delete beats edit, restored server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from tests.integration.sync.clients import Client, sample_project, server_state
+from tests.integration.sync.conftest import ServerDb
+
+from bbschedule.core.commands import DeleteActivity, SetActivityField
+from bbschedule.sync import admin
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def two_clients(server_db: ServerDb, tmp_path: Path) -> Iterator[tuple[Client, Client]]:
+    _alice, alice_dsn = server_db.user("alice")
+    _bob, bob_dsn = server_db.user("bob")
+    a, b = Client(tmp_path / "alice", alice_dsn), Client(tmp_path / "bob", bob_dsn)
+    yield a, b
+    a.close()
+    b.close()
+
+
+def test_first_sync_edits_both_ways_and_caches_equal_the_server(
+    server_db: ServerDb, two_clients: tuple[Client, Client]
+) -> None:
+    alice, bob = two_clients
+    data = sample_project(300)
+    pid = data.project.id
+    alice.cache.import_project(data)
+    first = alice.sync()
+    assert first.projects[0].pushed == {"applied": 1 + 1 + 300 + 299}
+    assert server_state(server_db.admin_dsn, pid) == alice.state(pid)
+    again = alice.sync()
+    assert all(not p.pushed for p in again.projects)
+
+    admin.grant(server_db.admin_dsn, user=bob.dsn.split("user=")[1].split()[0], project=pid, role="planner")
+    got = bob.sync()
+    assert got.projects[0].pulled == 601
+    assert bob.state(pid) == alice.state(pid)
+
+    a_ids = list(data.activities)
+    session_a, session_b = alice.session(pid), bob.session(pid)
+    session_a.apply(SetActivityField(a_ids[0], "name", "Alice renamed"))
+    session_b.apply(SetActivityField(a_ids[0], "original_duration", 960))  # another field: merges
+    session_b.apply(SetActivityField(a_ids[1], "notes", "bob's note"))
+    session_a.apply(SetActivityField(a_ids[1], "notes", "alice's note"))  # same field: the later push conflicts
+    session_b.apply(DeleteActivity(a_ids[5]))
+    session_a.apply(SetActivityField(a_ids[5], "name", "edited but deleted"))
+    bob.sync()
+    result = alice.sync()
+    bob.sync()
+    entry = result.projects[0]
+    assert entry.pushed.get("conflict") == 1
+    assert entry.open_conflicts == 2  # the note, and the edit that lost to the delete
+    server = server_state(server_db.admin_dsn, pid)
+    assert alice.state(pid) == server
+    assert bob.state(pid) == server
+    first_activity = server[("activity", a_ids[0])]
+    assert (first_activity["name"], first_activity["original_duration"]) == ("Alice renamed", 960)
+    assert server[("activity", a_ids[1])]["notes"] == "bob's note"
+    assert ("activity", a_ids[5]) not in server
+    assert not any(
+        f.get("successor_id") == a_ids[5] or f.get("predecessor_id") == a_ids[5]
+        for (kind, _), f in server.items()
+        if kind == "relationship"
+    )
+
+
+def test_a_restored_server_forces_a_full_resync(server_db: ServerDb, two_clients: tuple[Client, Client]) -> None:
+    alice, _bob = two_clients
+    data = sample_project(20)
+    alice.cache.import_project(data)
+    alice.sync()
+    with psycopg.connect(server_db.admin_dsn) as conn:
+        conn.execute("UPDATE bbschedule.server_meta SET value = gen_random_uuid()::text WHERE key = 'incarnation_id'")
+    summary = alice.sync()
+    assert summary.full_resync
+    assert summary.projects[0].pulled == 1 + 1 + 20 + 19
+    assert alice.state(data.project.id) == server_state(server_db.admin_dsn, data.project.id)
