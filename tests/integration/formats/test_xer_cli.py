@@ -1,0 +1,59 @@
+"""The command line with XER files: convert exits 0 and writes a file that reads back; a bad file exits 2,
+names the file and the line, and leaves the local cache as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bbschedule.formats.registry import ReadOptions
+from bbschedule.formats.xer import read
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _run(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--profile", str(profile), *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def test_convert_xer_to_xer(samples_dir: Path, tmp_path: Path) -> None:
+    source = samples_dir / "xer" / "jaggelas_test.xer"
+    out = tmp_path / "out.xer"
+    report = tmp_path / "report.json"
+    done = _run("convert", str(source), str(out), "--report", str(report), profile=tmp_path / "profile")
+    assert done.returncode == 0, done.stderr
+    (data,) = read(out, options=ReadOptions()).projects
+    assert len(data.activities) == 692  # the larger of the file's two projects, by default
+    assert len(data.relationships) == 1592
+    both = json.loads(report.read_text(encoding="utf-8"))
+    assert both["import"]["counts"]["projects"] == 2
+    assert both["export"]["counts"]["rows.TASK"] == 692
+
+
+def test_import_of_a_bad_xer_exits_2_and_changes_nothing(samples_dir: Path, tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    good = samples_dir / "xer" / "mpxj_percent-complete-8.4.xer"
+    done = _run("import", str(good), profile=profile)
+    assert done.returncode == 0, done.stderr
+    before = _run("projects", "--json", profile=profile)
+    assert before.returncode == 0, before.stderr
+    raw = good.read_bytes()
+    bad = tmp_path / "bad.xer"
+    bad.write_bytes(raw[: len(raw) // 2])
+    done = _run("import", str(bad), profile=profile)
+    assert done.returncode == 2
+    assert str(bad) in done.stderr
+    assert "line" in done.stderr
+    assert "Traceback" not in done.stderr
+    after = _run("projects", "--json", profile=profile)
+    assert after.stdout == before.stdout
