@@ -6,6 +6,7 @@ planner (or support) acts on; `ok` is true only when every check passed.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.metadata
 import json
 import os
@@ -25,6 +26,7 @@ from bbschedule.telemetry.observability import current_status
 
 MIN_FREE_BYTES = 500 * 1024 * 1024
 SERVER_TIMEOUT_S = 3
+MAX_SYNC_LAG = dt.timedelta(days=1)
 LIBRARIES = ("PySide6", "SQLAlchemy", "alembic", "psycopg", "logfire", "pydantic", "lxml", "openpyxl")
 
 
@@ -204,13 +206,9 @@ def known_revisions() -> tuple[list[str], set[str]] | None:
 
 
 def _migrations_folder() -> Path | None:
-    import bbschedule.storage
+    from bbschedule.storage.migrate import SCRIPTS
 
-    root = Path(bbschedule.storage.__file__).parent
-    for env in sorted(root.rglob("env.py")):
-        if (env.parent / "versions").is_dir():
-            return env.parent
-    return None
+    return SCRIPTS if (SCRIPTS / "versions").is_dir() else None
 
 
 def server_check(dsn: str | None, *, timeout_s: int = SERVER_TIMEOUT_S) -> Check:
@@ -235,8 +233,10 @@ def server_check(dsn: str | None, *, timeout_s: int = SERVER_TIMEOUT_S) -> Check
     return Check(name, True, shown, f"PostgreSQL {version}, connected in {elapsed_ms:.0f} ms")
 
 
-def sync_lag_check(cache: Path, *, server_dsn: str | None) -> Check:
-    """How long since this profile last synchronised, and how many local changes wait to be pushed."""
+def sync_lag_check(
+    cache: Path, *, server_dsn: str | None, now: dt.datetime | None = None, max_lag: dt.timedelta = MAX_SYNC_LAG
+) -> Check:
+    """How far the server is behind this profile: local edits not yet pushed, and the age of the oldest one."""
     name = "sync lag"
     if not server_dsn:
         return Check(name, True, "n/a", "no server configured")
@@ -244,19 +244,33 @@ def sync_lag_check(cache: Path, *, server_dsn: str | None) -> Check:
         return Check(name, True, "never synchronised", "no local cache yet")
     with _read_only(cache) as connection:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        pending = None
-        if "outbox" in tables:
-            pending = connection.execute("SELECT count(*) FROM outbox").fetchone()[0]
-        last = None
-        for table, column in (("sync_state", "last_sync_at"), ("sync_cursor", "updated_at")):
-            if table in tables:
-                columns = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
-                if column in columns:
-                    last = connection.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
-    pending_text = f"{pending} change(s) waiting to be pushed" if pending is not None else "outbox unknown"
-    if last is None:
-        return Check(name, True, "never synchronised", pending_text)
-    return Check(name, True, f"last sync {last}", pending_text)
+        if "outbox" not in tables:
+            return Check(name, False, "unknown", "the cache has no outbox table")
+        pending, oldest = connection.execute("SELECT count(*), min(created_at) FROM outbox WHERE pushed = 0").fetchone()
+        synced = 0
+        if "sync_project" in tables:
+            synced = connection.execute("SELECT count(*) FROM sync_project").fetchone()[0]
+    projects = f"{synced} project(s) synchronised with the server"
+    if not pending:
+        return Check(name, True, "up to date: no local change waiting", projects)
+    lag = (now or dt.datetime.now(dt.UTC)) - _utc(dt.datetime.fromisoformat(str(oldest)))
+    value = f"{pending} change(s) waiting to be pushed, the oldest {_age(lag)} old"
+    if lag > max_lag:
+        return Check(name, False, value, f"not pushed for more than {_age(max_lag)}: synchronise ({projects})")
+    return Check(name, True, value, projects)
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def _age(delta: dt.timedelta) -> str:
+    seconds = max(0, int(delta.total_seconds()))
+    for size, unit in ((86_400, "day"), (3_600, "hour"), (60, "minute")):
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'s' if count > 1 else ''}"
+    return f"{seconds} s"
 
 
 def disk_space_check(folder: Path, *, min_free_bytes: int = MIN_FREE_BYTES) -> Check:
