@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--project", help="the project to take from a file with several (default: the largest)")
     p.add_argument("--encoding", help="override the detected code page (XER)")
     p.add_argument("--report", type=Path, help="write the fidelity report as JSON here")
+    p.add_argument("--replace", action="store_true", help="replace a cached project with the same id or code")
     p.set_defaults(handler=_cmd_import)
 
     p = commands.add_parser("projects", help="list the projects of the local cache")
@@ -73,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="as JSON")
     p.add_argument("--server", metavar="DSN", help="check this server (default: the one configured in the profile)")
     p.set_defaults(handler=_cmd_doctor)
+    _add_backup_commands(commands)
     _add_server_commands(commands)
     return parser
 
@@ -132,22 +134,20 @@ def _cmd_open(args: argparse.Namespace) -> int:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from bbschedule.formats.registry import ReadOptions, read_file
+    from bbschedule.services.projects import import_file
 
-    result = read_file(args.path, options=ReadOptions(encoding=args.encoding))
-    data = result.pick(args.project)
     cache = _open_cache(args)
     try:
-        cache.import_project(data)
+        summary, report = import_file(cache, args.path, args.project, args.encoding, replace=args.replace)
     finally:
         cache.close()
     if args.report is not None:
-        args.report.write_text(json.dumps(result.report.to_json(), indent=1), encoding="utf-8")
-    print(f"imported {data.project.code} ({len(data.activities)} activities) from {args.path}")
-    for item in result.report.items[:20]:
+        args.report.write_text(json.dumps(report.to_json(), indent=1), encoding="utf-8")
+    print(f"imported {summary.code} ({summary.activity_count} activities) from {args.path}")
+    for item in report.items[:20]:
         print(f"  {item.severity.value}: {item.message} {item.where}".rstrip())
-    if len(result.report.items) > 20:
-        print(f"  … {len(result.report.items) - 20} more findings (--report for all)")
+    if len(report.items) > 20:
+        print(f"  … {len(report.items) - 20} more findings (--report for all)")
     return EXIT_OK
 
 
@@ -166,18 +166,60 @@ def _cmd_projects(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from bbschedule.formats.registry import write_file
+    from bbschedule.services.projects import export_project
 
     cache = _open_cache(args)
     try:
-        summary = cache.find_project(args.project)
-        if summary is None:
-            raise InputFileError(str(cache.path), f"no project {args.project!r} in the local cache", field="PROJECT")
-        data, _history = cache.load_project(summary.id)
+        report = export_project(cache, args.project, args.out, fmt=args.to)
     finally:
         cache.close()
-    report = write_file(data, args.out, fmt=args.to)
-    print(f"wrote {data.project.code} to {args.out} ({report.format})")
+    print(f"wrote {args.project} to {args.out} ({report.format})")
+    return EXIT_OK
+
+
+# ---- backups of the local cache (issue 7) ----------------------------------------------------------------------
+def _add_backup_commands(commands: Any) -> None:
+    p = commands.add_parser("backup", help="back up the local cache now (SQLite online backup), keeping the last N")
+    p.add_argument("--keep", type=int, default=10, help="how many backups to keep (default 10)")
+    p.add_argument("--list", action="store_true", help="list the backups instead of making one")
+    p.add_argument("--json", action="store_true", help="as JSON")
+    p.set_defaults(handler=_cmd_backup)
+    p = commands.add_parser("restore", help="replace the local cache by a backup (the current cache is backed up)")
+    p.add_argument("backup_file", metavar="FILE", type=Path, help="a backup file, or its name in the backup folder")
+    p.set_defaults(handler=_cmd_restore)
+
+
+def _cmd_backup(args: argparse.Namespace) -> int:
+    from bbschedule.storage.backup import backup_now, list_backups
+    from bbschedule.storage.paths import backup_dir, cache_path
+
+    if args.list:
+        backups = list_backups(backup_dir(args.profile))
+        if args.json:
+            print(json.dumps([b.to_json() for b in backups], indent=1))
+        for b in [] if args.json else backups:
+            print(f"{b.taken_at:%Y-%m-%d %H:%M:%S} UTC  {b.size:>12,} bytes  {b.path}")
+        return EXIT_OK
+    _open_cache(args).close()  # creates or migrates the cache first, so there is always a current file to copy
+    saved = backup_now(cache_path(args.profile), backup_dir(args.profile), keep=max(1, args.keep))
+    print(json.dumps({"backup": str(saved)}) if args.json else f"backed up the local cache to {saved}")
+    return EXIT_OK
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from bbschedule.storage.backup import backup_now, restore
+    from bbschedule.storage.paths import backup_dir, cache_path
+
+    source = args.backup_file
+    if not source.exists() and (backup_dir(args.profile) / source).is_file():
+        source = backup_dir(args.profile) / source
+    target = cache_path(args.profile)
+    safety = None
+    if target.is_file():
+        safety = backup_now(target, backup_dir(args.profile), keep=1000, reason="before-restore")
+    restore(source, target)
+    _open_cache(args).close()  # a backup from an older version is migrated now, not on the planner's next start
+    print(f"restored the local cache from {source}" + (f" (the previous cache is in {safety})" if safety else ""))
     return EXIT_OK
 
 
