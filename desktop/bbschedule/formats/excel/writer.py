@@ -124,6 +124,7 @@ class _Sheets:
         ws.freeze_panes = "A2"
         for letter, width in (("A", 30), ("B", 36), ("C", 70)):
             ws.column_dimensions[letter].width = width
+        ws.calculate_dimension = lambda: f"A1:C{len(PROJECT_FIELDS) + 1}"
         ws.append(self._header(ws, ("Field", "Value", "Meaning")))
         values = _project_values(data, keys)
         for name, kind, meaning in PROJECT_FIELDS:
@@ -153,14 +154,17 @@ class _Sheets:
             else:
                 formats.append(None)
         self._validations(ws, name, columns)
+        table = list(rows)
+        last = f"{get_column_letter(len(columns))}{len(table) + 1}"
+        # openpyxl writes a <dimension> only when the sheet can say its size up front; without one its
+        # read-only reader parses the whole sheet twice.
+        ws.calculate_dimension = lambda: f"A1:{last}"
         ws.append(self._header(ws, [c.header for c in columns]))
-        count = 0
-        for row in rows:
-            count += 1
+        for number, row in enumerate(table, start=2):
             out: list[Any] = []
             for value, fmt in zip(row, formats, strict=True):
                 if isinstance(value, str):
-                    out.append(self.string(ws, value, f"{name}!{count + 1}"))
+                    out.append(self.string(ws, value, f"{name}!{number}"))
                 elif fmt is not None and value is not None and not isinstance(value, str):
                     cell = self._cell(ws, value=value)
                     cell.number_format = fmt
@@ -168,7 +172,7 @@ class _Sheets:
                 else:
                     out.append(value)
             ws.append(out)
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+        ws.auto_filter.ref = f"A1:{last}"
 
     def _validations(self, ws: Any, name: str, columns: Sequence[Column]) -> None:
         from openpyxl.utils import get_column_letter
