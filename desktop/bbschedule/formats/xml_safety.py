@@ -102,19 +102,33 @@ class Reader:
         ns = namespace_of(root)
         self.prefix = f"{{{ns}}}" if ns else ""
         self.path = path
+        self._last: etree._Element | None = None
+        self._index: dict[str, etree._Element] = {}
+
+    def _fields(self, element: etree._Element) -> dict[str, etree._Element]:
+        """The first child of each name, indexed once per element (readers read many fields in a row)."""
+        if element is not self._last:
+            index: dict[str, etree._Element] = {}
+            for child in element:
+                tag: Any = child.tag
+                if isinstance(tag, str):
+                    index.setdefault(tag.rsplit("}", 1)[-1], child)
+            self._last = element
+            self._index = index
+        return self._index
 
     def q(self, tag: str) -> str:
         return self.prefix + tag
 
     def child(self, element: etree._Element, tag: str) -> etree._Element | None:
-        return element.find(self.prefix + tag)
+        return self._fields(element).get(tag)
 
     def children(self, element: etree._Element, tag: str) -> Iterator[etree._Element]:
         return element.iterfind(self.prefix + tag)
 
     def text(self, element: etree._Element, tag: str) -> str | None:
         """The stripped text of a child, None when it is missing, empty or xsi:nil."""
-        found = element.find(self.prefix + tag)
+        found = self._fields(element).get(tag)
         if found is None or found.text is None:
             return None
         value = found.text.strip()

@@ -44,11 +44,15 @@ def _minutes(duration: Any, props: Any) -> int | None:
     return round(float(duration.convertUnits(TimeUnit.MINUTES, props).getDuration()))
 
 
-def _is_activity(task: Any) -> bool:
-    """A schedule activity as MPXJ sees one: not the project summary, not a summary/WBS row, not a blank row."""
+def _is_activity(task: Any, *, p6: bool) -> bool:
+    """A schedule activity as MPXJ sees one: not the project summary, a summary/WBS row or a blank row.
+
+    In P6 files MPXJ gives every activity an activity type and none to WBS rows (a WBS without activities
+    is not flagged as a summary, so the type is what tells them apart).
+    """
     if task.getNull() or task.getUniqueID() is None:
         return False
-    if task.getActivityType() is not None or task.getActivityID() is not None:
+    if p6:
         return task.getActivityType() is not None
     return not task.getSummary() and int(task.getUniqueID()) != 0
 
@@ -71,7 +75,8 @@ def summarize(project: Any, days: set[str] | None = None) -> dict[str, Any]:
     from org.mpxj import TimeUnit
 
     props = project.getProjectProperties()
-    tasks = [t for t in project.getTasks() if _is_activity(t)]
+    p6 = any(t.getActivityType() is not None for t in project.getTasks())
+    tasks = [t for t in project.getTasks() if _is_activity(t, p6=p6)]
     activities = {}
     links = set()
     for task in tasks:
@@ -92,8 +97,8 @@ def summarize(project: Any, days: set[str] | None = None) -> dict[str, Any]:
         }
         for rel in task.getPredecessors():
             pred = rel.getPredecessorTask()
-            if _is_activity(pred):
-                links.add((_key(pred), _key(task), str(rel.getType().name()), _minutes(rel.getLag(), props)))
+            if _is_activity(pred, p6=p6):
+                links.add((_key(pred), _key(task), str(rel.getType()), _minutes(rel.getLag(), props)))
     calendars = {}
     extra = days
     for calendar in project.getCalendars():

@@ -45,7 +45,7 @@ def _fmt(value: object) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%dT%H:%M:%S")
     if isinstance(value, float):
-        return str(int(value)) if value == int(value) else f"{value:.6g}"
+        return str(int(value)) if value == int(value) else f"{value:.6f}".rstrip("0").rstrip(".")
     return str(value)
 
 
@@ -245,6 +245,7 @@ class _Writer:
             "ActualDuration": durations.minutes_to_hours(activity.actual_duration),
             "ActualFinishDate": activity.actual_finish,
             "ActualStartDate": activity.actual_start,
+            "AtCompletionDuration": durations.minutes_to_hours(activity.actual_duration + activity.remaining),
             "CalendarObjectId": self.cal_ids.get(activity.calendar_id),
             "DurationType": DURATION_TYPE_NAMES[activity.duration_type],
             "EarlyFinishDate": computed.early_finish if computed else None,
