@@ -21,12 +21,13 @@ from bbschedule.core.codes import ActivityCodeType, ActivityCodeValue, UserField
 from bbschedule.core.enums import (
     ActivityType,
     ConstraintType,
+    CriticalMode,
     PercentCompleteType,
     RelationshipType,
     ResourceType,
     UserFieldType,
 )
-from bbschedule.core.project import Project, Wbs
+from bbschedule.core.project import Project, ScheduleOptions, Wbs
 from bbschedule.core.project_data import ProjectData
 from bbschedule.core.resource import Assignment, Expense, Resource, ResourceRate
 from bbschedule.formats import project_json
@@ -213,6 +214,8 @@ def build() -> ProjectData:
         must_finish_by=CONTRACT_COMPLETION,
         default_calendar_id=office.id,
         currency="GBP",
+        # The contract date leaves about a month of float: critical = the longest path, as P6 can show it.
+        options=ScheduleOptions(critical_mode=CriticalMode.LONGEST_PATH),
         notes="New-build 4-storey primary care centre (GIFA 4,800 m2), RC frame on CFA piles, curtain wall and "
         "brick rainscreen. JCT Design and Build 2024. Programme rev C.",
         id=sid("project"),
