@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,7 +52,10 @@ def parse(path: Path, *, max_bytes: int, roots: tuple[str, ...]) -> etree._Eleme
         root = etree.fromstring(raw, parser=parser)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno and exc.lineno > 0 else None
-        raise InputFileError(name, f"is not well-formed XML ({exc.msg})", line=line) from None
+        detail = re.sub(r"(, line \d+)+, column \d+$", "", str(exc.msg)).strip()
+        column = exc.position[1] if exc.position else None
+        where = f" at column {column}" if column else ""
+        raise InputFileError(name, f"is not well-formed XML{where} ({detail})", line=line) from None
     except ValueError as exc:  # lxml raises this for some undecodable inputs
         raise InputFileError(name, f"is not XML ({exc})") from None
     docinfo: Any = root.getroottree().docinfo
