@@ -109,8 +109,25 @@ def add_activities(
     code_ids, field_ids = shared.code_value_ids, shared.user_field_ids
     activities, computed, activity_of = data.activities, data.computed, index.activity_of
     ids = ctx.new_ids(len(picked))
-    text_columns = [column(n) for n in ("task_id", "task_code", "task_name", "task_type", "clndr_id", "wbs_id")]
-    kind_columns = [column(n) for n in ("duration_type", "complete_pct_type", "phys_complete_pct", "driving_path_flag")]
+    # Whole-column lookups run at C speed; the row loop below only builds objects and handles the rare misfit.
+    type_codes, cal_sids, wbs_sids = column("task_type"), column("clndr_id"), column("wbs_id")
+    text_columns = [
+        column("task_id"),
+        [text.strip() for text in column("task_code")],
+        [text.strip() for text in column("task_name")],
+        type_codes,
+        list(map(TASK_TYPES.get, type_codes)),
+        cal_sids,
+        list(map(calendars.get, cal_sids)),
+        wbs_sids,
+        list(map(wbs.get, wbs_sids)),
+    ]
+    kind_columns = [
+        [DURATION_TYPES.get(text, _DEFAULT_DURATION_TYPE) for text in column("duration_type")],
+        [PERCENT_TYPES.get(text, _DEFAULT_PERCENT_TYPE) for text in column("complete_pct_type")],
+        column("phys_complete_pct"),
+        column("driving_path_flag"),
+    ]
     constraint_columns = [column("cstr_type"), dates("cstr_date"), column("cstr_type2"), dates("cstr_date2")]
     duration_columns = [minutes(n) for n in ("target_drtn_hr_cnt", "remain_drtn_hr_cnt")]
     actual_columns = [dates(n) for n in ("act_start_date", "act_end_date")]
@@ -122,8 +139,8 @@ def add_activities(
     for (
         activity_id,
         line,
-        (task_id, code, name, type_code, cal_sid, wbs_sid),
-        (dtype, pct_type, phys, driving),
+        (task_id, code, name, type_code, kind, cal_sid, cal, wbs_sid, wbs_id),
+        (duration_type, percent_type, phys, driving),
         (ctype, cdate, ctype2, cdate2),
         (original, remaining),
         (actual_start, actual_finish),
@@ -143,17 +160,16 @@ def add_activities(
         zip(*float_columns, strict=True),
         strict=True,
     ):
-        code = code.strip() or f"T{task_id}"
-        name = name.strip() or code
-        kind = TASK_TYPES.get(type_code)
+        if not code:
+            code = f"T{task_id}"
+        if not name:
+            name = code
         if kind is None:
             kind = ActivityType.TASK
             note(Severity.CONVERTED, "task.type", f"{code}: task type {type_code!r} read as a task", f"line {line}")
-        cal = calendars.get(cal_sid)
         if cal is None:
             cal = default_calendar
             note(Severity.CONVERTED, "task.calendar", f"{code}: unknown calendar {cal_sid!r}", f"line {line}")
-        wbs_id = wbs.get(wbs_sid)
         if wbs_id is None and wbs_sid:
             note(
                 Severity.CONVERTED,
@@ -184,8 +200,8 @@ def add_activities(
                 calendar_id=cal,
                 wbs_id=wbs_id or None,
                 type=kind,
-                duration_type=DURATION_TYPES.get(dtype, DurationType.FIXED_DURATION_AND_UNITS),
-                percent_complete_type=PERCENT_TYPES.get(pct_type, PercentCompleteType.DURATION),
+                duration_type=duration_type,
+                percent_complete_type=percent_type,
                 original_duration=original,
                 remaining_duration=remaining,
                 physical_percent_complete=_percent(phys) if phys and phys != "0" else 0.0,
@@ -226,6 +242,8 @@ def add_activities(
         )
 
 
+_DEFAULT_DURATION_TYPE = DurationType.FIXED_DURATION_AND_UNITS
+_DEFAULT_PERCENT_TYPE = PercentCompleteType.DURATION
 _MILESTONES = frozenset((ActivityType.START_MILESTONE, ActivityType.FINISH_MILESTONE))
 
 
