@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "desktop"), str(ROOT)]
 
 from benchmarks.generate import generate_project  # noqa: E402
+
 from bbschedule.formats.registry import ReadOptions  # noqa: E402
 from bbschedule.formats.xer import read, write  # noqa: E402
 
