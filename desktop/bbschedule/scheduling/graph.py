@@ -1,0 +1,44 @@
+"""Graph structure with numpy: grouping links (CSR) and the topological order, built once per compile.
+
+Only compilation uses numpy; the passes run on plain int lists taken from these arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+
+
+def group_by(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """CSR over `keys` in [0, n): (ptr of n+1, permutation of link indices grouped by key, stable)."""
+    perm = np.argsort(keys, kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
+    return ptr, perm.astype(np.int64)
+
+
+def topological_order(n: int, preds: IntArray, succs: IntArray) -> tuple[IntArray, IntArray]:
+    """Kahn's algorithm a level at a time. Returns (order, indegree left); indegree > 0 marks a loop."""
+    ptr, perm = group_by(preds, n)
+    out = succs[perm]
+    indegree = np.bincount(succs, minlength=n).astype(np.int64)
+    frontier = np.flatnonzero(indegree == 0)
+    levels = []
+    while frontier.size:
+        levels.append(frontier)
+        starts, ends = ptr[frontier], ptr[frontier + 1]
+        counts = ends - starts
+        total = int(counts.sum())
+        if not total:
+            break
+        # Indices of every link leaving the frontier: starts repeated, plus 0..count-1 within each group.
+        offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        targets = out[np.repeat(starts, counts) + offsets]
+        hits = np.bincount(targets, minlength=n)
+        touched = np.flatnonzero(hits)
+        indegree[touched] -= hits[touched]
+        frontier = touched[indegree[touched] == 0]
+    order = np.concatenate(levels) if levels else np.zeros(0, dtype=np.int64)
+    return order.astype(np.int64), indegree
