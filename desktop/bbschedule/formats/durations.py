@@ -132,10 +132,11 @@ def msp_lag_to_minutes(
     anchor: dt.datetime | None,
     minutes_per_week: float,
 ) -> Converted:
-    """An MSPDI LinkLag (tenths of minutes; tenths of a percent for percent lags) as working minutes."""
+    """An MSPDI LinkLag (tenths of minutes; a percentage of the predecessor for percent lags) as working minutes."""
     fmt = msp_format(lag_format)
     if fmt.unit == "%":
-        percent = link_lag / 10.0
+        # Percent lags are whole percentages, not tenths (as MPXJ, the reference reader, takes them).
+        percent = float(link_lag)
         minutes = round(predecessor_duration * percent / 100.0)
         kind = "elapsed percent" if fmt.elapsed else "percent"
         return Converted(minutes, f"{kind} lag of {percent:g}% became {minutes} working minutes")
