@@ -8,6 +8,7 @@ Wbs.code is P6's wbs_short_name (the node's own segment, not the dotted path).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import logging
@@ -275,4 +276,22 @@ def _wbs(ctx: Context, proj_id: str) -> tuple[tuple[str, str] | None, dict[str, 
             id=ids[sid],
             source_id=sid,
         )
-    return root, out
+    return root, _break_cycles(ctx, out)
+
+
+def _break_cycles(ctx: Context, nodes: dict[str, Wbs]) -> dict[str, Wbs]:
+    """A parent chain that loops back is cut where it closes: the node is put under the project."""
+    by_id = {w.id: w for w in nodes.values()}
+    for sid, node in list(nodes.items()):
+        seen = {node.id}
+        parent = by_id.get(node.parent_id) if node.parent_id else None
+        while parent is not None:
+            if parent.id in seen:
+                ctx.note(Severity.CONVERTED, "wbs.cycle", f"WBS {sid}: its parents loop, put under the project",
+                         "PROJWBS")  # fmt: skip
+                fixed = dataclasses.replace(node, parent_id=None)
+                nodes[sid] = by_id[node.id] = fixed
+                break
+            seen.add(parent.id)
+            parent = by_id.get(parent.parent_id) if parent.parent_id else None
+    return nodes

@@ -160,6 +160,10 @@ def add_activities(
         zip(*float_columns, strict=True),
         strict=True,
     ):
+        if task_id in activity_of:
+            note(Severity.DROPPED, "task.duplicate", f"task_id {task_id} appears twice: the second row is dropped",
+                 f"TASK line {line}")  # fmt: skip
+            continue
         if not code:
             code = f"T{task_id}"
         if not name:
@@ -274,7 +278,11 @@ def add_relationships(ctx: Context, data: ProjectData, *, proj_id: str, index: T
     table = ctx.table("TASKPRED")
     if table is None:
         return
-    picked = ctx.rows_by("TASKPRED", "proj_id").get(proj_id, [])
+    if table.has("proj_id"):
+        picked = ctx.rows_by("TASKPRED", "proj_id").get(proj_id, [])
+    else:  # older exports: a link belongs to its successor's project
+        owners = index.project_of
+        picked = [i for i, succ in enumerate(table.column("task_id")) if owners.get(succ) == proj_id]
     if not picked:
         return
     every = len(picked) == len(table)

@@ -31,7 +31,7 @@ from bbschedule.formats.xer.mapping import (
 )
 from bbschedule.formats.xer.values import format_date, format_hours, format_number
 from bbschedule.formats.xer.writer_extras import write_codes_and_fields, write_resources
-from bbschedule.formats.xer.writer_support import Out, number_ids
+from bbschedule.formats.xer.writer_support import Out, guid, number_ids
 
 XER_VERSION = "19.12"
 
@@ -100,6 +100,7 @@ def _project(out: Out, data: ProjectData, *, proj_id: str, default_cal: str) -> 
         "critical_path_type": "CT_DrivPath" if o.critical_mode is CriticalMode.LONGEST_PATH else "CT_TotFloat",
         "last_recalc_date": format_date(p.effective_data_date), "plan_start_date": format_date(p.planned_start),
         "plan_end_date": format_date(p.must_finish_by), "add_date": format_date(dt.datetime.now()),
+        "guid": guid(p.id),
     })  # fmt: skip
 
 
@@ -150,7 +151,7 @@ def _wbs(out: Out, data: ProjectData, *, proj_id: str) -> dict[str, str]:
             seen.add(node.id)
             out.add("PROJWBS", {
                 "wbs_id": ids[node.id], "proj_id": proj_id, "proj_node_flag": "N", "seq_num": str(node.sequence),
-                "wbs_short_name": node.code, "wbs_name": node.name,
+                "wbs_short_name": node.code, "wbs_name": node.name, "guid": guid(node.id),
                 "parent_wbs_id": ids[node.parent_id] if node.parent_id in data.wbs else root,
             })  # fmt: skip
             stack.append(node.id)
@@ -207,7 +208,7 @@ def _tasks(
             "rem_late_end_date": "" if done or not c else format_date(c.late_finish),
             "target_start_date": format_date(planned_start), "target_end_date": format_date(planned_finish),
             "suspend_date": format_date(a.suspend_date), "resume_date": format_date(a.resume_date),
-            "driving_path_flag": "Y" if c and c.longest_path else "N",
+            "driving_path_flag": "Y" if c and c.longest_path else "N", "guid": guid(a.id),
         })  # fmt: skip
     if filled:
         report.add(

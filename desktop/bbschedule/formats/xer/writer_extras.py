@@ -7,7 +7,7 @@ from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.xer.mapping import RESOURCE_TYPE_CODES, UDF_TYPE_CODES
 from bbschedule.formats.xer.values import format_date, format_number
-from bbschedule.formats.xer.writer_support import Out, number_ids
+from bbschedule.formats.xer.writer_support import Out, guid, number_ids
 
 
 def write_resources(out: Out, data: ProjectData, cal_ids: dict[str, str], *, default_cal: str) -> dict[str, str]:
@@ -30,6 +30,7 @@ def write_resources(out: Out, data: ProjectData, cal_ids: dict[str, str], *, def
             "rsrc_id": ids[r.id], "parent_rsrc_id": ids.get(r.parent_id or "", ""),
             "clndr_id": cal_ids.get(r.calendar_id or "", default_cal), "rsrc_seq_num": str(seq),
             "rsrc_name": r.name, "rsrc_short_name": r.code, "rsrc_type": RESOURCE_TYPE_CODES[r.type],
+            "guid": guid(r.id),
         })  # fmt: skip
         for rate in r.rates:
             rate_id += 1

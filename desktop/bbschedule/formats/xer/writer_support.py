@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import uuid
 from collections.abc import Iterable, Mapping
 
 _CLEAN = str.maketrans({"\t": " ", "\r": "", "\n": "\x7f\x7f"})
@@ -12,6 +14,15 @@ def clean(value: str) -> str:
     if "\t" in value or "\n" in value or "\r" in value:
         return value.translate(_CLEAN)
     return value
+
+
+def guid(object_id: str) -> str:
+    """P6's GUID form (22 characters of base64) of a core UUID id, so that repeated exports keep one GUID."""
+    try:
+        raw = uuid.UUID(object_id).bytes
+    except ValueError:
+        return ""
+    return base64.b64encode(raw).decode("ascii")[:22]
 
 
 def number_ids(items: Iterable[tuple[str, str | None]]) -> dict[str, str]:
