@@ -8,6 +8,7 @@ Prints medians; the targets are DESIGN.md section 9's (import a few seconds, loa
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -21,6 +22,8 @@ sys.path[:0] = [str(ROOT / "desktop"), str(ROOT)]
 from benchmarks.generate import generate_project  # noqa: E402
 
 from bbschedule.core.commands import SetActivityField  # noqa: E402
+from bbschedule.core.history import UndoHistory  # noqa: E402
+from bbschedule.core.project_data import ProjectData  # noqa: E402
 from bbschedule.services.session import ProjectSession  # noqa: E402
 from bbschedule.storage.cache import LocalCache  # noqa: E402
 
@@ -29,9 +32,14 @@ def _median(times: list[float]) -> str:
     return f"median {statistics.median(times):.3f} s (min {min(times):.3f}, max {max(times):.3f}, n={len(times)})"
 
 
-def _timed(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+CPU: dict[str, list[float]] = {}
+
+
+def _timed(fn: Callable[[], object], name: str = "") -> float:
+    """Wall time; the process's CPU time goes to CPU[name] (the machine is shared, so wall time is noisy)."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
+    CPU.setdefault(name, []).append(time.process_time() - cpu)
     return time.perf_counter() - start
 
 
@@ -45,26 +53,29 @@ def main() -> None:
     print(f"project: {len(data.activities)} activities, {len(data.relationships)} relationships, "
           f"{len(data.calendars)} calendars, {len(data.wbs)} WBS nodes")  # fmt: skip
     imports, loads, edits, deletes = [], [], [], []
+    print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores; above ~1 the wall times are inflated)")
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):
             cache = LocalCache(Path(tmp) / f"cache{i}.sqlite3")
-            imports.append(_timed(lambda c=cache: c.import_project(data)))
+            imports.append(_timed(lambda c=cache: c.import_project(data), "import"))
             cache.close()
             cache = LocalCache(Path(tmp) / f"cache{i}.sqlite3")  # a fresh open, as the application does
-            start = time.perf_counter()
-            loaded, history = cache.load_project(data.project.id)
-            loads.append(time.perf_counter() - start)
+            box: list[tuple[ProjectData, UndoHistory]] = []
+            loads.append(_timed(lambda c=cache, b=box: b.append(c.load_project(data.project.id)), "load"))
+            loaded, history = box[0]
             assert len(loaded.activities) == len(data.activities)
             session = ProjectSession(loaded, store=cache.store_for(data.project.id), history=history)
             first = next(iter(loaded.activities))
-            edits.append(_timed(lambda s=session, a=first: s.apply(SetActivityField(a, "name", "Renamed"))))
-            deletes.append(_timed(lambda c=cache: c.delete_project(data.project.id)))
+            edits.append(_timed(lambda s=session, a=first: s.apply(SetActivityField(a, "name", "Renamed")), "edit"))
+            deletes.append(_timed(lambda c=cache: c.delete_project(data.project.id), "delete"))
             cache.close()
     size = args.n
     print(f"import {size} activities: {_median(imports)}")
     print(f"load   {size} activities: {_median(loads)}")
     print(f"one edit (rows + outbox + history): {_median(edits)}")
     print(f"delete project: {_median(deletes)}")
+    for name, times in CPU.items():
+        print(f"CPU time of {name}: median {statistics.median(times):.3f} s")
     print(f"ratio load/import: {statistics.median(loads) / statistics.median(imports):.2f}")
 
 

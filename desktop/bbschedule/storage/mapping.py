@@ -27,6 +27,7 @@ from bbschedule.core.enums import (
 )
 from bbschedule.core.project import Project, ScheduleOptions, Wbs
 from bbschedule.core.resource import Assignment, Expense, Resource, ResourceRate
+from bbschedule.storage.fastbuild import slot_builder
 
 _fromiso = dt.datetime.fromisoformat
 
@@ -80,7 +81,9 @@ class Mapper:
         return f"{self.insert_sql()} ON CONFLICT (id) DO UPDATE SET {updates}"
 
     def select_sql(self) -> str:
-        return f"SELECT {', '.join(self.columns)} FROM {self.table} WHERE project_id = ? ORDER BY rowid"
+        # NULL in project_id's place: the caller knows it, and 100k fewer strings to build is a tenth of a load.
+        columns = ", ".join("NULL" if c == "project_id" else c for c in self.columns)
+        return f"SELECT {columns} FROM {self.table} WHERE project_id = ? ORDER BY rowid"
 
 
 # --- activities and relationships: real columns, hand-written for speed --------------------------------------
@@ -113,9 +116,13 @@ def _constraint(kind: str | None, date: str | None) -> Constraint | None:
     return None if kind is None else Constraint(_CONSTRAINT[kind], parse_iso(date))
 
 
+_build_activity = slot_builder(Activity)
+_build_relationship = slot_builder(Relationship)
+
+
 def _decode_activity(r: Sequence[Any]) -> Activity:
-    # Positional, in Activity's field order: about 15% faster than keywords over 100k rows (a test checks the order).
-    return Activity(
+    # Positional, in Activity's field order (a test checks the order); see storage.fastbuild for why not Activity().
+    return _build_activity(
         r[2], r[3], r[4], r[5], _ACT_TYPE[r[6]], _DUR_TYPE[r[7]], _PCT_TYPE[r[8]], r[9], r[10], r[11], r[12],
         None if r[13] is None else _constraint(r[13], r[14]),
         None if r[15] is None else _constraint(r[15], r[16]),
@@ -148,7 +155,7 @@ def _encode_relationship(r: Relationship, project_id: str) -> tuple[Any, ...]:
 
 
 def _decode_relationship(r: Sequence[Any]) -> Relationship:
-    return Relationship(r[2], r[3], _REL_TYPE[r[4]], r[5], r[0])
+    return _build_relationship(r[2], r[3], _REL_TYPE[r[4]], r[5], r[0])
 
 
 # --- the other entities ------------------------------------------------------------------------------------------

@@ -134,3 +134,29 @@ def test_a_row_the_model_refuses_is_not_silently_loaded() -> None:
     row[9] = -5  # original_duration
     with pytest.raises(ValidationError):
         mapper.decode(row)
+
+
+def test_slot_builder_makes_the_same_validated_object() -> None:
+    from bbschedule.core.activity import Relationship
+    from bbschedule.storage.fastbuild import slot_builder
+
+    build = slot_builder(Relationship)
+    original = next(iter(rich_project().relationships.values()))
+    built = build(*(getattr(original, f.name) for f in dataclasses.fields(Relationship)))
+    assert built == original
+    assert type(built) is Relationship
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.lag = 5  # type: ignore[misc]
+    with pytest.raises(ValidationError, match="itself"):
+        build("a", "a", original.type, 0, "r1")  # __post_init__ still runs
+
+
+def test_slot_builder_refuses_a_class_without_slots() -> None:
+    from bbschedule.storage.fastbuild import slot_builder
+
+    @dataclasses.dataclass(frozen=True)
+    class Plain:
+        x: int
+
+    with pytest.raises(TypeError, match="slots"):
+        slot_builder(Plain)
