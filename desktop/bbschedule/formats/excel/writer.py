@@ -386,6 +386,12 @@ def _report_not_carried(data: ProjectData, report: FidelityReport) -> None:
         report.add(Severity.DROPPED, "baseline.dropped", f"{len(data.baselines)} baseline(s) are not in the layout")
     if data.computed:
         report.add(Severity.DROPPED, "computed.dropped", "computed dates and floats are not written (reschedule)")
+    orphans = 0
+    for act in data.activities.values():
+        orphans += sum(1 for t, v in act.codes.items() if t not in data.code_types or v not in data.code_values)
+        orphans += sum(1 for u in act.user_fields if u not in data.user_fields)
+    if orphans:
+        report.add(Severity.DROPPED, "reference.dropped", f"{orphans} code or user-field values of unknown types")
     if data.project.eps_id is not None:
         report.add(Severity.DROPPED, "eps.dropped", "the project's place in the EPS is not in the layout")
     report.add(

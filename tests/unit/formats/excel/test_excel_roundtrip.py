@@ -319,3 +319,14 @@ def test_every_sheet_states_its_size(sample: ProjectData, tmp_path: Path) -> Non
         assert len(sheets) == 12
         for name in sheets:
             assert b"<dimension ref=" in archive.read(name)[:2000], name
+
+
+def test_code_and_user_field_values_of_unknown_types_are_reported(tmp_path: Path) -> None:
+    import dataclasses
+
+    data = _rich_project()
+    act = next(iter(data.activities.values()))
+    data.activities[act.id] = dataclasses.replace(act, codes={"no-such-type": "x"}, user_fields={"no-such-udf": 1})
+    report = excel.write(data, tmp_path / "orphans.xlsx")
+    assert report.summary().get("reference.dropped") == 1
+    assert any("2 code or user-field values" in i.message for i in report.items)
