@@ -329,7 +329,8 @@ def _activity(
         wbs_id=sid("wbs", row.wbs),
         type=kind,
         percent_complete_type=PercentCompleteType.PHYSICAL if row.physical else PercentCompleteType.DURATION,
-        original_duration=row.days * DAY,
+        # P6 stores a level of effort's duration as the span it had when last scheduled.
+        original_duration=work_between(cal, *planned) if row.kind == "loe" else row.days * DAY,
         planned_start=planned[0],
         planned_finish=planned[1],
         notes=row.notes,
@@ -409,13 +410,7 @@ def _assign(
 ) -> None:
     for res_code, qty in row.resources:
         res = resources[res_code]
-        if res.type is ResourceType.MATERIAL:
-            units = float(qty)
-        else:
-            minutes = act.original_duration if act.type is not ActivityType.LEVEL_OF_EFFORT else 0
-            if act.type is ActivityType.LEVEL_OF_EFFORT:
-                minutes = round((planned[1] - planned[0]).days * 5 / 7) * DAY
-            units = qty * minutes / 60
+        units = float(qty) if res.type is ResourceType.MATERIAL else qty * act.original_duration / 60
         price = res.price_on(planned[0].date())
         done = 1.0 if act.is_complete else 0.0
         if act.is_started and not act.is_complete:
