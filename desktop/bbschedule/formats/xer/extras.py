@@ -7,6 +7,8 @@ Code types, user fields and resources are global in P6; each project read from a
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,6 +36,8 @@ class Shared:
     """The current project's ids for 't…' code types and 'v…' code values."""
     user_field_ids: dict[str, str] = field(default_factory=dict)
     resource_calendars: set[str] = field(default_factory=set)
+    notes_by_task: dict[str, str] = field(default_factory=dict)
+    """task_id -> the text of its memos (TASKMEMO, HTML turned into plain text)."""
     task_udf_types: dict[str, tuple[str, UserFieldType]] = field(default_factory=dict)
 
 
@@ -79,11 +83,48 @@ def read_shared(ctx: Context) -> Shared:
             if value is not None:
                 fields[row[c["fk_id"]]].append((row[c["udf_type_id"]], value))
         shared.fields_by_task = dict(fields)
+    shared.notes_by_task = _notes(ctx)
     rsrc = ctx.table("RSRC")
     if rsrc is not None:
         col = rsrc.col("clndr_id")
         shared.resource_calendars = {row[col] for row in rsrc.rows if row[col]}
     return shared
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BREAK = re.compile(r"<\s*(br|/div|/p|/li|/tr)\b[^>]*>", re.IGNORECASE)
+_HEAD = re.compile(r"<head\b.*?</head\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def memo_text(memo: str) -> str:
+    """A P6 memo (HTML, line breaks written as DEL DEL) as plain text."""
+    text = memo.replace("\x7f\x7f", "\n").replace('""', '"')
+    if "<" in text:
+        text = _BREAK.sub("\n", _HEAD.sub("", text))
+        text = html.unescape(_TAG.sub("", text))
+    lines = [line.strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
+
+
+def _notes(ctx: Context) -> dict[str, str]:
+    memos = ctx.table("TASKMEMO")
+    if memos is None or not len(memos):
+        return {}
+    types = ctx.table("MEMOTYPE")
+    names = dict(zip(types.column("memo_type_id"), types.column("memo_type"), strict=True)) if types else {}
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for task, kind, memo in zip(
+        memos.column("task_id"), memos.column("memo_type_id"), memos.column("task_memo"), strict=True
+    ):
+        text = memo_text(memo)
+        if text:
+            out[task].append((names.get(kind, "").strip(), text))
+    ctx.note(Severity.CONVERTED, "notes.html", f"{len(memos)} activity memos read as plain text notes", "TASKMEMO")
+    # One memo is the note itself; several are headed by their memo types so that none is mistaken for another.
+    return {
+        task: parts[0][1] if len(parts) == 1 else "\n\n".join(f"[{t}]\n{x}" if t else x for t, x in parts)
+        for task, parts in out.items()
+    }
 
 
 def add_codes_and_fields(ctx: Context, data: ProjectData, shared: Shared, *, proj_id: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 TABLE_ORDER = (
     "CURRTYPE",
+    "MEMOTYPE",
     "UDFTYPE",
     "PROJECT",
     "CALENDAR",
@@ -19,6 +20,7 @@ TABLE_ORDER = (
     "TASK",
     "ACTVCODE",
     "PROJCOST",
+    "TASKMEMO",
     "TASKPRED",
     "TASKRSRC",
     "TASKACTV",
@@ -120,6 +122,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "act_this_per_qty", "curv_id", "rsrc_type", "cost_per_qty_source_type", "create_user", "create_date",
         "has_rsrchours", "taskrsrc_sum_id",
     ),
+    "MEMOTYPE": ("memo_type_id", "seq_num", "eps_flag", "proj_flag", "wbs_flag", "task_flag", "memo_type"),
+    "TASKMEMO": ("memo_id", "task_id", "memo_type_id", "proj_id", "task_memo"),
     "TASKACTV": ("task_id", "actv_code_type_id", "actv_code_id", "proj_id"),
     "UDFVALUE": ("udf_type_id", "fk_id", "proj_id", "udf_date", "udf_number", "udf_text", "udf_code_id"),
 }  # fmt: skip

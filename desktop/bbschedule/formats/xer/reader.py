@@ -47,6 +47,8 @@ HANDLED_TABLES = {
     "UDFVALUE",
     "PROJCOST",
     "CURRTYPE",
+    "TASKMEMO",
+    "MEMOTYPE",
 }
 
 

@@ -105,7 +105,7 @@ def add_activities(
 
     threshold = data.project.options.critical_float_threshold
     by_threshold = data.project.options.critical_mode is CriticalMode.TOTAL_FLOAT
-    codes_of, fields_of = shared.codes_by_task, shared.fields_by_task
+    codes_of, fields_of, notes_of = shared.codes_by_task, shared.fields_by_task, shared.notes_by_task
     code_ids, field_ids = shared.code_value_ids, shared.user_field_ids
     activities, computed, activity_of = data.activities, data.computed, index.activity_of
     ids = ctx.new_ids(len(picked))
@@ -218,6 +218,7 @@ def add_activities(
                 resume_date=resume,
                 planned_start=planned_start,
                 planned_finish=planned_finish,
+                notes=notes_of.get(task_id, "") if notes_of else "",
                 codes=(
                     {code_ids[k]: code_ids[val] for k, val in task_codes if k in code_ids and val in code_ids}
                     if task_codes

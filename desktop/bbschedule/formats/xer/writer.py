@@ -9,6 +9,7 @@ global), the others as project calendars. Text goes out in cp1252 when it fits, 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -75,6 +76,7 @@ def to_text(data: ProjectData, report: FidelityReport) -> str:
     task_ids = number_ids((a.id, a.source_id) for a in data.activities.values())
     rsrc_ids = write_resources(out, data, cal_ids, default_cal=cal_ids.get(default_cal.id, "") if default_cal else "")
     _tasks(out, data, task_ids=task_ids, wbs_ids=wbs_ids, cal_ids=cal_ids, proj_id=proj_id, report=report)
+    _memos(out, data, task_ids, proj_id=proj_id)
     _relationships(out, data, task_ids, proj_id=proj_id)
     write_codes_and_fields(out, data, task_ids, rsrc_ids, proj_id=proj_id, report=report)
     _dropped(data, report)
@@ -229,13 +231,29 @@ def _relationships(out: Out, data: ProjectData, task_ids: dict[str, str], *, pro
         })  # fmt: skip
 
 
+def _memos(out: Out, data: ProjectData, task_ids: dict[str, str], *, proj_id: str) -> None:
+    """Notes go out as one P6 memo per activity (HTML with the line breaks kept), under a 'Notes' memo type."""
+    noted = [a for a in data.activities.values() if a.notes.strip()]
+    if not noted:
+        return
+    out.add("MEMOTYPE", {
+        "memo_type_id": "1", "seq_num": "1", "eps_flag": "N", "proj_flag": "N", "wbs_flag": "N", "task_flag": "Y",
+        "memo_type": "Notes",
+    })  # fmt: skip
+    for number, a in enumerate(noted, start=1):
+        body = "<br>".join(html.escape(line) for line in a.notes.splitlines())
+        out.add("TASKMEMO", {
+            "memo_id": str(number), "task_id": task_ids[a.id], "memo_type_id": "1", "proj_id": proj_id,
+            "task_memo": f"<html><body>{body}</body></html>",
+        })  # fmt: skip
+
+
 def _dropped(data: ProjectData, report: FidelityReport) -> None:
     def count(items: Iterable[bool]) -> int:
         return sum(1 for x in items if x)
 
     acts = data.activities.values()
     for code, n, what in (
-        ("activity.notes", count(bool(a.notes) for a in acts), "activity notes (TASKMEMO is not written)"),
         ("activity.quantity", count(a.quantity is not None for a in acts), "quantities and production rates"),
         ("activity.location", count(a.location_start is not None for a in acts), "location ranges"),
         ("baseline", len(data.baselines), "baselines (P6 keeps them as separate projects)"),
