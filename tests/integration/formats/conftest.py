@@ -160,3 +160,71 @@ def mpxj_compare(mpxj_summary: Callable[..., dict[str, Any]]) -> Callable[..., N
                 assert got[field] == value, f"activity {key}: {field} {got[field]!r} != {value!r}"
 
     return compare
+
+
+def _jaxb_order(cls: Any) -> list[str] | None:
+    """XML element names of a JAXB class in its schema order (MPXJ generated them from the vendors' XSDs)."""
+    import jpype
+
+    xml_type = cls.getAnnotation(jpype.JClass("jakarta.xml.bind.annotation.XmlType"))
+    if xml_type is None:
+        return None
+    names = {}
+    element = jpype.JClass("jakarta.xml.bind.annotation.XmlElement")
+    for field in cls.getDeclaredFields():
+        ann = field.getAnnotation(element)
+        name = str(ann.name()) if ann is not None else str(field.getName())
+        names[str(field.getName())] = str(field.getName()) if name == "##default" else name
+    return [names.get(str(p), str(p)) for p in xml_type.propOrder()]
+
+
+def _child_class(cls: Any, tag: str) -> Any:
+    import jpype
+
+    element = jpype.JClass("jakarta.xml.bind.annotation.XmlElement")
+    for field in cls.getDeclaredFields():
+        ann = field.getAnnotation(element)
+        name = str(ann.name()) if ann is not None else "##default"
+        if (name if name != "##default" else str(field.getName())) == tag:
+            kind = field.getType()
+            if str(kind.getName()) == "java.util.List":
+                kind = field.getGenericType().getActualTypeArguments()[0]
+            return kind
+    return None
+
+
+def schema_problems(path: Path, root_class: str) -> list[str]:
+    """Every element of `path` whose children are unknown to, or out of, the vendor's schema order."""
+    import jpype
+    from lxml import etree
+
+    problems: list[str] = []
+
+    def walk(el: Any, cls: Any, where: str) -> None:
+        order = _jaxb_order(cls)
+        if order is None:
+            return
+        tags = [c.tag.rsplit("}", 1)[-1] for c in el if isinstance(c.tag, str)]
+        unknown = [t for t in tags if t not in order]
+        if unknown:
+            problems.append(f"{where}: not in the schema: {unknown}")
+        positions = [order.index(t) for t in tags if t in order]
+        if positions != sorted(positions):
+            problems.append(f"{where}: out of schema order: {tags}")
+        for child in el:
+            if isinstance(child.tag, str) and len(child):
+                tag = child.tag.rsplit("}", 1)[-1]
+                sub = _child_class(cls, tag)
+                if sub is not None:
+                    walk(child, sub, f"{where}/{tag}")
+
+    root = etree.parse(str(path)).getroot()
+    walk(root, jpype.JClass(root_class).class_, root.tag.rsplit("}", 1)[-1])
+    return sorted(set(problems))
+
+
+@pytest.fixture(scope="session")
+def schema_order_problems(mpxj_reader: MpxjReader) -> Callable[[Path, str], list[str]]:
+    """(file, root JAXB class) -> schema_problems, with the JVM running."""
+    del mpxj_reader  # only for the JVM
+    return schema_problems

@@ -156,3 +156,19 @@ def test_registry_routes_xml_to_mspdi_and_converts_to_pmxml(samples_dir: Path, t
     back = read_file(out).pick()
     assert len(back.activities) == 16
     assert len(back.relationships) == 8
+
+
+@pytest.mark.java
+@pytest.mark.parametrize("name", ["mpxj_legacy_sample.xml", "mpxj_calendar-recurring-exceptions-project2016.xml"])
+def test_written_elements_follow_ms_projects_schema(
+    samples_dir: Path, tmp_path: Path, name: str, schema_order_problems: Callable[[Path, str], list[str]]
+) -> None:
+    """Our output follows MS Project's published XSD, whose order MPXJ's JAXB classes carry."""
+    out = tmp_path / "schema.xml"
+    mspdi.write(_read(samples_dir / "mspdi" / name), out)
+    assert schema_order_problems(out, "org.mpxj.mspdi.schema.Project") == []
+    # The check itself finds trouble (MS Project's own files are looser than its XSD, so they are no reference).
+    shuffled = tmp_path / "shuffled.xml"
+    text = out.read_text(encoding="utf-8")
+    shuffled.write_text(text.replace("<Calendars>", "<Bogus/><Calendars>", 1), encoding="utf-8")
+    assert schema_order_problems(shuffled, "org.mpxj.mspdi.schema.Project")

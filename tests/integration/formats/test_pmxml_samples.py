@@ -157,3 +157,17 @@ def test_a_large_pmxml_written_from_an_xer_reads_back_in_mpxj(
         assert other.original_duration == activity.original_duration
         assert other.primary_constraint == activity.primary_constraint
         assert other.type is activity.type or activity.type is ActivityType.WBS_SUMMARY
+
+
+@pytest.mark.java
+def test_written_elements_follow_p6s_schema(
+    samples_dir: Path, tmp_path: Path, schema_order_problems: Callable[[Path, str], list[str]]
+) -> None:
+    """P6's XML import follows its XSD; MPXJ's JAXB classes carry that order."""
+    for source in ("mpxj_percent-complete-8.4.pmxml.xml", "mpxj_resource-rates-test.pmxml.xml"):
+        out = tmp_path / f"{source}.pmxml"
+        pmxml.write(_read(samples_dir / "pmxml" / source), out)
+        assert schema_order_problems(out, "org.mpxj.primavera.schema.APIBusinessObjects") == [], source
+    legacy = tmp_path / "from-mspdi.pmxml"
+    pmxml.write(mspdi.read(samples_dir / "mspdi" / "mpxj_legacy_sample.xml", options=ReadOptions()).pick(), legacy)
+    assert schema_order_problems(legacy, "org.mpxj.primavera.schema.APIBusinessObjects") == []

@@ -146,9 +146,12 @@ class _Writer:
                 "Status": "Active",
             },
         )
+        # P6's schema orders a project's children: WBS, Activity, ResourceAssignment, ActivityNote, Relationship.
         self._wbs(project_el)
-        self._activities(project_el, has_notes)
+        self._activities(project_el)
         self._assignments(project_el)
+        if has_notes:
+            self._notes(project_el)
         self._relationships(project_el)
         self.obj(
             project_el,
@@ -208,25 +211,27 @@ class _Writer:
             out[activity.id] = code
         return out
 
-    def _activities(self, parent: etree._Element, has_notes: bool) -> None:
+    def _activities(self, parent: etree._Element) -> None:
         data = self.data
         self.act_ids = {act_id: n for n, act_id in enumerate(data.activities, start=1)}
         codes = self._activity_ids()
         for act_id, activity in data.activities.items():
             self.obj(parent, "Activity", self._activity_fields(activity, codes[act_id]))
-        if has_notes:
-            for n, (act_id, activity) in enumerate(((k, a) for k, a in data.activities.items() if a.notes), start=1):
-                self.obj(
-                    parent,
-                    "ActivityNote",
-                    {
-                        "ActivityObjectId": self.act_ids[act_id],
-                        "Note": activity.notes,
-                        "NotebookTopicObjectId": 1,
-                        "ObjectId": n,
-                        "ProjectObjectId": PROJECT_OBJECT_ID,
-                    },
-                )
+
+    def _notes(self, parent: etree._Element) -> None:
+        noted = [(k, a) for k, a in self.data.activities.items() if a.notes]
+        for n, (act_id, activity) in enumerate(noted, start=1):
+            self.obj(
+                parent,
+                "ActivityNote",
+                {
+                    "ActivityObjectId": self.act_ids[act_id],
+                    "Note": activity.notes,
+                    "NotebookTopicObjectId": 1,
+                    "ObjectId": n,
+                    "ProjectObjectId": PROJECT_OBJECT_ID,
+                },
+            )
 
     def _activity_fields(self, activity: Activity, code: str) -> dict[str, object]:
         computed = self.data.computed.get(activity.id)
