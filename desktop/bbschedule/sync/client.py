@@ -37,11 +37,14 @@ class ProjectSummary:
     pulled: int = 0
     refused: list[str] = field(default_factory=list)
     open_conflicts: int = 0
+    resent: int = 0
+    """Changes the server had already applied (an earlier answer was lost) and skipped this time."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "project_id": self.project_id, "code": self.code, "role": self.role, "pushed": self.pushed,
             "pulled": self.pulled, "refused": self.refused, "open_conflicts": self.open_conflicts,
+            "resent": self.resent,
         }  # fmt: skip
 
 
@@ -134,28 +137,90 @@ def _push_project(
     pending = state.pending(project_id)
     if not pending:
         return
+    if _recover(conn, state, project_id, pending, entry):
+        pending = state.pending(project_id)
     for batch, covered in _batches(state, project_id, pending):
-        keys = {(c.kind, c.row_id) for c in batch}
-        shadows = state.shadows(project_id, keys)
+        shadows = state.shadows(project_id, {(c.kind, c.row_id) for c in batch})
         results = protocol.push(conn, batch) if batch else []
-        new_shadows: dict[tuple[str, str], Shadow] = {}
-        server_rows: dict[tuple[str, str], Shadow | None] = {}
-        for change, result in zip(batch, results, strict=True):
-            status = result.outcome  # a skipped change: sent before, answer lost
-            entry.pushed[status] = entry.pushed.get(status, 0) + 1
-            key = (change.kind, change.row_id)
-            if status == "applied" and result.rev is not None:
-                old = shadows.get(key)
-                fields = {} if old is None else dict(old.fields)
-                fields.update(change.fields or {})
-                new_shadows[key] = Shadow(result.rev, change.fields is None, fields)
-            elif status in ("conflict", "refused"):
-                if status == "refused":
-                    entry.refused.append(f"{change.kind} {change.row_id}: {result.reason}")
-                server_rows[key] = _server_shadow(result)
-                if server_rows[key] is not None:
-                    new_shadows[key] = server_rows[key]  # type: ignore[assignment]
-        state.acknowledge(project_id, pushed_seqs=covered, shadows=new_shadows, server_rows=server_rows)
+        _settle(state, project_id, list(zip(batch, results, strict=True)), shadows, covered, entry)
+
+
+def _recover(
+    conn: psycopg.Connection[tuple[Any, ...]],
+    state: SyncState,
+    project_id: str,
+    pending: list[PendingRow],
+    entry: ProjectSummary,
+) -> bool:
+    """Settle outbox rows whose push committed on the server though its answer never came back (a connection
+    cut after the commit): the server remembers every applied change id, so ask it rather than send again."""
+    ids = [p.change_id for p in pending if p.kind != "import"]
+    if not ids:
+        return False
+    found: dict[str, dict[str, Any]] = dict(
+        conn.execute(
+            "SELECT change_id::text, result FROM bbschedule.applied_changes WHERE change_id = ANY(%s::uuid[])",
+            (ids,),
+        ).fetchall()
+    )
+    conn.commit()
+    if not found:
+        return False
+    done = [p for p in pending if p.change_id in found]
+    shadows = state.shadows(project_id, {(p.kind, p.row_id) for p in done})
+    pairs = []
+    covered: list[int] = []
+    for row in done:
+        key = (row.kind, row.row_id)
+        change = OutgoingChange(row.change_id, project_id, row.kind, row.row_id, 0, _fields(row, shadows.get(key)))
+        result = PushResult.from_json(
+            {**found[row.change_id], "status": "skipped", "was": found[row.change_id]["status"]}
+        )
+        pairs.append((change, result))
+        covered += [q.seq for q in pending if (q.kind, q.row_id) == key and q.seq <= row.seq]
+    _settle(state, project_id, pairs, shadows, covered, entry)
+    return True
+
+
+def _settle(
+    state: SyncState,
+    project_id: str,
+    pairs: list[tuple[OutgoingChange, PushResult]],
+    shadows: dict[tuple[str, str], Shadow],
+    covered: list[int],
+    entry: ProjectSummary,
+) -> None:
+    """Outbox rows done; shadows moved to the server's revision; rows the server did not take set back."""
+    new_shadows: dict[tuple[str, str], Shadow] = {}
+    server_rows: dict[tuple[str, str], Shadow | None] = {}
+    for change, result in pairs:
+        status = result.outcome
+        entry.pushed[status] = entry.pushed.get(status, 0) + 1
+        if result.status == "skipped":
+            entry.resent += 1
+        key = (change.kind, change.row_id)
+        if status == "applied" and result.rev is not None:
+            old = shadows.get(key)
+            fields = {} if old is None else dict(old.fields)
+            fields.update(change.fields or {})
+            new_shadows[key] = Shadow(result.rev, change.fields is None, fields)
+        elif status in ("conflict", "refused"):
+            if status == "refused":
+                entry.refused.append(f"{change.kind} {change.row_id}: {result.reason}")
+            server = _server_shadow(result)
+            server_rows[key] = server
+            if server is not None:
+                new_shadows[key] = server
+    state.acknowledge(project_id, pushed_seqs=covered, shadows=new_shadows, server_rows=server_rows)
+
+
+def _fields(row: PendingRow, shadow: Shadow | None) -> dict[str, Any] | None:
+    """What to send for an outbox row: None for a delete, else the fields that differ from the server's row."""
+    if row.payload is None:
+        return None
+    payload = dict(row.payload)
+    payload.pop("id", None)
+    return payload if shadow is None or shadow.deleted else _diff(shadow.fields, payload)
 
 
 def _server_shadow(result: PushResult) -> Shadow | None:
@@ -194,12 +259,7 @@ def _batches(
     for key, row in latest.items():
         shadow = shadows.get(key)
         base_rev = 0 if shadow is None else shadow.rev
-        if row.payload is None:
-            fields = None
-        else:
-            payload = dict(row.payload)
-            payload.pop("id", None)
-            fields = payload if shadow is None or shadow.deleted else _diff(shadow.fields, payload)
+        fields = _fields(row, shadow)
         if fields is not None and not fields and shadow is not None:
             seqs += settles[key]  # back to what the server has: nothing to send
             continue

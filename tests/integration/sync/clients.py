@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from bbschedule.core.activity import Activity, Relationship
 from bbschedule.core.calendar import Calendar
@@ -14,7 +15,7 @@ from bbschedule.core.project import Project
 from bbschedule.core.project_data import ProjectData
 from bbschedule.services.session import ProjectSession
 from bbschedule.storage.cache import LocalCache
-from bbschedule.sync.client import SyncSummary, sync_connection
+from bbschedule.sync.client import SyncSummary, sync_all
 from bbschedule.sync.localstate import SyncState, plain_fields
 
 
@@ -41,10 +42,11 @@ class Client:
     def __init__(self, folder: Path, dsn: str) -> None:
         self.cache = LocalCache(folder / "cache.sqlite")
         self.dsn = dsn
+        self.user = conninfo_to_dict(dsn)["user"]
 
     def sync(self) -> SyncSummary:
-        with psycopg.connect(self.dsn) as conn:
-            return sync_connection(conn, self.cache)
+        """What `bbschedule sync` does: the password is in the test DSN, so none is passed separately."""
+        return sync_all(self.cache, server=self.dsn, user=str(self.user), password=None)
 
     def session(self, project_id: str) -> ProjectSession:
         data, history = self.cache.load_project(project_id)

@@ -39,7 +39,7 @@ def test_first_sync_edits_both_ways_and_caches_equal_the_server(
     again = alice.sync()
     assert all(not p.pushed for p in again.projects)
 
-    admin.grant(server_db.admin_dsn, user=bob.dsn.split("user=")[1].split()[0], project=pid, role="planner")
+    admin.grant(server_db.admin_dsn, user=str(bob.user), project=pid, role="planner")
     got = bob.sync()
     assert got.projects[0].pulled == 601
     assert bob.state(pid) == alice.state(pid)

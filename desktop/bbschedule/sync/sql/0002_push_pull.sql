@@ -127,12 +127,15 @@ BEGIN
         RETURN jsonb_build_object('status', 'applied', 'rev', new_rev);
     END IF;
 
+    -- A member is sent the row as it stands, so their cache can take back the refused edit.
     IF role IS NULL THEN
         RETURN jsonb_build_object('status', 'refused', 'code', 'forbidden', 'reason', 'you are not a member of this project');
     ELSIF role = 'viewer' THEN
-        RETURN jsonb_build_object('status', 'refused', 'code', 'forbidden', 'reason', 'viewers cannot change the project');
+        RETURN jsonb_build_object('status', 'refused', 'code', 'forbidden', 'reason', 'viewers cannot change the project',
+                                  'row', CASE WHEN have THEN row_json(cur) END);
     ELSIF row_kind = 'project' AND tombstone AND role <> 'admin' THEN
-        RETURN jsonb_build_object('status', 'refused', 'code', 'forbidden', 'reason', 'only a project admin deletes it');
+        RETURN jsonb_build_object('status', 'refused', 'code', 'forbidden', 'reason', 'only a project admin deletes it',
+                                  'row', CASE WHEN have THEN row_json(cur) END);
     END IF;
 
     IF NOT have THEN
