@@ -35,8 +35,14 @@ def _samples(samples_dir: Path) -> list[Path]:
     return sorted((samples_dir / "xer").glob("*.xer"))
 
 
+_PEER_CACHE: dict[Path, dict[str, Any]] = {}
+
+
 def _peer_projects(peer: Any, path: Path) -> dict[str, Any]:
-    return {str(p.getProjectProperties().getProjectID()): p for p in peer().readAll(str(path))}
+    """MPXJ's projects of a file by code (each sample is read by MPXJ once per session)."""
+    if path not in _PEER_CACHE:
+        _PEER_CACHE[path] = {str(p.getProjectProperties().getProjectID()): p for p in peer().readAll(str(path))}
+    return _PEER_CACHE[path]
 
 
 def _activities(project: Any) -> list[Any]:
