@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from bbschedule.core.errors import InputFileError
+from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.formats.fidelity import FidelityReport
 from bbschedule.formats.registry import ReadOptions, read_file, write_file
 from bbschedule.services.session import ProjectSession
@@ -33,13 +34,42 @@ def import_file(
     encoding: str | None = None,
     *,
     replace: bool = False,
+    progress: Progress = NO_PROGRESS,
 ) -> tuple[ProjectSummary, FidelityReport]:
-    """Read any supported file and put one of its projects into the cache in one transaction."""
+    """Read any supported file and put one of its projects into the cache in one transaction.
+
+    Runs on any thread; `progress` reports and cancels (a cancel leaves the cache as it was).
+    """
+    progress.report(0.0, f"Reading {path.name}…")
     result = read_file(path, options=ReadOptions(encoding=encoding))
     data = result.pick(project_code)
-    summary = cache.import_project(data, replace=replace)
+    progress.check()
+    summary = cache.import_project(data, replace=replace, progress=PartOf(progress, start=0.5, end=1.0))
+    progress.report(1.0, f"Imported {summary.code}")
     log.info("imported %s from %s (%d activities)", summary.code, path, summary.activity_count)
     return summary, result.report
+
+
+class PartOf(Progress):
+    """A step of longer work: its 0..1 is reported as start..end of the parent's, and it cancels with the parent."""
+
+    def __init__(self, parent: Progress, *, start: float, end: float) -> None:
+        super().__init__()
+        self._parent, self._start, self._end = parent, start, end
+
+    def report(self, fraction: float, message: str = "") -> None:
+        super().report(fraction, message)
+        self._parent.report(self._start + self.fraction * (self._end - self._start), message)
+
+    def cancel(self) -> None:
+        self._parent.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._parent.cancelled
+
+    def check(self) -> None:
+        self._parent.check()
 
 
 def find_project(cache: LocalCache, code_or_id: str) -> ProjectSummary:

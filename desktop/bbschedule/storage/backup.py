@@ -53,6 +53,19 @@ def backup_now(cache_path: Path, backup_dir: Path, *, keep: int = DEFAULT_KEEP, 
     return target
 
 
+def backup_if_due(
+    cache_path: Path, backup_dir: Path, *, every: dt.timedelta = dt.timedelta(hours=24), keep: int = DEFAULT_KEEP
+) -> Path | None:
+    """The scheduled backup: make one when the newest is older than `every` (the application calls this at start
+    and on a timer). None when a recent one exists or there is no cache yet."""
+    if not cache_path.is_file():
+        return None
+    newest = list_backups(backup_dir)[:1]
+    if newest and dt.datetime.now(dt.UTC) - newest[0].taken_at < every:
+        return None
+    return backup_now(cache_path, backup_dir, keep=keep, reason="scheduled")
+
+
 def list_backups(backup_dir: Path) -> list[BackupInfo]:
     """The backups in `backup_dir`, newest first."""
     found = []

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from bbschedule.core.codec import change_set_from_plain
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.history import UndoHistory
+from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
 from bbschedule.storage.engine import make_engine, transaction
@@ -50,6 +51,10 @@ log = logging.getLogger(__name__)
 _DELETE_ORDER = ("computed_dates", *(MAPPERS[k].table for k in reversed(ENTITY_KINDS)), "undo_history", "undo_state")
 
 
+_PLURAL = {"activity": "activities", "wbs": "WBS nodes", "code_type": "code types", "code_value": "code values",
+           "user_field": "user fields"}  # fmt: skip
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -62,6 +67,7 @@ class ProjectSummary:
     activity_count: int
     data_date: dt.datetime | None
     updated_at: dt.datetime
+    eps_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -71,6 +77,7 @@ class ProjectSummary:
             "activity_count": self.activity_count,
             "data_date": iso(self.data_date),
             "updated_at": self.updated_at.isoformat(timespec="seconds"),
+            "eps_id": self.eps_id,
         }
 
 
@@ -128,7 +135,7 @@ class LocalCache:
     def list_projects(self) -> list[ProjectSummary]:
         sql = (
             "SELECT p.id, p.code, p.name, p.data_date, p.updated_at,"
-            " (SELECT COUNT(*) FROM activities a WHERE a.project_id = p.id)"
+            " (SELECT COUNT(*) FROM activities a WHERE a.project_id = p.id), p.eps_id"
             " FROM projects p ORDER BY p.code, p.updated_at"
         )
         with transaction(self._engine, write=False) as db:
@@ -141,6 +148,7 @@ class LocalCache:
                 activity_count=r[5],
                 data_date=None if r[3] is None else dt.datetime.fromisoformat(r[3]),
                 updated_at=dt.datetime.fromisoformat(r[4]),
+                eps_id=r[6],
             )
             for r in rows
         ]
@@ -153,8 +161,10 @@ class LocalCache:
             return by_id[0]
         return max(matches, key=lambda p: p.updated_at) if matches else None
 
-    def import_project(self, data: ProjectData, *, replace: bool = False) -> ProjectSummary:
-        """Write a whole project in one transaction; any failure leaves the file as it was.
+    def import_project(
+        self, data: ProjectData, *, replace: bool = False, progress: Progress = NO_PROGRESS
+    ) -> ProjectSummary:
+        """Write a whole project in one transaction; any failure, or a cancel, leaves the file as it was.
 
         A project with the same id or code is refused unless `replace`, which deletes it in the same transaction.
         """
@@ -179,9 +189,14 @@ class LocalCache:
                     f"INSERT INTO projects ({', '.join(PROJECT_COLUMNS)}, created_at, updated_at) VALUES ({marks})",
                     (*encode_project(data.project), now.isoformat(), now.isoformat()),
                 )
+                total = max(1, sum(len(data.table(kind)) for kind in ENTITY_KINDS))
+                done = 0
                 for kind in ENTITY_KINDS:
+                    progress.check()
+                    progress.report(done / total, f"Writing {_PLURAL.get(kind, kind + 's')} to the local cache…")
                     mapper = MAPPERS[kind]
                     rows = data.table(kind).values()
+                    done += len(rows)
                     if rows:
                         encode = mapper.encode
                         db.executemany(mapper.insert_sql(), [encode(obj, pid) for obj in rows])
@@ -189,6 +204,7 @@ class LocalCache:
                 db.execute("INSERT INTO undo_state (project_id, cursor) VALUES (?, 0)", (pid,))
                 counts = {kind: len(data.table(kind)) for kind in ENTITY_KINDS}
                 _outbox(db, pid, kind="import", row_id=pid, payload={"counts": counts}, now=now)
+                progress.check()  # the last moment a cancel can still leave the file as it was
         except sqlite3.IntegrityError as exc:
             raise _explain(exc, data) from None
         log.info("imported %s (%d activities) into %s", data.project.code, len(data.activities), self.path)

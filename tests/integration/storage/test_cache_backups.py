@@ -106,3 +106,18 @@ def test_a_file_that_is_not_a_cache_is_refused(filled: Path, tmp_path: Path) -> 
     with pytest.raises(InputFileError, match="no such backup"):
         restore(tmp_path / "missing.sqlite3", filled)
     assert _file_bytes(filled) == before
+
+
+def test_scheduled_backup_only_when_due(filled: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from bbschedule.storage.backup import backup_if_due
+
+    folder = tmp_path / "backups"
+    assert backup_if_due(tmp_path / "no-cache.sqlite3", folder) is None
+    first = backup_if_due(filled, folder, every=dt.timedelta(hours=1))
+    assert first is not None
+    assert "scheduled" in first.name
+    assert backup_if_due(filled, folder, every=dt.timedelta(hours=1)) is None
+    assert backup_if_due(filled, folder, every=dt.timedelta(0)) is not None
+    assert len(list_backups(folder)) == 2

@@ -298,3 +298,39 @@ def test_foreign_keys_refuse_an_edit_that_points_nowhere(cache: LocalCache) -> N
             data.project.id, ChangeSet("bad", (Change("activity", orphan.id, None, orphan),)), UndoHistory()
         )
     assert "X1" not in {a.code for a in cache.load_project(data.project.id)[0].activities.values()}
+
+
+def test_a_cancelled_import_leaves_nothing(cache: LocalCache) -> None:
+    from bbschedule.core.errors import CancelledError
+    from bbschedule.core.progress import Progress
+
+    seen: list[float] = []
+    holder: list[Progress] = []
+
+    def cancel_on_activities(fraction: float, message: str) -> None:
+        seen.append(fraction)
+        if "activities" in message:
+            holder[0].cancel()
+
+    progress = Progress(cancel_on_activities)
+    holder.append(progress)
+    before = _table_counts(cache.path)
+    with pytest.raises(CancelledError):
+        cache.import_project(rich_project(), progress=progress)
+    assert _table_counts(cache.path) == before
+    assert seen
+    assert seen == sorted(seen)
+
+
+def test_summary_carries_the_eps(cache: LocalCache) -> None:
+    data = rich_project()
+    cache.import_project(data)
+    summary = cache.list_projects()[0]
+    assert summary.eps_id == "eps-somewhere"
+    assert summary.to_json()["eps_id"] == "eps-somewhere"
+    from bbschedule.core.project import Eps
+
+    node = Eps("Region North", "RN")
+    cache.save_eps(node)
+    cache.save_eps(Eps("Site 4", "S4", parent_id=node.id))
+    assert [(e.code, e.parent_id) for e in cache.list_eps()] == [("RN", None), ("S4", node.id)]

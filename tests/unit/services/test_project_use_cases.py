@@ -72,3 +72,26 @@ def test_a_file_with_several_projects_takes_the_one_asked_for(tmp_path: Path, sa
         assert summary.activity_count == len(smallest.activities)
     finally:
         cache.close()
+
+
+def test_import_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
+    from bbschedule.core.errors import CancelledError
+    from bbschedule.core.progress import Progress
+
+    source = tmp_path / "in.bbs.json"
+    source.write_text(json.dumps(to_document(rich_project("PROG"))), encoding="utf-8")
+    seen: list[tuple[float, str]] = []
+    cache = open_or_create_cache(tmp_path / "profile")
+    try:
+        import_file(cache, source, progress=Progress(lambda f, m: seen.append((f, m))))
+        fractions = [f for f, _ in seen]
+        assert fractions == sorted(fractions)
+        assert fractions[-1] == 1.0
+        assert any("activities" in m for _, m in seen)
+        cancelled = Progress()
+        cancelled.cancel()
+        with pytest.raises(CancelledError):
+            import_file(cache, source, replace=True, progress=cancelled)
+        assert [p.code for p in cache.list_projects()] == ["PROG"]
+    finally:
+        cache.close()
