@@ -232,13 +232,17 @@ class ModelReader:
             if row.failed or name is None:
                 self.broken_refs.add(("calendar", name or ""))
                 continue
+            per = _hours(hours, week)
             try:
                 cal = Calendar(
                     name=name,
                     week=tuple(week),
                     exceptions=tuple(exceptions.pop(name, ())),
                     is_default=is_default,
-                    **{k: v for k, v in hours.items() if v is not None},
+                    hours_per_day=per["hours_per_day"],
+                    hours_per_week=per["hours_per_week"],
+                    hours_per_month=per["hours_per_month"],
+                    hours_per_year=per["hours_per_year"],
                 )
             except ValidationError as exc:
                 row.model_error(exc, columns)
@@ -420,6 +424,20 @@ class ModelReader:
                 row.problem("Parent Resource ID", f"no resource with the ID {parent!r}")
             out[res.id] = _replace(res, parent_id=self.resource_ids.get(parent)) if parent else res
         return out
+
+
+def _hours(given: dict[str, float | None], week: list[DayIntervals]) -> dict[str, float]:
+    """The Hours per … columns, blanks derived from the work week (the usual day, the week's sum)."""
+    days = [sum(i.minutes for i in day) / 60 for day in week if day]
+    usual_day = max(set(days), key=days.count) if days else 8.0
+    per_week = given.get("hours_per_week") or (sum(days) if days else 40.0)
+    derived = {
+        "hours_per_day": usual_day,
+        "hours_per_week": per_week,
+        "hours_per_month": round(per_week * 4.3, 2),
+        "hours_per_year": round(per_week * 50, 2),
+    }
+    return {key: value if (value := given.get(key)) is not None else derived[key] for key in derived}
 
 
 def _replace(obj: Any, **changes: Any) -> Any:
