@@ -192,7 +192,9 @@ def add_resources(
     ids: dict[str, str] = {}
     if rsrc is not None:
         c = {n: rsrc.col(n) for n in ("rsrc_id", "parent_rsrc_id", "clndr_id", "rsrc_name", "rsrc_short_name",
-                                      "rsrc_type")}  # fmt: skip
+                                      "rsrc_type", "unit_id")}  # fmt: skip
+        measures = ctx.table("UMEASURE")
+        units = dict(zip(measures.column("unit_id"), measures.column("unit_abbrev"), strict=True)) if measures else {}
         for row in rsrc.rows:
             ids[row[c["rsrc_id"]]] = ctx.new_id()
         rates = _rates(ctx)
@@ -205,7 +207,7 @@ def add_resources(
                 code=code,
                 name=row[c["rsrc_name"]].strip() or code,
                 type=kind,
-                unit="h" if kind is not ResourceType.MATERIAL else "",
+                unit="h" if kind is not ResourceType.MATERIAL else units.get(row[c["unit_id"]], "").strip(),
                 calendar_id=calendars.get(row[c["clndr_id"]]),
                 rates=tuple(rates.get(sid, ())),
                 parent_id=parent if parent != ids[sid] else None,

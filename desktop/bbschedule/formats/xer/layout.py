@@ -9,6 +9,7 @@ from __future__ import annotations
 TABLE_ORDER = (
     "CURRTYPE",
     "MEMOTYPE",
+    "UMEASURE",
     "UDFTYPE",
     "PROJECT",
     "CALENDAR",
@@ -122,6 +123,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "act_this_per_qty", "curv_id", "rsrc_type", "cost_per_qty_source_type", "create_user", "create_date",
         "has_rsrchours", "taskrsrc_sum_id",
     ),
+    "UMEASURE": ("unit_id", "seq_num", "unit_abbrev", "unit_name"),
     "MEMOTYPE": ("memo_type_id", "seq_num", "eps_flag", "proj_flag", "wbs_flag", "task_flag", "memo_type"),
     "TASKMEMO": ("memo_id", "task_id", "memo_type_id", "proj_id", "task_memo"),
     "TASKACTV": ("task_id", "actv_code_type_id", "actv_code_id", "proj_id"),

@@ -49,6 +49,7 @@ HANDLED_TABLES = {
     "CURRTYPE",
     "TASKMEMO",
     "MEMOTYPE",
+    "UMEASURE",
 }
 
 

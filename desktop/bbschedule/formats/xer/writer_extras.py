@@ -24,13 +24,21 @@ def write_resources(out: Out, data: ProjectData, cal_ids: dict[str, str], *, def
                 ordered.append(rid)
                 stack.append(rid)
     rate_id = 0
+    units: dict[str, str] = {}
+    for rid in ordered:
+        unit = data.resources[rid].unit.strip()
+        if data.resources[rid].type is ResourceType.MATERIAL and unit and unit not in units:
+            units[unit] = str(len(units) + 1)
+            out.add(
+                "UMEASURE", {"unit_id": units[unit], "seq_num": units[unit], "unit_abbrev": unit, "unit_name": unit}
+            )
     for seq, rid in enumerate(ordered, start=1):
         r = data.resources[rid]
         out.add("RSRC", {
             "rsrc_id": ids[r.id], "parent_rsrc_id": ids.get(r.parent_id or "", ""),
             "clndr_id": cal_ids.get(r.calendar_id or "", default_cal), "rsrc_seq_num": str(seq),
             "rsrc_name": r.name, "rsrc_short_name": r.code, "rsrc_type": RESOURCE_TYPE_CODES[r.type],
-            "guid": guid(r.id),
+            "guid": guid(r.id), "unit_id": units.get(r.unit.strip(), "") if r.type is ResourceType.MATERIAL else "",
         })  # fmt: skip
         for rate in r.rates:
             rate_id += 1

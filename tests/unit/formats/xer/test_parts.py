@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -11,9 +12,11 @@ from hypothesis import strategies as st
 
 from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.calendar import Calendar, CalendarException, WorkInterval
-from bbschedule.core.enums import ActivityType, ConstraintType, RelationshipType
+from bbschedule.core.codes import ActivityCodeType, ActivityCodeValue, UserField
+from bbschedule.core.enums import ActivityType, ConstraintType, RelationshipType, ResourceType, UserFieldType
 from bbschedule.core.project import Project, Wbs
 from bbschedule.core.project_data import ProjectData
+from bbschedule.core.resource import Assignment, Expense, Resource, ResourceRate
 from bbschedule.formats.registry import ReadOptions
 from bbschedule.formats.xer import read, write
 from bbschedule.formats.xer.clndr import ClndrError, format_clndr_data, parse_clndr_data
@@ -176,3 +179,45 @@ def test_writer_output_reads_back(tmp_path: Path) -> None:
     assert cal.name == "Night shift"
     assert [(e.start, e.finish) for e in cal.exceptions] == [(dt.date(2024, 1, 1),) * 2, (dt.date(2024, 1, 2),) * 2]
     assert cal.week == next(iter(data.calendars.values())).week
+
+
+def test_resources_codes_fields_and_expenses_round_trip(tmp_path: Path) -> None:
+    data = _small_project()
+    first = next(a for a in data.activities.values() if a.code == "A1")
+    cal = next(iter(data.calendars.values()))
+    crew = Resource(code="CREW", name="Crew", calendar_id=cal.id, rates=(ResourceRate(dt.date(2024, 1, 1), 55.5),))
+    concrete = Resource(code="CONC", name="Concrete", type=ResourceType.MATERIAL, unit="m3", parent_id=crew.id)
+    data.resources = {crew.id: crew, concrete.id: concrete}
+    job = Assignment(first.id, crew.id, budgeted_units=16, remaining_units=16, budgeted_cost=888)
+    pour = Assignment(first.id, concrete.id, budgeted_units=30, actual_units=5, remaining_units=25)
+    data.assignments = {job.id: job, pour.id: pour}
+    fee = Expense(first.id, "Permit", budgeted_cost=1200, actual_cost=100, remaining_cost=1100)
+    data.expenses = {fee.id: fee}
+    phase = ActivityCodeType(name="Phase", is_global=True)
+    civil = ActivityCodeValue(type_id=phase.id, code="CIV", description="Civil")
+    data.code_types, data.code_values = {phase.id: phase}, {civil.id: civil}
+    note = UserField(name="Owner ref", data_type=UserFieldType.TEXT)
+    due = UserField(name="Permit due", data_type=UserFieldType.DATE)
+    data.user_fields = {note.id: note, due.id: due}
+    data.activities[first.id] = dataclasses.replace(
+        first, codes={phase.id: civil.id}, user_fields={note.id: "OR-7", due.id: "2024-03-01T00:00"}
+    )
+    out = tmp_path / "full.xer"
+    write(data, out)
+    (again,) = read(out, options=ReadOptions()).projects
+    by_code = {r.code: r for r in again.resources.values()}
+    assert by_code["CONC"].unit == "m3"
+    assert by_code["CONC"].type is ResourceType.MATERIAL
+    assert by_code["CONC"].parent_id == by_code["CREW"].id
+    assert by_code["CREW"].rates == (ResourceRate(dt.date(2024, 1, 1), 55.5),)
+    assert by_code["CREW"].calendar_id in again.calendars
+    units = sorted((a.budgeted_units, a.actual_units, a.remaining_units) for a in again.assignments.values())
+    assert units == [(16, 0, 16), (30, 5, 25)]
+    (expense,) = again.expenses.values()
+    assert (expense.name, expense.budgeted_cost, expense.actual_cost) == ("Permit", 1200, 100)
+    activity = next(a for a in again.activities.values() if a.code == "A1")
+    ((type_id, value_id),) = activity.codes.items()
+    assert again.code_types[type_id].name == "Phase"
+    assert again.code_values[value_id].code == "CIV"
+    fields = {again.user_fields[k].name: v for k, v in activity.user_fields.items()}
+    assert fields == {"Owner ref": "OR-7", "Permit due": "2024-03-01T00:00"}
