@@ -22,6 +22,7 @@ from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.registry import ImportResult, ReadOptions
 from bbschedule.formats.xer import extras, tasks
+from bbschedule.formats.xer.baselines import add_baselines
 from bbschedule.formats.xer.calendars import CalendarRow, calendars_for_project, parse_calendars
 from bbschedule.formats.xer.context import Context
 from bbschedule.formats.xer.mapping import FLOAT_MODES, LAG_CALENDARS
@@ -51,6 +52,33 @@ HANDLED_TABLES = {
     "MEMOTYPE",
     "UMEASURE",
 }
+
+
+READ_FIELDS = {
+    "PROJECT": "proj_id proj_short_name clndr_id plan_start_date last_recalc_date plan_end_date critical_path_type "
+    "critical_drtn_hr_cnt sum_base_proj_id",
+    "SCHEDOPTIONS": "proj_id sched_progress_override sched_retained_logic sched_float_type "
+    "sched_calendar_on_relationship_lag sched_open_critical_flag sched_lag_early_start_flag sched_use_expect_end_flag",
+    "CALENDAR": "clndr_id default_flag clndr_name proj_id base_clndr_id clndr_type day_hr_cnt week_hr_cnt month_hr_cnt "
+    "year_hr_cnt clndr_data",
+    "PROJWBS": "wbs_id proj_id proj_node_flag seq_num wbs_short_name wbs_name parent_wbs_id",
+    "TASK": " ".join(("proj_id", *tasks.TASK_FIELDS)),
+    "TASKPRED": "task_id pred_task_id pred_type lag_hr_cnt proj_id pred_proj_id",
+    "RSRC": "rsrc_id parent_rsrc_id clndr_id rsrc_name rsrc_short_name rsrc_type unit_id",
+    "RSRCRATE": "rsrc_id max_qty_per_hr cost_per_qty start_date",
+    "TASKRSRC": "task_id proj_id rsrc_id remain_qty target_qty act_reg_qty act_ot_qty target_cost act_reg_cost "
+    "act_ot_cost remain_cost",
+    "ACTVTYPE": "actv_code_type_id actv_code_type proj_id actv_code_type_scope",
+    "ACTVCODE": "actv_code_id parent_actv_code_id actv_code_type_id actv_code_name short_name seq_num",
+    "TASKACTV": "task_id actv_code_type_id actv_code_id proj_id",
+    "UDFTYPE": "udf_type_id table_name udf_type_label logical_data_type",
+    "UDFVALUE": "udf_type_id fk_id proj_id udf_date udf_number udf_text udf_code_id",
+    "PROJCOST": "task_id proj_id cost_name target_cost act_cost remain_cost",
+    "TASKMEMO": "task_id memo_type_id task_memo",
+    "MEMOTYPE": "memo_type_id memo_type",
+    "UMEASURE": "unit_id unit_abbrev",
+}
+"""The fields each table is read for; the others are listed in the report (P6 bookkeeping, guids, summaries)."""
 
 
 def read(path: Path, *, options: ReadOptions) -> ImportResult:
@@ -95,12 +123,17 @@ def build_projects(ctx: Context) -> list[ProjectData]:
         ctx.report.counts[f"rows.{name}"] = len(found)
         if name not in HANDLED_TABLES and len(found):
             ctx.note(Severity.DROPPED, "table.ignored", f"table {name} ({len(found)} rows) is not read", name)
+        elif name in READ_FIELDS and len(found):
+            unread = [f for f in found.fields if f not in READ_FIELDS[name].split()]
+            if unread:
+                ctx.note(Severity.INFO, "fields.ignored", f"{name}: fields not kept: {', '.join(unread)}", name)
     calendar_rows = parse_calendars(ctx)
     shared = extras.read_shared(ctx)
     task_index = tasks.index_tasks(ctx)
     out: list[ProjectData] = []
     for index, line in enumerate(table.lines):
         out.append(_project(ctx, table.rows[index], line, calendar_rows, shared, task_index))
+    add_baselines(ctx, out, table.column("sum_base_proj_id"))
     for key in ("activities", "relationships", "calendars", "resources", "wbs", "assignments", "expenses"):
         ctx.report.counts[key] = sum(len(getattr(p, key)) for p in out)
     ctx.report.counts["projects"] = len(out)

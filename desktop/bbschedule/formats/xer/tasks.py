@@ -61,7 +61,7 @@ def index_tasks(ctx: Context) -> TaskIndex:
     return index
 
 
-_TASK_FIELDS = (
+TASK_FIELDS = (
     "task_id", "wbs_id", "clndr_id", "phys_complete_pct", "complete_pct_type", "task_type", "duration_type",
     "task_code", "task_name", "total_float_hr_cnt", "free_float_hr_cnt", "remain_drtn_hr_cnt", "target_drtn_hr_cnt",
     "cstr_date", "act_start_date", "act_end_date", "late_start_date", "late_end_date", "expect_end_date",

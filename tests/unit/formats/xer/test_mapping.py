@@ -108,3 +108,27 @@ def test_notes_survive_our_round_trip(samples_dir: Path, tmp_path: Path) -> None
 def test_memo_text() -> None:
     assert memo_text("<p>a<br>b</p>\x7f\x7f<p>&lt;c&gt;</p>") == "a\nb\n<c>"
     assert memo_text("plain\x7f\x7ftext") == "plain\ntext"
+
+
+def test_a_baseline_project_becomes_a_baseline() -> None:
+    text = (
+        "%T\tPROJECT\n%F\tproj_id\tproj_short_name\tclndr_id\tplan_start_date\tlast_recalc_date\tsum_base_proj_id\n"
+        "%R\t1\tLIVE\t5\t2024-01-01 08:00\t2024-03-01 08:00\t2\n"
+        "%R\t2\tLIVE-BL1\t5\t2024-01-01 08:00\t2024-01-01 08:00\t\n"
+        + CALENDAR
+        + "%T\tTASK\n%F\ttask_id\tproj_id\tclndr_id\ttask_code\ttask_name\ttask_type\ttarget_drtn_hr_cnt"
+        "\tearly_start_date\tearly_end_date\n"
+        "%R\t10\t1\t5\tA10\tWork\tTT_Task\t16\t2024-01-10 08:00\t2024-01-11 16:00\n"
+        "%R\t20\t2\t5\tA10\tWork\tTT_Task\t8\t2024-01-02 08:00\t2024-01-02 16:00\n"
+        "%R\t21\t2\t5\tA99\tGone since\tTT_Task\t8\t2024-01-03 08:00\t2024-01-03 16:00\n"
+    )
+    result, found = _read(text)
+    live, base = found["LIVE"], found["LIVE-BL1"]
+    assert len(base.activities) == 2  # the baseline stays a project of its own
+    (baseline,) = live.baselines.values()
+    assert baseline.name == "LIVE-BL1 (P6 baseline)"
+    assert baseline.taken_at == dt.datetime(2024, 1, 1, 8)
+    (row,) = baseline.activities
+    assert row.activity_id == next(iter(live.activities))
+    assert (row.start, row.finish, row.duration) == (dt.datetime(2024, 1, 2, 8), dt.datetime(2024, 1, 2, 16), 480)
+    assert result.report.summary()["baseline.from_project"] == 1
