@@ -14,4 +14,13 @@ if ! "$python" -c "import PyInstaller" 2>/dev/null; then
 fi
 "$python" -m PyInstaller --noconfirm --clean --log-level WARN \
     --workpath "$work" --distpath "$dist" "$root/build/bbschedule.spec"
+# Libraries the spec filtered out still get a top-level symlink from PyInstaller; drop the dangling ones.
+"$python" - "$dist" <<'PY'
+import sys
+from pathlib import Path
+
+for link in Path(sys.argv[1]).rglob("*"):
+    if link.is_symlink() and not link.exists():
+        link.unlink()
+PY
 echo "built: $dist/BBSchedule"

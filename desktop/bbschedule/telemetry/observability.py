@@ -138,6 +138,8 @@ def span(
 ) -> Iterator[SpanHandle]:
     """Time a run of `name` (one of SPAN_KINDS, or a sub-step such as "import.read") with its sizes.
 
+    A successful "schedule" span also records the schedule-time metric (sizes `activities`, `relationships`).
+
     kind is a word from a fixed vocabulary (a file format, a sync direction), never user text; content (project
     code, file name) is attached only when the planner opted in. The duration goes to the span and the log.
     """
@@ -164,6 +166,13 @@ def span(
             duration_ms = (time.perf_counter() - started) * 1000.0
             if logfire_span is not None:
                 logfire_span.set_attribute("duration_ms", round(duration_ms, 3))
+            if name == "schedule" and outcome == "ok":
+                # Every scheduling run wrapped in a span feeds the schedule-time metric, with no second call.
+                record_schedule_time(
+                    duration_ms,
+                    activities=int(handle.sizes.get("activities", 0)),
+                    relationships=int(handle.sizes.get("relationships", 0)),
+                )
             described = " ".join(f"{key}={value}" for key, value in handle.sizes.items())
             log.info("%s%s %s in %.1f ms %s", name, f" ({kind})" if kind else "", outcome, duration_ms, described)
 

@@ -104,6 +104,8 @@ def test_screenshot_off_screen(bundle: Path, tmp_path: Path) -> None:
 
 
 def test_unneeded_qt_modules_stay_out(bundle: Path) -> None:
+    dangling = [path for path in bundle.rglob("*") if path.is_symlink() and not path.exists()]
+    assert not dangling, dangling[:5]
     names = {path.name.lower() for path in bundle.rglob("*")}
     for unwanted in ("webengine", "qt63d", "multimedia", "qt6quick", "qt6pdf", "virtualkeyboard"):
         assert not [name for name in names if unwanted in name], unwanted

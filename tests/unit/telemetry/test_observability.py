@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from opentelemetry.sdk.metrics.export import InMemoryMetricReader
@@ -87,21 +88,25 @@ def test_schedule_time_and_sync_lag_are_metrics(monkeypatch: pytest.MonkeyPatch,
     try:
         record_schedule_time(123.0, activities=5_000, relationships=7_000)
         record_schedule_time(77.0, activities=5_000, relationships=7_000)
+        with span("schedule", activities=40, relationships=50):
+            pass
+        with pytest.raises(RuntimeError), span("schedule", activities=40, relationships=50):
+            raise RuntimeError("a failed run is not a schedule time")
         record_sync_lag(4.5, pending_changes=3)
         data = reader.get_metrics_data()
     finally:
         observability.disable_observability()
-    points: dict[str, list[object]] = {}
+    points: dict[str, list[Any]] = {}
     assert data is not None
     for resource in data.resource_metrics:
         for scope in resource.scope_metrics:
             for metric in scope.metrics:
                 points.setdefault(metric.name, []).extend(metric.data.data_points)
-    [histogram] = points["bbschedule.schedule.duration"]
-    assert histogram.count == 2  # type: ignore[attr-defined]
-    assert histogram.sum == pytest.approx(200.0)  # type: ignore[attr-defined]
-    assert histogram.attributes["size_class"] == "<10k"  # type: ignore[attr-defined]
+    by_class = {p.attributes["size_class"]: p for p in points["bbschedule.schedule.duration"]}
+    assert by_class["<10k"].count == 2
+    assert by_class["<10k"].sum == pytest.approx(200.0)
+    assert by_class["<100"].count == 1  # the span, not the failed run
     [lag] = points["bbschedule.sync.lag"]
-    assert lag.value == pytest.approx(4.5)  # type: ignore[attr-defined]
+    assert lag.value == pytest.approx(4.5)
     [pending] = points["bbschedule.sync.pending_changes"]
-    assert pending.value == 3  # type: ignore[attr-defined]
+    assert pending.value == 3
