@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bbschedule.core.codec import change_set_from_plain
+from bbschedule.core.computed import ComputedDates
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.history import UndoHistory
 from bbschedule.core.progress import NO_PROGRESS, Progress
@@ -94,6 +95,8 @@ class LocalCache:
             self._engine.dispose()
             raise CacheError(f"{self.path}: cannot open the local cache ({exc})") from exc
         self._histories: dict[str, PersistedHistory] = {}
+        self._computed: dict[str, dict[str, ComputedDates]] = {}
+        """The results each project's last load found, handed to its store so it writes only what changes."""
         self.client_id = self._meta_value("client_id", default=str(uuid.uuid4()))
 
     def close(self) -> None:
@@ -184,6 +187,7 @@ class LocalCache:
                 for old in clashes:
                     _delete_rows(db, old)
                 self._histories.pop(pid, None)
+                self._computed.pop(pid, None)
                 marks = ", ".join("?" * (len(PROJECT_COLUMNS) + 2))
                 db.execute(
                     f"INSERT INTO projects ({', '.join(PROJECT_COLUMNS)}, created_at, updated_at) VALUES ({marks})",
@@ -221,6 +225,7 @@ class LocalCache:
             _delete_rows(db, project_id)
             _outbox(db, project_id, kind="project", row_id=project_id, payload=None, now=utc_now())
         self._histories.pop(project_id, None)
+        self._computed.pop(project_id, None)
 
     def load_project(self, project_id: str) -> tuple[ProjectData, UndoHistory]:
         """The project with its scheduling results and its undo history, from one consistent snapshot."""
@@ -243,13 +248,19 @@ class LocalCache:
             cursor_row = db.execute("SELECT cursor FROM undo_state WHERE project_id = ?", (project_id,)).fetchone()
         persisted = [(position, change_set_from_plain(json.loads(text))) for position, text in entries]
         self._histories[project_id] = persisted
+        self._computed[project_id] = dict(data.computed)
         history = UndoHistory(entries=[cs for _, cs in persisted], cursor=cursor_row[0] if cursor_row else 0)
         history.cursor = min(history.cursor, len(history.entries))
         return data, history
 
     def store_for(self, project_id: str) -> CacheStore:
         """The ProjectStore a session writes its edits through."""
-        return CacheStore(self._engine, project_id, persisted=self._histories.get(project_id))
+        return CacheStore(
+            self._engine,
+            project_id,
+            persisted=self._histories.get(project_id),
+            computed=self._computed.pop(project_id, None),
+        )
 
     def outbox(self, project_id: str | None = None, *, pending_only: bool = True) -> list[dict[str, Any]]:
         """Outbox rows in the order they were written (for sync and for tests)."""

@@ -38,14 +38,28 @@ _OUTBOX_SQL = (
     "INSERT INTO outbox (change_id, project_id, kind, row_id, payload, deleted, created_at, pushed)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
 )
+_UPSERT_COMPUTED = (
+    f"INSERT INTO computed_dates ({', '.join(COMPUTED_COLUMNS)}) VALUES ({', '.join('?' * len(COMPUTED_COLUMNS))})"
+    " ON CONFLICT (activity_id) DO UPDATE SET "
+    + ", ".join(f"{c} = excluded.{c}" for c in COMPUTED_COLUMNS if c != "activity_id")
+)
 _UPDATE_PROJECT = "UPDATE projects SET " + ", ".join(f"{c} = ?" for c in PROJECT_COLUMNS[1:]) + " WHERE id = ?"
 
 
 class CacheStore:
-    def __init__(self, engine: Engine, project_id: str, *, persisted: PersistedHistory | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        project_id: str,
+        *,
+        persisted: PersistedHistory | None = None,
+        computed: dict[str, ComputedDates] | None = None,
+    ) -> None:
         self._engine = engine
         self.project_id = project_id
         self._persisted = persisted
+        self._computed = None if computed is None else dict(computed)
+        """The scheduling results as the file holds them (None: unknown, rewrite them all)."""
 
     def write_change_set(self, project_id: str, change_set: ChangeSet, history: UndoHistory) -> None:
         now = dt.datetime.now(dt.UTC).isoformat()
@@ -70,14 +84,23 @@ class CacheStore:
             self._persisted[:] = kept  # the same list LocalCache keeps for the next store of this project
 
     def write_computed(self, project_id: str, computed: dict[str, ComputedDates]) -> None:
-        marks = ", ".join("?" * len(COMPUTED_COLUMNS))
+        """Write only the results that differ from the file's: an incremental reschedule touches a few rows."""
+        written = self._computed
+        if written is None:
+            changed, gone = dict(computed), None
+        else:
+            changed = {aid: c for aid, c in computed.items() if written.get(aid) != c}
+            gone = [aid for aid in written if aid not in computed]
         with _saving(self._engine, "the schedule results"), transaction(self._engine, write=True) as db:
-            known = {r[0] for r in db.execute("SELECT id FROM activities WHERE project_id = ?", (project_id,))}
-            db.execute("DELETE FROM computed_dates WHERE project_id = ?", (project_id,))
+            if gone is None:
+                db.execute("DELETE FROM computed_dates WHERE project_id = ?", (project_id,))
+            elif gone:
+                db.executemany("DELETE FROM computed_dates WHERE activity_id = ?", [(aid,) for aid in gone])
+            known = _existing_activities(db, project_id, changed)
             db.executemany(
-                f"INSERT INTO computed_dates ({', '.join(COMPUTED_COLUMNS)}) VALUES ({marks})",
-                [encode_computed(aid, c, project_id) for aid, c in computed.items() if aid in known],
+                _UPSERT_COMPUTED, [encode_computed(aid, c, project_id) for aid, c in changed.items() if aid in known]
             )
+        self._computed = {aid: c for aid, c in computed.items() if aid in known or aid not in changed}
 
     def flush(self) -> None:
         """Every edit is committed as it is made; this folds the WAL into the main file (a tidy save point)."""
@@ -109,6 +132,19 @@ def _write_rows(db: Any, project_id: str, kind: str, changes: list[Change], *, d
         )
     else:
         db.executemany(mapper.upsert_sql(), [mapper.encode(c.after, project_id) for c in changes])
+
+
+def _existing_activities(db: Any, project_id: str, ids: dict[str, Any]) -> set[str]:
+    """Which of `ids` are activities of the project (results for a row deleted meanwhile are dropped)."""
+    if len(ids) > 5000:
+        return {r[0] for r in db.execute("SELECT id FROM activities WHERE project_id = ?", (project_id,))} & ids.keys()
+    found: set[str] = set()
+    keys = list(ids)
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        sql = f"SELECT id FROM activities WHERE project_id = ? AND id IN ({', '.join('?' * len(chunk))})"
+        found.update(r[0] for r in db.execute(sql, (project_id, *chunk)))
+    return found
 
 
 def _read_history(db: Any, project_id: str) -> PersistedHistory:

@@ -334,3 +334,24 @@ def test_summary_carries_the_eps(cache: LocalCache) -> None:
     cache.save_eps(node)
     cache.save_eps(Eps("Site 4", "S4", parent_id=node.id))
     assert [(e.code, e.parent_id) for e in cache.list_eps()] == [("RN", None), ("S4", node.id)]
+
+
+def test_schedule_results_are_written_incrementally(cache: LocalCache) -> None:
+    """A reschedule that moves one activity rewrites one row: the others keep their rowid (not deleted and added)."""
+    data = rich_project()
+    cache.import_project(data)
+    session = open_session(cache, data.project.id)
+    ids = list(session.data.activities)
+    first = {aid: ComputedDates(T0, T0, T0, T0, 0, 0) for aid in ids}
+    session.set_computed(first)
+    rowids = dict(sqlite3.connect(cache.path).execute("SELECT activity_id, rowid FROM computed_dates").fetchall())
+    moved = dict(first)
+    moved[ids[1]] = ComputedDates(T0, T0, T0, T0, 480, 60, critical=True)
+    del moved[ids[2]]
+    session.set_computed(moved)
+    after = dict(sqlite3.connect(cache.path).execute("SELECT activity_id, rowid FROM computed_dates").fetchall())
+    assert after == {aid: rowids[aid] for aid in ids[:2]}
+    assert cache.load_project(data.project.id)[0].computed == moved
+    reopened = open_session(cache, data.project.id)  # a store made after a load knows what the file holds
+    reopened.set_computed(first)
+    assert cache.load_project(data.project.id)[0].computed == first
