@@ -17,6 +17,7 @@ from typing import Any
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.enums import CriticalMode, ProgressMode
+from bbschedule.core.errors import InputFileError
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.xer.clndr import format_clndr_data
@@ -50,6 +51,8 @@ def write(data: ProjectData, path: Path) -> FidelityReport:
     try:
         tmp.write_bytes(payload)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise InputFileError(str(path), f"cannot be written ({exc.strerror or exc})") from None
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -222,8 +225,9 @@ def _tasks(
 
 
 def _relationships(out: Out, data: ProjectData, task_ids: dict[str, str], *, proj_id: str) -> None:
-    ids = number_ids((r.id, None) for r in data.relationships.values())
-    for r in data.relationships.values():
+    links = [r for r in data.relationships.values() if r.predecessor_id in task_ids and r.successor_id in task_ids]
+    ids = number_ids((r.id, None) for r in links)
+    for r in links:
         out.add("TASKPRED", {
             "task_pred_id": ids[r.id], "task_id": task_ids[r.successor_id], "pred_task_id": task_ids[r.predecessor_id],
             "proj_id": proj_id, "pred_proj_id": proj_id, "pred_type": RELATIONSHIP_CODES[r.type],

@@ -122,8 +122,9 @@ def _depth(data: ProjectData, value_id: str) -> int:
 def _assignments(
     out: Out, data: ProjectData, task_ids: dict[str, str], rsrc_ids: dict[str, str], *, proj_id: str
 ) -> None:
-    ids = number_ids((a.id, None) for a in data.assignments.values())
-    for a in data.assignments.values():
+    kept = [a for a in data.assignments.values() if a.activity_id in task_ids and a.resource_id in rsrc_ids]
+    ids = number_ids((a.id, None) for a in kept)
+    for a in kept:
         activity = data.activities[a.activity_id]
         resource = data.resources[a.resource_id]
         start = activity.planned_start or data.project.planned_start
@@ -141,8 +142,9 @@ def _assignments(
 
 
 def _expenses(out: Out, data: ProjectData, task_ids: dict[str, str], *, proj_id: str) -> None:
-    ids = number_ids((e.id, None) for e in data.expenses.values())
-    for e in data.expenses.values():
+    kept = [e for e in data.expenses.values() if e.activity_id in task_ids]
+    ids = number_ids((e.id, None) for e in kept)
+    for e in kept:
         out.add("PROJCOST", {
             "cost_item_id": ids[e.id], "proj_id": proj_id, "task_id": task_ids[e.activity_id], "cost_name": e.name,
             "act_cost": format_number(e.actual_cost), "remain_cost": format_number(e.remaining_cost),

@@ -9,7 +9,7 @@ import pytest
 
 from bbschedule.core.errors import InputFileError
 from bbschedule.formats.registry import ReadOptions
-from bbschedule.formats.xer import read
+from bbschedule.formats.xer import read, write
 from bbschedule.formats.xer.tokenizer import Limits, tokenize
 
 GOOD = (
@@ -94,11 +94,21 @@ def test_row_before_field_list(tmp_path: Path) -> None:
 
 
 def test_a_huge_field_is_refused_with_its_name(tmp_path: Path) -> None:
-    text = GOOD.replace("Café ☕", "x" * 100_000)
+    text = GOOD.replace("Café ☕", "x" * (Limits().max_line_chars + 1))
+    error = _error(_write(tmp_path, text.encode("utf-8")))
+    assert error.line == 10
+    assert error.field == "TASK.task_name"
     with pytest.raises(InputFileError) as info:
-        tokenize(text.encode("utf-8"), path="big.xer", limits=Limits(max_line_chars=50_000))
-    assert info.value.line == 10
+        tokenize(GOOD.replace("Café", "x" * 1000).encode("utf-8"), path="big.xer", limits=Limits(max_line_chars=500))
     assert info.value.field == "TASK.task_name"
+
+
+def test_an_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
+    (data,) = read(_write(tmp_path, GOOD.encode("utf-8")), options=ReadOptions()).projects
+    target = tmp_path / "no such folder" / "out.xer"
+    with pytest.raises(InputFileError) as info:
+        write(data, target)
+    assert str(target) in str(info.value)
 
 
 def test_too_many_bytes(tmp_path: Path) -> None:
