@@ -59,6 +59,9 @@ def parse_calendars(ctx: Context) -> dict[str, CalendarRow]:
                     "5x8 week is used and its exceptions are lost",
                     f"CALENDAR line {line} clndr_data",
                 )
+        if week is not None and not any(week):
+            ctx.note(Severity.WARNING, "calendar.no_work", f"{name}: the work week has no working time",
+                     f"CALENDAR line {line} clndr_data")  # fmt: skip
         where = f"CALENDAR.{{}} line {line}"
         hours = tuple(
             v.number(row[c[key]], line=line, where=where.format(key), default=dflt)

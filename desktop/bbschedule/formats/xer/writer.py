@@ -80,7 +80,7 @@ def to_text(data: ProjectData, report: FidelityReport) -> str:
     rsrc_ids = write_resources(out, data, cal_ids, default_cal=cal_ids.get(default_cal.id, "") if default_cal else "")
     _tasks(out, data, task_ids=task_ids, wbs_ids=wbs_ids, cal_ids=cal_ids, proj_id=proj_id, report=report)
     _memos(out, data, task_ids, proj_id=proj_id)
-    _relationships(out, data, task_ids, proj_id=proj_id)
+    _relationships(out, data, task_ids, proj_id=proj_id, report=report)
     write_codes_and_fields(out, data, task_ids, rsrc_ids, proj_id=proj_id, report=report)
     _dropped(data, report)
     for table in TABLE_ORDER:
@@ -224,8 +224,13 @@ def _tasks(
         )
 
 
-def _relationships(out: Out, data: ProjectData, task_ids: dict[str, str], *, proj_id: str) -> None:
+def _relationships(
+    out: Out, data: ProjectData, task_ids: dict[str, str], *, proj_id: str, report: FidelityReport
+) -> None:
     links = [r for r in data.relationships.values() if r.predecessor_id in task_ids and r.successor_id in task_ids]
+    if len(links) < len(data.relationships):
+        missing = len(data.relationships) - len(links)
+        report.add(Severity.DROPPED, "relationship.dangling", f"{missing} links to missing activities", "TASKPRED")
     ids = number_ids((r.id, None) for r in links)
     for r in links:
         out.add("TASKPRED", {
