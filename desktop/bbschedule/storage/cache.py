@@ -186,6 +186,8 @@ class LocalCache:
                     )
                 for old in clashes:
                     _delete_rows(db, old)
+                    if old != pid:  # the server must learn that the project it has under the old id is gone
+                        _outbox(db, old, kind="project", row_id=old, payload=None, now=now)
                 self._histories.pop(pid, None)
                 self._computed.pop(pid, None)
                 marks = ", ".join("?" * (len(PROJECT_COLUMNS) + 2))
@@ -207,7 +209,10 @@ class LocalCache:
                 _insert_computed(db, pid, data)
                 db.execute("INSERT INTO undo_state (project_id, cursor) VALUES (?, 0)", (pid,))
                 counts = {kind: len(data.table(kind)) for kind in ENTITY_KINDS}
-                _outbox(db, pid, kind="import", row_id=pid, payload={"counts": counts}, now=now)
+                # One entry for the whole project (not one per row): sync pushes every row of an imported project,
+                # and with "replaced" it also deletes server rows that the new version no longer has.
+                payload = {"counts": counts, "replaced": pid in clashes}
+                _outbox(db, pid, kind="import", row_id=pid, payload=payload, now=now)
                 progress.check()  # the last moment a cancel can still leave the file as it was
         except sqlite3.IntegrityError as exc:
             raise _explain(exc, data) from None

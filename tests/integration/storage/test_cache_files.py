@@ -355,3 +355,18 @@ def test_schedule_results_are_written_incrementally(cache: LocalCache) -> None:
     reopened = open_session(cache, data.project.id)  # a store made after a load knows what the file holds
     reopened.set_computed(first)
     assert cache.load_project(data.project.id)[0].computed == first
+
+
+def test_import_and_replace_are_announced_in_the_outbox(cache: LocalCache) -> None:
+    first = rich_project("SAME")
+    cache.import_project(first)
+    entry = cache.outbox(first.project.id)[-1]
+    assert entry["kind"] == "import"
+    assert entry["payload"]["counts"]["activity"] == 3
+    assert entry["payload"]["replaced"] is False
+    newer = rich_project("SAME")  # same code, new ids: the old project is replaced and its deletion announced
+    cache.import_project(newer, replace=True)
+    assert cache.outbox(first.project.id)[-1]["kind"] == "project"
+    assert cache.outbox(first.project.id)[-1]["deleted"] is True
+    cache.import_project(newer, replace=True)
+    assert cache.outbox(newer.project.id)[-1]["payload"]["replaced"] is True
