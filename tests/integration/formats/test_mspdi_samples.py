@@ -172,3 +172,19 @@ def test_written_elements_follow_ms_projects_schema(
     text = out.read_text(encoding="utf-8")
     shuffled.write_text(text.replace("<Calendars>", "<Bogus/><Calendars>", 1), encoding="utf-8")
     assert schema_order_problems(shuffled, "org.mpxj.mspdi.schema.Project")
+
+
+def test_ms_project_scheduling_rules_become_options(samples_dir: Path) -> None:
+    from bbschedule.core.enums import FloatMode, LagCalendar
+
+    result = mspdi.read(samples_dir / "mspdi" / "mpxj_task-links-project2019.xml", options=ReadOptions())
+    options = result.pick().project.options
+    assert options.lag_calendar is LagCalendar.SUCCESSOR
+    assert options.float_mode is FloatMode.SMALLEST
+    assert options.critical_float_threshold == 0
+
+
+def test_what_is_not_read_is_counted(samples_dir: Path) -> None:
+    result = mspdi.read(samples_dir / "mspdi" / "mpxj_mspditimephased.xml", options=ReadOptions())
+    messages = [i.message for i in result.report.items if i.code == "mspdi.not_read"]
+    assert any("timephased data rows" in m for m in messages)

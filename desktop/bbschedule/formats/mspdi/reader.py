@@ -13,9 +13,9 @@ from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.baseline import Baseline, BaselineActivity
 from bbschedule.core.calendar import Calendar
 from bbschedule.core.computed import ComputedDates
-from bbschedule.core.enums import ActivityType, ConstraintType, DurationType, RelationshipType
+from bbschedule.core.enums import ActivityType, ConstraintType, DurationType, FloatMode, LagCalendar, RelationshipType
 from bbschedule.core.errors import InputFileError, ValidationError
-from bbschedule.core.project import Project, Wbs
+from bbschedule.core.project import Project, ScheduleOptions, Wbs
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
@@ -91,6 +91,7 @@ class _MspdiReader:
             self.default_calendar = Calendar(name="Standard", source_id=None)
             self.calendars["(default)"] = self.default_calendar
             self.report.add(Severity.CONVERTED, "calendar.default_created", "no calendar: a standard one was made")
+        self._not_read()
         data = ProjectData(project=self._project())
         data.calendars = {cal.id: cal for cal in self.calendars.values()}
         self._tasks(data)
@@ -141,10 +142,46 @@ class _MspdiReader:
                 must_finish_by=must_finish if must_finish and must_finish >= start else None,
                 default_calendar_id=self.default_calendar.id,
                 currency=r.text(root, "CurrencyCode") or "USD",
+                options=self._options(),
                 source_id=r.text(root, "GUID"),
             )
         except ValidationError as exc:
             raise self.fail(root, exc.message, exc.field) from None
+
+    def _not_read(self) -> None:
+        """Count what MSPDI holds that the model does not, so the report says what was left behind."""
+        r, root = self.r, self.root
+        tasks = self._task_elements()
+        counts = {
+            "manually scheduled tasks (read as automatically scheduled)": sum(
+                r.text(t, "Manual") == "1" for t in tasks
+            ),
+            "inactive tasks (read as active)": sum(r.text(t, "Active") == "0" for t in tasks),
+            "custom field values": len(list(root.iter(r.q("ExtendedAttribute")))),
+            "outline code values": len(list(root.iter(r.q("OutlineCode")))),
+            "timephased data rows": len(list(root.iter(r.q("TimephasedData")))),
+            "resource availability periods": len(list(root.iter(r.q("AvailabilityPeriod")))),
+            "task hyperlinks": sum(r.text(t, "Hyperlink") is not None for t in tasks),
+        }
+        for what, count in counts.items():
+            if count:
+                self.report.add(Severity.DROPPED, "mspdi.not_read", f"{count} {what}")
+
+    def _options(self) -> ScheduleOptions:
+        """MS Project's scheduling rules in P6's terms: lags on the successor's calendar (the project
+        calendar when the task has none, which is what an activity without a task calendar gets here),
+        total slack the smaller of start and finish slack, critical at or under CriticalSlackLimit days."""
+        limit_days = float(self.r.text(self.root, "CriticalSlackLimit") or 0)
+        self.report.add(
+            Severity.INFO,
+            "project.options",
+            "MS Project rules kept as options: lag on the successor's calendar, float the smaller of start and finish",
+        )
+        return ScheduleOptions(
+            float_mode=FloatMode.SMALLEST,
+            lag_calendar=LagCalendar.SUCCESSOR,
+            critical_float_threshold=round(limit_days * self.minutes_per_day),
+        )
 
     def _task_elements(self) -> list[etree._Element]:
         holder = self.r.child(self.root, "Tasks")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.calendar import Calendar, DayIntervals
-from bbschedule.core.enums import ActivityType, DurationType, RelationshipType, ResourceType
+from bbschedule.core.enums import ActivityType, DurationType, LagCalendar, RelationshipType, ResourceType
 from bbschedule.core.project_data import ProjectData
 from bbschedule.core.resource import Assignment, Resource
 from bbschedule.formats import constraints, durations
@@ -84,6 +84,12 @@ class _Writer:
             self.el(root, "FinishDate", project.must_finish_by)
             self.report.add(Severity.CONVERTED, "project.must_finish_by", "written as the project finish date")
         self.el(root, "CurrencyCode", project.currency)
+        if project.options.lag_calendar is not LagCalendar.SUCCESSOR:
+            self.report.add(
+                Severity.CONVERTED,
+                "project.lag_calendar",
+                f"MS Project counts lags on the successor's calendar, not the {project.options.lag_calendar.value} one",
+            )
         self._assign_ids()
         if data.calendars:
             self.el(root, "CalendarUID", self.cal_uid[data.default_calendar().id])

@@ -96,7 +96,18 @@ RESOURCE_TYPES = _lookup(RESOURCE_TYPE_NAMES)
 LAG_CALENDARS = _lookup(LAG_CALENDAR_NAMES)
 PROGRESS_MODES = _lookup(PROGRESS_MODE_NAMES)
 FLOAT_MODES = _lookup(FLOAT_MODE_NAMES)
-_DROPPED_KINDS = ("BaselineProject", "Role", "ActivityCodeType", "ActivityCode", "UDFType", "ActivityExpense")
+_DROPPED_KINDS = (
+    "BaselineProject",
+    "Role",
+    "ActivityCodeType",
+    "ActivityCode",
+    "Code",
+    "UDFType",
+    "UDF",
+    "ActivityExpense",
+    "ActivityStep",
+    "ProjectNote",
+)
 
 
 def read(path: Path, *, options: ReadOptions) -> ImportResult:
