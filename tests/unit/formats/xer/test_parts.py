@@ -22,7 +22,7 @@ from bbschedule.formats.xer import read, write
 from bbschedule.formats.xer.clndr import ClndrError, format_clndr_data, parse_clndr_data
 from bbschedule.formats.xer.tokenizer import tokenize
 from bbschedule.formats.xer.values import parse_date_text
-from bbschedule.formats.xer.writer_support import number_ids
+from bbschedule.formats.xer.writer_support import Out, number_ids
 
 
 @pytest.mark.parametrize(
@@ -221,3 +221,39 @@ def test_resources_codes_fields_and_expenses_round_trip(tmp_path: Path) -> None:
     assert again.code_values[value_id].code == "CIV"
     fields = {again.user_fields[k].name: v for k, v in activity.user_fields.items()}
     assert fields == {"Owner ref": "OR-7", "Permit due": "2024-03-01T00:00"}
+
+
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\t\r\n"), max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_text, min_size=3, max_size=3), max_size=6), st.booleans())
+def test_rendered_tables_tokenize_back(rows: list[list[str]], crlf: bool) -> None:
+    out = Out({"X": ("a", "b", "c")}, {})
+    for row in rows:
+        out.add("X", dict(zip("abc", row, strict=True)))
+    text = out.render("ERMHDR\t19.12", ["X"])
+    if not crlf:
+        text = text.replace("\r\n", "\n")
+    xer = tokenize(text.encode("utf-8"), path="p.xer")
+    if not rows:
+        assert "X" not in xer.tables
+        return
+    table = xer.tables["X"]
+    assert [table.column(name) for name in "abc"] == [[r[i] for r in rows] for i in range(3)]
+
+
+def test_p6_dates_and_floats_survive_our_round_trip(samples_dir: Path, tmp_path: Path) -> None:
+    (data,) = read(samples_dir / "xer" / "pyp6xer_SP10_COST_LOADED.xer", options=ReadOptions()).projects
+    write(data, tmp_path / "sp10.xer")
+    (again,) = read(tmp_path / "sp10.xer", options=ReadOptions()).projects
+
+    def by_code(d: ProjectData) -> dict[str, object]:
+        return {
+            a.code: (d.computed[a.id], a.planned_start, a.planned_finish, a.remaining) for a in d.activities.values()
+        }
+
+    before, after = by_code(data), by_code(again)
+    assert after == before
+    assert again.project.data_date == data.project.data_date
+    assert again.project.options == data.project.options
