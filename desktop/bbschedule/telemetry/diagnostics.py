@@ -212,25 +212,64 @@ def _migrations_folder() -> Path | None:
 
 
 def server_check(dsn: str | None, *, timeout_s: int = SERVER_TIMEOUT_S) -> Check:
-    """Connect with a short timeout; an authentication refusal still proves the server is reachable."""
+    """Connect with a short timeout and say hello in the sync protocol.
+
+    A DSN without a password (the planner's is in the keyring) that the server asks a password for still
+    proves the server is reachable; a password the server refuses, a database that is not a BBSchedule server,
+    or a protocol this program does not speak are reasons.
+    """
     name = "server"
     if not dsn:
         return Check(name, True, "none configured", "works offline on the local cache")
     import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+
+    from bbschedule.sync import protocol
 
     shown = redact_dsn(dsn)
+    try:
+        has_password = "password" in conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as exc:
+        return Check(name, False, shown, f"not a valid connection string: {_first_line(exc)}")
     started = time.perf_counter()
     try:
-        with psycopg.connect(dsn, connect_timeout=timeout_s, autocommit=True) as connection:
-            row = connection.execute("SHOW server_version").fetchone()
+        connection = psycopg.connect(dsn, connect_timeout=timeout_s)
     except psycopg.OperationalError as exc:
-        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if "password" in message or "authentication" in message:
-            return Check(name, True, shown, f"reachable; login needs the planner's password ({message})")
+        message = _first_line(exc)
+        refused_login = "password" in message or "authentication" in message
+        if refused_login and not has_password:
+            return Check(name, True, shown, f"reachable; signing in needs the planner's password ({message})")
+        if refused_login:
+            return Check(name, False, shown, f"reachable, but the login was refused: {message}")
         return Check(name, False, shown, f"unreachable: {message}")
-    elapsed_ms = (time.perf_counter() - started) * 1000
-    version = row[0] if row else "?"
-    return Check(name, True, shown, f"PostgreSQL {version}, connected in {elapsed_ms:.0f} ms")
+    with connection:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        row = connection.execute("SHOW server_version").fetchone()
+        version = f"PostgreSQL {row[0] if row else '?'}"
+        connection.commit()
+        try:
+            hello = protocol.hello(connection)
+        except psycopg.Error as exc:
+            return Check(name, False, shown, f"{version}, but not a BBSchedule server: {_first_line(exc)}")
+    if hello.protocol_version != protocol.PROTOCOL_VERSION:
+        return Check(
+            name,
+            False,
+            shown,
+            f"{version} speaks sync protocol {hello.protocol_version}, this program {protocol.PROTOCOL_VERSION}",
+        )
+    return Check(
+        name,
+        True,
+        shown,
+        f"{version}, sync protocol {hello.protocol_version}, schema {hello.schema_version}; signed in as "
+        f"{hello.user} with {len(hello.projects)} project(s); connected in {elapsed_ms:.0f} ms",
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def sync_lag_check(
