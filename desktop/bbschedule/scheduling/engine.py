@@ -25,8 +25,8 @@ from bbschedule.scheduling.network import (
     compile_network,
     set_activity_fields,
 )
-from bbschedule.scheduling.passes import Dates, backward, forward, free_float, project_finish
-from bbschedule.scheduling.passive import level_of_effort, wbs_summaries
+from bbschedule.scheduling.passes import Dates, backward, forward, free_float, free_floats, project_finish
+from bbschedule.scheduling.passive import WbsRollup, level_of_effort
 from bbschedule.scheduling.result import ScheduleResult
 
 _CHUNK = 20_000
@@ -47,6 +47,7 @@ class Scheduler:
         )
         self.net: Network = compile_network(data, calendars=self.calendars)
         n = len(self.net.ids)
+        self.rollup = WbsRollup(self.net)
         self.dates = Dates.empty(n)
         self.total_float: list[int | None] = [None] * n
         self.free_float: list[int | None] = [None] * n
@@ -209,13 +210,16 @@ class Scheduler:
         net, d = self.net, self.dates
         level_of_effort(net, d, finish=self.finish)
         if all_summaries or touched is None:
-            wbs_summaries(net, d)
+            self.rollup.full(d)
         else:
-            wbs_summaries(net, d, only={i for i, m in net.wbs_members.items() if touched.intersection(m)})
+            self.rollup.update(d, touched)
         finish_pos: dict[CompiledCalendar, int] = {}
         mode = self.options.float_mode
         threshold = self.options.critical_float_threshold
         by_float = self.options.critical_mode is CriticalMode.TOTAL_FLOAT
+        if all_summaries:
+            self._all_floats()
+            indices = range(net.n_pass, len(net.ids))
         for i in indices:
             if net.status[i] == COMPLETE or d.es[i] == NONE:
                 self.total_float[i] = self.free_float[i] = None
@@ -242,6 +246,23 @@ class Scheduler:
         if not by_float:
             for i in range(len(net.ids)):
                 self.critical[i] = i in self.longest
+
+    def _all_floats(self) -> None:
+        """Total float, free float and critical flag of every pass activity, as comprehensions (full runs)."""
+        net, d = self.net, self.dates
+        n = net.n_pass
+        finish_tf = [lf - ef for lf, ef in zip(d.lf_pos[:n], d.ef_pos[:n], strict=True)]
+        if self.options.float_mode is FloatMode.FINISH:
+            tf = finish_tf
+        else:
+            start_tf = [ls - es for ls, es in zip(d.ls_pos[:n], d.es_pos[:n], strict=True)]
+            tf = start_tf if self.options.float_mode is FloatMode.START else list(map(min, finish_tf, start_tf))
+        ff = free_floats(net, d, finish=self.finish)
+        live = [st != COMPLETE for st in net.status[:n]]
+        self.total_float[:n] = [t if ok else None for t, ok in zip(tf, live, strict=True)]
+        self.free_float[:n] = [f if ok else None for f, ok in zip(ff, live, strict=True)]
+        threshold = self.options.critical_float_threshold
+        self.critical[:n] = [ok and t <= threshold for t, ok in zip(tf, live, strict=True)]
 
     def driving_links(self, i: int) -> list[int]:
         """Indices (in the pred arrays) of the links that set activity i's early dates."""
@@ -271,8 +292,18 @@ class Scheduler:
         n = net.n_pass
         if n == 0:
             return set()
-        last = max(d.ef[:n])
-        stack = [i for i in range(n) if d.ef[i] == last and net.status[i] != COMPLETE]
+        ef = d.ef[:n]
+        last = max(ef)
+        status = net.status
+        stack = []
+        j = ef.index(last)
+        while True:  # list.index finds the activities that finish last at C speed
+            if status[j] != COMPLETE:
+                stack.append(j)
+            try:
+                j = ef.index(last, j + 1)
+            except ValueError:
+                break
         seen = set(stack)
         while stack:
             i = stack.pop()
@@ -310,11 +341,7 @@ class Scheduler:
             free_float=self.free_float,
             critical=self.critical,
             longest_path=self.longest,
-            project_start=min(
-                min((t for t in self.net.actual_start if t != NONE), default=self.net.data_date),
-                min((t for t in self.dates.es if t != NONE), default=self.net.data_date),
-            ),
-            project_finish=max((t for t in self.dates.ef[: self.net.n_pass] if t != NONE), default=self.finish),
+            project_finish=max(self.dates.ef[: self.net.n_pass], default=self.finish),
             elapsed_ms=elapsed * 1000.0,
             scheduler=self,
         )

@@ -86,6 +86,8 @@ class Network:
     pred_fast: list[bool]
     """True when positions can be added directly (one calendar on both ends and for the lag)."""
     pred_rel: list[str]
+    pred_dst: list[int]
+    """The successor of each link (the activity whose predecessor range holds it)."""
     # Successor CSR: succ_link[k] is the position of that link in the pred arrays.
     succ_ptr: list[int]
     succ_dst: list[int]
@@ -193,6 +195,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         pred_lagcal=[],
         pred_fast=[],
         pred_rel=[],
+        pred_dst=[],
         succ_ptr=[],
         succ_dst=[],
         succ_link=[],
@@ -223,7 +226,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         lagcal = _lag_calendar(options.lag_calendar, pred=p_cal, succ=s_cal, default=default, full_day=full_day)
         net.loe_links.append((loe, other, REL_CODES[rel.type], rel.lag, lagcal if rel.lag else None, loe_is_succ))
 
-    _collect_wbs_members(data, net)
+    _collect_wbs_members(data, net, [a.wbs_id for a in ordered])
     return net
 
 
@@ -340,6 +343,7 @@ def _build_successors(net: Network) -> None:
     net.succ_ptr = ptr.tolist()
     net.succ_link = perm.tolist()
     net.succ_dst = owner[perm].tolist()
+    net.pred_dst = owner.tolist()
 
 
 def _topological_order(n: int, preds: list[int], succs: list[int], codes: list[str]) -> list[int]:
@@ -378,7 +382,7 @@ def _find_loop(succs: list[list[int]], indegree: list[int]) -> list[int]:
     return loop
 
 
-def _collect_wbs_members(data: ProjectData, net: Network) -> None:
+def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | None]) -> None:
     summaries = [i for i in range(net.n_pass, len(net.ids)) if net.kind[i] == K_WBS]
     if not summaries:
         return
@@ -386,11 +390,10 @@ def _collect_wbs_members(data: ProjectData, net: Network) -> None:
     for node in data.wbs.values():
         children.setdefault(node.parent_id, []).append(node.id)
     by_wbs: dict[str | None, list[int]] = {}
-    activities = data.activities
-    for i, a_id in enumerate(net.ids[: net.n_pass]):
-        by_wbs.setdefault(activities[a_id].wbs_id, []).append(i)
+    for i, wbs_id in enumerate(wbs_of[: net.n_pass]):
+        by_wbs.setdefault(wbs_id, []).append(i)
     for i in summaries:
-        root = data.activities[net.ids[i]].wbs_id
+        root = wbs_of[i]
         members: list[int] = []
         stack: list[str | None] = [root]
         while stack:

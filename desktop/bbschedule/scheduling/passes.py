@@ -283,3 +283,35 @@ def free_float(net: Network, d: Dates, i: int, *, finish_pos: int) -> int:
     if best == INF:
         best = finish_pos - d.ef_pos[i]
     return best
+
+
+def free_floats(net: Network, d: Dates, *, finish: int) -> list[int]:
+    """free_float of every pass activity in one sweep over the links (the full-run form)."""
+    n = net.n_pass
+    best = [INF] * n
+    es, ef, es_pos, ef_pos = d.es, d.ef, d.es_pos, d.ef_pos
+    status, cal = net.status, net.cal
+    override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
+    links = zip(net.pred_src, net.pred_dst, net.pred_type, net.pred_lag, net.pred_fast, net.pred_lagcal, strict=True)
+    for p, s, t, lag, fast, lc in links:
+        if override and status[s] != NOT_STARTED and (t <= SS or status[s] == COMPLETE):
+            continue
+        if fast:
+            limit = (es_pos[s] if t <= SS else ef_pos[s]) - lag
+        else:
+            ts = es[s] if t <= SS else ef[s]
+            if lc is not None:
+                ts = lc.start_at(lc.position(ts) - lag)
+            limit = cal[p].position(ts)
+        slack = limit - (ef_pos[p] if not t & 1 else es_pos[p])
+        if slack < best[p]:
+            best[p] = slack
+    finish_cache: dict[CompiledCalendar, int] = {}
+    for i in range(n):
+        if best[i] == INF:
+            c = cal[i]
+            fp = finish_cache.get(c)
+            if fp is None:
+                fp = finish_cache[c] = c.position(finish)
+            best[i] = fp - ef_pos[i]
+    return best

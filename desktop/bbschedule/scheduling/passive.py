@@ -61,22 +61,74 @@ def level_of_effort(net: Network, d: Dates, *, finish: int) -> None:
         _store(d, i, c, s_pos, f_pos, min(ls_pos, lf_pos), lf_pos)
 
 
-def wbs_summaries(net: Network, d: Dates, only: set[int] | None = None) -> None:
-    """A WBS summary spans the earliest start and latest finish of the activities under its WBS node."""
-    for i, members in net.wbs_members.items():
-        if only is not None and i not in only:
-            continue
-        c = net.cal[i]
-        live = [m for m in members if d.es[m] != NONE]
-        if not live:
-            _store(d, i, c, NONE, NONE, NONE, NONE, clock=True)
-            continue
-        starts = [d.link_start[m] for m in live]
-        es = min(starts)
-        ef = max(d.ef[m] for m in live)
-        ls = min(d.ls[m] for m in live)
-        lf = max(d.lf[m] for m in live)
-        _store(d, i, c, es, ef, ls, lf, clock=True)
+class WbsRollup:
+    """WBS summaries span the earliest start and latest finish of the activities under their WBS node.
+
+    Each summary remembers which member holds each extreme, so after an edit only the summaries whose
+    extreme holder moved inwards are recomputed in full; the others take the edited members in O(1).
+    """
+
+    def __init__(self, net: Network) -> None:
+        self.net = net
+        self.of_member: dict[int, list[int]] = {}
+        for i, members in net.wbs_members.items():
+            for m in members:
+                self.of_member.setdefault(m, []).append(i)
+        self.holders: dict[int, list[int]] = {}
+        self.values: dict[int, list[int]] = {}
+
+    def _columns(self, d: Dates) -> tuple[list[int], list[int], list[int], list[int]]:
+        return d.link_start, d.ef, d.ls, d.lf
+
+    def full(self, d: Dates) -> None:
+        for i in self.net.wbs_members:
+            self._recompute(d, i)
+
+    def _recompute(self, d: Dates, i: int) -> None:
+        members = self.net.wbs_members[i]
+        if not members:
+            _store(d, i, self.net.cal[i], NONE, NONE, NONE, NONE, clock=True)
+            self.holders[i], self.values[i] = [], []
+            return
+        holders, values = [], []
+        for column, lowest in zip(self._columns(d), (True, False, True, False), strict=True):
+            pick = min(members, key=column.__getitem__) if lowest else max(members, key=column.__getitem__)
+            holders.append(pick)
+            values.append(column[pick])
+        self.holders[i], self.values[i] = holders, values
+        self._store(d, i)
+
+    def _store(self, d: Dates, i: int) -> None:
+        es, ef, ls, lf = self.values[i]
+        _store(d, i, self.net.cal[i], es, ef, ls, lf, clock=True)
+
+    def update(self, d: Dates, touched: set[int]) -> None:
+        changed: set[int] = set()
+        dirty: set[int] = set()
+        columns = self._columns(d)
+        for m in touched:
+            for i in self.of_member.get(m, ()):
+                if i in dirty:
+                    continue
+                holders, values = self.holders[i], self.values[i]
+                for slot, (column, lowest) in enumerate(zip(columns, (True, False, True, False), strict=True)):
+                    v = column[m]
+                    better = v < values[slot] if lowest else v > values[slot]
+                    if m == holders[slot]:
+                        if v == values[slot]:
+                            continue
+                        if not better:
+                            dirty.add(i)
+                            break
+                        values[slot] = v
+                        changed.add(i)
+                    elif better:
+                        holders[slot], values[slot] = m, v
+                        changed.add(i)
+        for i in dirty:
+            self._recompute(d, i)
+        for i in changed - dirty:
+            self._store(d, i)
 
 
 def _store(d: Dates, i: int, c: CompiledCalendar, es: int, ef: int, ls: int, lf: int, *, clock: bool = False) -> None:

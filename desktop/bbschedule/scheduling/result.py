@@ -55,10 +55,16 @@ class ScheduleResult:
     free_float: list[int | None]
     critical: list[bool]
     longest_path: set[int]
-    project_start: int
     project_finish: int
     elapsed_ms: float
     scheduler: Scheduler
+
+    @cached_property
+    def project_start(self) -> int:
+        """The earliest actual or early start (computed on demand: an incremental run should not pay for it)."""
+        net, d = self.net, self.dates
+        first_actual = min((t for t in net.actual_start if t != NONE), default=net.data_date)
+        return min(first_actual, min((t for t in d.es if t != NONE), default=net.data_date))
 
     @property
     def start(self) -> dt.datetime:
