@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bbschedule.core.codec import change_set_from_plain
@@ -91,9 +92,10 @@ class LocalCache:
         self._engine = make_engine(self.path)
         try:
             upgrade(self._engine, backup_dir=backups_beside(self.path), keep=backup_keep)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, DBAPIError) as exc:
             self._engine.dispose()
-            raise CacheError(f"{self.path}: cannot open the local cache ({exc})") from exc
+            reason = exc.orig if isinstance(exc, DBAPIError) else exc
+            raise CacheError(f"{self.path}: cannot open the local cache ({reason})") from exc
         self._histories: dict[str, PersistedHistory] = {}
         self._computed: dict[str, dict[str, ComputedDates]] = {}
         """The results each project's last load found, handed to its store so it writes only what changes."""

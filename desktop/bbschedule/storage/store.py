@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError
 
 from bbschedule.core.changes import PROJECT_KIND, Change, ChangeSet
 from bbschedule.core.codec import change_set_from_plain, change_set_to_plain, to_plain
@@ -115,8 +116,9 @@ def _saving(engine: Engine, what: str) -> Iterator[None]:
     """SQLite's errors (disk full, file locked, a refused row) as one the planner can read; nothing was written."""
     try:
         yield
-    except sqlite3.Error as exc:
-        raise CacheError(f"{engine.url.database}: could not save {what!r} ({exc})") from exc
+    except (sqlite3.Error, DBAPIError) as exc:
+        reason = exc.orig if isinstance(exc, DBAPIError) else exc
+        raise CacheError(f"{engine.url.database}: could not save {what!r} ({reason})") from exc
 
 
 def _write_rows(db: Any, project_id: str, kind: str, changes: list[Change], *, deleting: bool) -> None:

@@ -370,3 +370,12 @@ def test_import_and_replace_are_announced_in_the_outbox(cache: LocalCache) -> No
     assert cache.outbox(first.project.id)[-1]["deleted"] is True
     cache.import_project(newer, replace=True)
     assert cache.outbox(newer.project.id)[-1]["payload"]["replaced"] is True
+
+
+def test_a_file_that_is_not_a_cache_is_refused_with_its_name(tmp_path: Path) -> None:
+    junk = tmp_path / "cache.sqlite3"
+    junk.write_bytes(b"this is not a database at all\n" * 400)
+    with pytest.raises(CacheError) as caught:
+        LocalCache(junk)
+    assert str(junk) in str(caught.value)
+    assert junk.read_bytes().startswith(b"this is not")  # and left as it was, for a restore or a support case
