@@ -109,6 +109,8 @@ def read_bytes(raw: bytes, *, path: str, options: ReadOptions | None = None) -> 
 def _read_bytes(raw: bytes, *, path: str, options: ReadOptions) -> ImportResult:
     xer = tokenize(raw, path=path, encoding=options.encoding, limits=Limits(max_bytes=options.max_bytes))
     report = FidelityReport(path, "xer", "import")
+    how = "as asked" if options.encoding else "detected"
+    report.add(Severity.INFO, "encoding", f"P6 {xer.version or '?'} export read as {xer.encoding} ({how})", "file")
     ctx = Context(xer, report)
     projects = build_projects(ctx)
     ctx.flush()

@@ -7,6 +7,8 @@ indexes columns without building a dict per row; rows shorter than the header ar
 from __future__ import annotations
 
 import codecs
+import locale
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -128,6 +130,15 @@ def detect_encoding(head: bytes) -> str:
     return ""
 
 
+def windows_code_page() -> str:
+    """The ANSI code page of this Windows machine (P6 exports in its own), else Western European cp1252."""
+    if sys.platform == "win32":
+        name = locale.getencoding().lower()
+        if name.startswith("cp125"):
+            return name
+    return "cp1252"
+
+
 def decode(raw: bytes, *, path: str, encoding: str | None) -> tuple[str, str]:
     """The file's text and the code page used; a byte that does not decode names its line."""
     chosen = encoding or detect_encoding(raw[:4])
@@ -141,7 +152,7 @@ def decode(raw: bytes, *, path: str, encoding: str | None) -> tuple[str, str]:
         try:
             return raw.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            chosen = "cp1252"
+            chosen = windows_code_page()
     try:
         return raw.decode(chosen), chosen
     except UnicodeDecodeError as exc:
