@@ -69,13 +69,13 @@ class Row:
         self.failed = False
 
     def where(self, header: str | None = None) -> str:
-        index = self.sheet.index.get(_normal(header)) if header else None
+        index = self.sheet.column(header) if header else None
         if index is None:
             return f"{self.sheet.name}!{self.number}:{self.number}"
         return f"{self.sheet.name}!{column_letter(index + 1)}{self.number}"
 
     def raw(self, header: str) -> object:
-        index = self.sheet.index.get(_normal(header))
+        index = self.sheet.column(header)
         if index is None or index >= len(self.values):
             return None
         value = self.values[index]
@@ -129,6 +129,15 @@ class Sheet:
                 self.index[key] = i
                 self.headers.append(as_text(cell))
         self._rows = rows[1:]
+        self._columns: dict[str, int | None] = {}
+
+    def column(self, header: str) -> int | None:
+        """The 0-based index of the column headed `header` (any case and spacing), or None."""
+        try:
+            return self._columns[header]
+        except KeyError:
+            index = self._columns[header] = self.index.get(_normal(header))
+            return index
 
     def check_columns(
         self, columns: Sequence[Column], report: FidelityReport, *, extra_prefixes: tuple[str, ...] = ()
