@@ -118,6 +118,7 @@ def run_diagnostics(
         ("server", lambda: server_check(server_dsn, timeout_s=server_timeout_s)),
         ("sync lag", lambda: sync_lag_check(cache, server_dsn=server_dsn)),
         ("disk space", lambda: disk_space_check(data_dir, min_free_bytes=min_free_bytes)),
+        ("last session", lambda: last_session_check(data_dir, log_dir)),
         ("telemetry", lambda: Check("telemetry", True, current_status().describe())),
     ]
     checks: list[Check] = []
@@ -310,6 +311,30 @@ def _age(delta: dt.timedelta) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count > 1 else ''}"
     return f"{seconds} s"
+
+
+def last_session_check(data_dir: Path, log_dir: Path) -> Check:
+    """Whether the last run closed cleanly (or runs now), and the unhandled errors in the current log file.
+
+    Informational: a past crash is not a problem of the installation, but support wants to know of it.
+    """
+    from bbschedule.telemetry.logging_setup import LOG_FILE_NAME
+    from bbschedule.telemetry.recovery import RunMarker
+
+    previous = RunMarker(data_dir).read()
+    if previous is None:
+        value = "closed cleanly"
+    elif previous.alive:
+        value = f"running now (process {previous.pid}, started {previous.started})"
+    else:
+        value = f"did not close cleanly (started {previous.started}, version {previous.version})"
+    log_file = log_dir / LOG_FILE_NAME
+    crashes = 0
+    if log_file.exists():
+        with log_file.open(encoding="utf-8", errors="replace") as lines:
+            crashes = sum(1 for line in lines if "CRITICAL" in line and "unhandled exception" in line)
+    detail = f"{crashes} unhandled error(s) in {log_file.name}" if crashes else ""
+    return Check("last session", True, value, detail)
 
 
 def disk_space_check(folder: Path, *, min_free_bytes: int = MIN_FREE_BYTES) -> Check:

@@ -132,3 +132,29 @@ def test_sync_lag_counts_the_unpushed_changes_of_a_real_cache(tmp_path: Path) ->
     schema = schema_check(cache_file)
     assert schema.ok
     assert schema.detail == "current"
+
+
+def test_the_last_session_is_reported(tmp_path: Path) -> None:
+    import logging
+
+    from bbschedule.telemetry.crash import CrashHandler
+    from bbschedule.telemetry.diagnostics import last_session_check
+    from bbschedule.telemetry.logging_setup import configure_logging, remove_logging
+    from bbschedule.telemetry.recovery import MARKER_NAME
+
+    data, logs = locations.data_dir(tmp_path), locations.log_dir(tmp_path)
+    assert last_session_check(data, logs).value == "closed cleanly"
+    (data / MARKER_NAME).write_text('{"pid": 999999999, "started": "2026-11-20T08:00:00", "version": "0.0.9"}')
+    configure_logging(folder=logs)
+    try:
+        try:
+            raise KeyError("boom")
+        except KeyError as exc:
+            CrashHandler().handle(KeyError, exc, exc.__traceback__, thread_name="MainThread")
+        logging.getLogger("x").critical("not a crash")
+    finally:
+        remove_logging()
+    check = last_session_check(data, logs)
+    assert check.ok
+    assert check.value == "did not close cleanly (started 2026-11-20T08:00:00, version 0.0.9)"
+    assert check.detail == "1 unhandled error(s) in bbschedule.log"
