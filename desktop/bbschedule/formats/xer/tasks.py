@@ -298,26 +298,45 @@ def add_relationships(ctx: Context, data: ProjectData, *, proj_id: str, index: T
     activity_of, project_of, activities = index.activity_of, index.project_of, data.activities
     relationships = data.relationships
     ids = ctx.new_ids(len(picked))
-    note = ctx.note
-    for rel_id, line, succ_sid, pred_sid, type_code, lag in zip(
-        ids, lines, succ_sids, pred_sids, types, lags, strict=True
+    succs, preds = list(map(activity_of.get, succ_sids)), list(map(activity_of.get, pred_sids))
+    kinds = list(map(RELATIONSHIP_TYPES.get, types))
+    for rel_id, line, succ, pred, kind, lag, succ_sid, pred_sid in zip(
+        ids, lines, succs, preds, kinds, lags, succ_sids, pred_sids, strict=True
     ):
-        succ, pred = activity_of.get(succ_sid), activity_of.get(pred_sid)
-        if succ not in activities or pred not in activities:
-            missing = succ_sid if succ not in activities else pred_sid
-            other = project_of.get(missing)
-            if other is not None and other != proj_id:
-                note(Severity.DROPPED, "relationship.external", "a link to another project was dropped",
-                     f"TASKPRED line {line}")  # fmt: skip
-            else:
-                note(Severity.DROPPED, "relationship.dangling", f"a link to an unknown task {missing!r} was dropped",
-                     f"TASKPRED line {line}")  # fmt: skip
+        if (
+            succ is None
+            or pred is None
+            or kind is None
+            or succ == pred
+            or succ not in activities
+            or pred not in activities
+        ):
+            _bad_link(
+                ctx,
+                line=line,
+                proj_id=proj_id,
+                project_of=project_of,
+                ends=(succ_sid, pred_sid),
+                self_link=succ == pred,
+            )
             continue
-        if succ == pred:
-            note(Severity.DROPPED, "relationship.self", "an activity linked to itself", f"TASKPRED line {line}")
-            continue
-        kind = RELATIONSHIP_TYPES.get(type_code)
-        if kind is None:
-            raise InputFileError(ctx.path, f"unknown relationship type {type_code!r}", line=line,
-                                 field="TASKPRED.pred_type")  # fmt: skip
         relationships[rel_id] = Relationship(pred, succ, kind, lag or 0, rel_id)
+
+
+def _bad_link(
+    ctx: Context, *, line: int, proj_id: str, project_of: dict[str, str], ends: tuple[str, str], self_link: bool
+) -> None:
+    """Why a TASKPRED row is not a link of this project: reported, or an error for an unknown link type."""
+    where = f"TASKPRED line {line}"
+    owners = [project_of.get(end) for end in ends]
+    if None in owners:
+        missing = ends[owners.index(None)]
+        ctx.note(Severity.DROPPED, "relationship.dangling", f"a link to an unknown task {missing!r} was dropped", where)
+    elif any(owner != proj_id for owner in owners):
+        ctx.note(Severity.DROPPED, "relationship.external", "a link to another project was dropped", where)
+    elif self_link:
+        ctx.note(Severity.DROPPED, "relationship.self", "an activity linked to itself", where)
+    else:
+        table = ctx.table("TASKPRED")
+        code = table.column("pred_type")[list(table.lines).index(line)] if table is not None else "?"
+        raise InputFileError(ctx.path, f"unknown relationship type {code!r}", line=line, field="TASKPRED.pred_type")

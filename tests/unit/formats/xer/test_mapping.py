@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from bbschedule.core.enums import ConstraintType, CriticalMode, FloatMode, ProgressMode
+from bbschedule.core.errors import InputFileError
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.registry import ImportResult, ReadOptions
 from bbschedule.formats.xer import read, read_bytes, write
@@ -132,3 +135,23 @@ def test_a_baseline_project_becomes_a_baseline() -> None:
     assert row.activity_id == next(iter(live.activities))
     assert (row.start, row.finish, row.duration) == (dt.datetime(2024, 1, 2, 8), dt.datetime(2024, 1, 2, 16), 480)
     assert result.report.summary()["baseline.from_project"] == 1
+
+
+def test_bad_links() -> None:
+    links = (
+        "%T\tTASKPRED\n%F\ttask_pred_id\ttask_id\tpred_task_id\tproj_id\tpred_type\tlag_hr_cnt\n"
+        "%R\t1\t10\t10\t1\tPR_FS\t0\n"
+        "%R\t2\t10\t999\t1\tPR_FS\t0\n"
+        "%R\t3\t10\t20\t1\tPR_FS\t0\n"
+    )
+    result, found = _read(PROJECT + CALENDAR + TASK + links)
+    assert not found["P1"].relationships
+    summary = result.report.summary()
+    assert summary["relationship.self"] == 1
+    assert summary["relationship.dangling"] == 1
+    assert summary["relationship.external"] == 1
+    bad = links.replace("%R\t3\t10\t20\t1\tPR_FS", "%R\t3\t11\t10\t1\tPR_XX")
+    with pytest.raises(InputFileError) as info:
+        _read(PROJECT + CALENDAR + TASK + bad)
+    assert info.value.field == "TASKPRED.pred_type"
+    assert info.value.line == (HEAD + PROJECT + CALENDAR + TASK + bad).count("\n")
