@@ -207,9 +207,11 @@ def known_revisions() -> tuple[list[str], set[str]] | None:
 
 
 def _migrations_folder() -> Path | None:
-    from bbschedule.storage.migrate import SCRIPTS
+    # The package, not storage.migrate: diagnostics stays clear of SQLAlchemy (the UI imports this module).
+    import bbschedule.storage.migrations as migrations
 
-    return SCRIPTS if (SCRIPTS / "versions").is_dir() else None
+    folder = Path(migrations.__file__).parent
+    return folder if (folder / "versions").is_dir() else None
 
 
 def server_check(dsn: str | None, *, timeout_s: int = SERVER_TIMEOUT_S) -> Check:
