@@ -22,7 +22,7 @@ from typing import Any
 
 from bbschedule import __version__
 from bbschedule.telemetry import locations
-from bbschedule.telemetry.observability import current_status
+from bbschedule.telemetry.observability import current_status, token_source
 
 MIN_FREE_BYTES = 500 * 1024 * 1024
 SERVER_TIMEOUT_S = 3
@@ -119,7 +119,7 @@ def run_diagnostics(
         ("sync lag", lambda: sync_lag_check(cache, server_dsn=server_dsn)),
         ("disk space", lambda: disk_space_check(data_dir, min_free_bytes=min_free_bytes)),
         ("last session", lambda: last_session_check(data_dir, log_dir)),
-        ("telemetry", lambda: Check("telemetry", True, current_status().describe())),
+        ("telemetry", lambda: telemetry_check(data_dir)),
     ]
     checks: list[Check] = []
     for name, step in steps:
@@ -313,6 +313,16 @@ def _age(delta: dt.timedelta) -> str:
             count = seconds // size
             return f"{count} {unit}{'s' if count > 1 else ''}"
     return f"{seconds} s"
+
+
+def telemetry_check(data_dir: Path) -> Check:
+    status = current_status()
+    if status.configured:
+        return Check("telemetry", True, status.describe())
+    source = token_source(data_dir)
+    if source is None:
+        return Check("telemetry", True, "no logfire token: traces stay on this machine")
+    return Check("telemetry", True, f"logfire token from {source}: the application sends traces (no project content)")
 
 
 def last_session_check(data_dir: Path, log_dir: Path) -> Check:

@@ -109,6 +109,17 @@ def current_status() -> ObservabilityStatus:
     )
 
 
+def token_source(data_dir: Path | None) -> str | None:
+    """Where a logfire token would come from if the application configured logfire now, or None (no upload)."""
+    import os
+
+    if os.environ.get("LOGFIRE_TOKEN"):
+        return "LOGFIRE_TOKEN"
+    if data_dir is not None and (data_dir / "logfire" / "logfire_credentials.json").is_file():
+        return str(data_dir / "logfire" / "logfire_credentials.json")
+    return None
+
+
 def content_allowed() -> bool:
     return _state.include_content
 

@@ -6,6 +6,8 @@ import socket
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bbschedule.telemetry import locations
 from bbschedule.telemetry.diagnostics import (
     cache_integrity_check,
@@ -158,3 +160,15 @@ def test_the_last_session_is_reported(tmp_path: Path) -> None:
     assert check.ok
     assert check.value == "did not close cleanly (started 2026-11-20T08:00:00, version 0.0.9)"
     assert check.detail == "1 unhandled error(s) in bbschedule.log"
+
+
+def test_doctor_says_whether_traces_would_leave_the_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bbschedule.telemetry.diagnostics import telemetry_check
+
+    monkeypatch.delenv("LOGFIRE_TOKEN", raising=False)
+    data = locations.data_dir(tmp_path)
+    assert telemetry_check(data).value == "no logfire token: traces stay on this machine"
+    creds = data / "logfire" / "logfire_credentials.json"
+    creds.parent.mkdir()
+    creds.write_text("{}")
+    assert str(creds) in telemetry_check(data).value
