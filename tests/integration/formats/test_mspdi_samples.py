@@ -188,3 +188,29 @@ def test_what_is_not_read_is_counted(samples_dir: Path) -> None:
     result = mspdi.read(samples_dir / "mspdi" / "mpxj_mspditimephased.xml", options=ReadOptions())
     messages = [i.message for i in result.report.items if i.code == "mspdi.not_read"]
     assert any("timephased data rows" in m for m in messages)
+
+
+@pytest.mark.java
+def test_lag_units_agree_with_mpxj(tmp_path: Path, mpxj_reader: Callable[[Path], Any]) -> None:
+    """Percent and elapsed lags: MPXJ keeps the unit, we convert; both must mean the same thing."""
+    from tests.unit.formats.mspdi.handmade import MSPDI
+
+    path = tmp_path / "handmade.xml"
+    path.write_text(MSPDI, encoding="utf-8")
+    ours = _read(path)
+    name = {a.id: a.name for a in ours.activities.values()}
+    lags = {(name[r.predecessor_id], name[r.successor_id]): r.lag for r in ours.relationships.values()}
+    peer = {}
+    for task in mpxj_reader(path).getTasks():
+        for rel in task.getPredecessors():
+            lag = rel.getLag()
+            peer[(str(rel.getPredecessorTask().getName()), str(task.getName()))] = (
+                float(lag.getDuration()),
+                str(lag.getUnits()),
+            )
+    assert peer[("Design", "Build")] == (50.0, "%")
+    assert lags[("Design", "Build")] == 0.5 * 2400
+    assert peer[("Build", "Cure")] == (1.0, "ed")
+    assert lags[("Build", "Cure")] == 480
+    assert peer[("Cure", "Done")] == (-4.0, "h")
+    assert lags[("Cure", "Done")] == -240

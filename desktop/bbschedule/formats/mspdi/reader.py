@@ -384,6 +384,7 @@ class _MspdiReader:
 
     def _links(self, data: ProjectData) -> None:
         r = self.r
+        calendars = self.calendars_by_id()
         for uid, el in self.elements.items():
             successor = self.by_uid[uid]
             for link in r.children(el, "PredecessorLink"):
@@ -410,7 +411,8 @@ class _MspdiReader:
                     _int(r.text(link, "LinkLag")) or 0,
                     _int(r.text(link, "LagFormat")),
                     predecessor_duration=predecessor.original_duration,
-                    calendar=self.calendars_by_id().get(predecessor.calendar_id),
+                    # Lags count on the successor's calendar in MS Project (see _options).
+                    calendar=calendars.get(successor.calendar_id),
                     anchor=anchor,
                     minutes_per_week=self.minutes_per_week,
                 )
