@@ -68,7 +68,11 @@ class RunMarker:
         """Remember what is open, so that recovery after a crash can reopen it."""
         if not self._owned:
             return
-        raw = json.loads(self.path.read_text(encoding="utf-8"))
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            # Removed or damaged under us: write this run's marker afresh rather than fail in a GUI slot.
+            raw = {"pid": os.getpid(), "started": datetime.now().isoformat(timespec="seconds"), "version": "unknown"}
         raw["open_project"] = project_id
         self._write(raw)
 

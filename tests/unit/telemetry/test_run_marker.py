@@ -62,3 +62,14 @@ def test_a_marker_cut_short_counts_as_an_unclean_exit(tmp_path: Path) -> None:
     previous = RunMarker(tmp_path).start(version="2")
     assert previous is not None
     assert not previous.alive
+
+
+def test_noting_the_open_project_survives_a_removed_marker(tmp_path: Path) -> None:
+    marker = RunMarker(tmp_path)
+    marker.start(version="1")
+    marker.path.unlink()
+    marker.note_open_project("project-7")
+    found = RunMarker(tmp_path).read()
+    assert found is not None
+    assert found.open_project == "project-7"
+    assert found.pid == os.getpid()
