@@ -9,18 +9,18 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bbschedule.core.activity import Activity, Constraint, Relationship
+from bbschedule.core.activity import Activity, Relationship
 from bbschedule.core.baseline import Baseline, BaselineActivity
 from bbschedule.core.calendar import Calendar
-from bbschedule.core.computed import ComputedDates
-from bbschedule.core.enums import ActivityType, ConstraintType, DurationType, FloatMode, LagCalendar, RelationshipType
+from bbschedule.core.enums import ActivityType, DurationType, FloatMode, LagCalendar, RelationshipType
 from bbschedule.core.errors import InputFileError, ValidationError
 from bbschedule.core.project import Project, ScheduleOptions, Wbs
 from bbschedule.core.project_data import ProjectData
-from bbschedule.formats import constraints, durations
+from bbschedule.formats import durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.mspdi.calendars import read_calendars
 from bbschedule.formats.mspdi.resources import read_assignments, read_resources
+from bbschedule.formats.mspdi.tasks import read_computed, read_constraints
 from bbschedule.formats.registry import ImportResult, ReadOptions
 from bbschedule.formats.xml_safety import Reader, line_of, parse
 
@@ -252,7 +252,7 @@ class _MspdiReader:
             data.activities[activity.id] = activity
             self.by_uid[uid] = activity
             self.elements[uid] = el
-            computed = self._computed(el)
+            computed = read_computed(self.r, el)
             if computed is not None:
                 data.computed[activity.id] = computed
             for bl in r.children(el, "Baseline"):
@@ -306,7 +306,7 @@ class _MspdiReader:
         if not name:
             name = f"Task {uid}"
             self.report.add(Severity.CONVERTED, "task.unnamed", f"a task without a name was called {name!r}", where)
-        primary, secondary = self._constraints(el, where)
+        primary, secondary = read_constraints(r, el, where=where, report=self.report)
         try:
             return Activity(
                 code=code,
@@ -330,57 +330,6 @@ class _MspdiReader:
             )
         except ValidationError as exc:
             raise self.fail(el, exc.message, exc.field) from None
-
-    def _constraints(self, el: etree._Element, where: str) -> tuple[Constraint | None, Constraint | None]:
-        r = self.r
-        number = _int(r.text(el, "ConstraintType")) or 0
-        date = r.date(el, "ConstraintDate")
-        primary: Constraint | None = None
-        try:
-            kind = constraints.from_msp(number)
-        except KeyError:
-            self.report.add(Severity.DROPPED, "constraint.unknown", f"unknown ConstraintType {number}", where)
-            kind = None
-        if kind is not None:
-            if kind.needs_date and date is None:
-                self.report.add(Severity.DROPPED, "constraint.no_date", f"{kind.value} without a date", where)
-            else:
-                primary = Constraint(kind, date if kind.needs_date else None)
-                if number in (2, 3):
-                    self.report.add(
-                        Severity.INFO,
-                        "constraint.must_on",
-                        f"MS Project '{constraints.MSP_NAMES[number]}' read as P6 '{constraints.to_p6_name(kind)}'",
-                        where,
-                    )
-        deadline = r.date(el, "Deadline")
-        secondary: Constraint | None = None
-        if deadline is not None:
-            # A deadline moves only late dates, as P6's 'Finish On or Before' does; it stays the secondary
-            # constraint (even without a primary) so that writing MSPDI gives the deadline back.
-            secondary = Constraint(ConstraintType.FINISH_ON_OR_BEFORE, deadline)
-            self.report.add(
-                Severity.CONVERTED, "constraint.deadline", "deadline became secondary 'Finish On or Before'", where
-            )
-        return primary, secondary
-
-    def _computed(self, el: etree._Element) -> ComputedDates | None:
-        r = self.r
-        early_start = r.date(el, "EarlyStart")
-        if early_start is None and r.text(el, "TotalSlack") is None:
-            return None
-        total = r.text(el, "TotalSlack")
-        free = r.text(el, "FreeSlack")
-        return ComputedDates(
-            early_start=early_start,
-            early_finish=r.date(el, "EarlyFinish"),
-            late_start=r.date(el, "LateStart"),
-            late_finish=r.date(el, "LateFinish"),
-            # MSPDI writes slack in tenths of working minutes.
-            total_float=round(float(total) / 10) if total is not None else None,
-            free_float=round(float(free) / 10) if free is not None else None,
-            critical=r.text(el, "Critical") == "1",
-        )
 
     def _links(self, data: ProjectData) -> None:
         r = self.r

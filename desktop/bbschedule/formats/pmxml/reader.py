@@ -7,20 +7,18 @@ and floats go to ProjectData.computed.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.calendar import Calendar
 from bbschedule.core.computed import ComputedDates
 from bbschedule.core.enums import (
-    ActivityType,
     CriticalMode,
     DurationType,
     FloatMode,
     LagCalendar,
     PercentCompleteType,
     ProgressMode,
-    RelationshipType,
     ResourceType,
 )
 from bbschedule.core.errors import InputFileError, ValidationError
@@ -30,72 +28,22 @@ from bbschedule.core.resource import Assignment, Resource, ResourceRate
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.pmxml.calendars import read_calendar
+from bbschedule.formats.pmxml.vocabulary import (
+    ACTIVITY_TYPES,
+    DURATION_TYPES,
+    FLOAT_MODES,
+    LAG_CALENDARS,
+    PERCENT_TYPES,
+    PROGRESS_MODES,
+    RELATIONSHIP_TYPES,
+    RESOURCE_TYPES,
+)
 from bbschedule.formats.registry import ImportResult, ReadOptions
 from bbschedule.formats.xml_safety import Reader, line_of, parse
 
 if TYPE_CHECKING:
     from lxml import etree
 
-ACTIVITY_TYPE_NAMES = {
-    ActivityType.TASK: "Task Dependent",
-    ActivityType.RESOURCE_DEPENDENT: "Resource Dependent",
-    ActivityType.LEVEL_OF_EFFORT: "Level of Effort",
-    ActivityType.START_MILESTONE: "Start Milestone",
-    ActivityType.FINISH_MILESTONE: "Finish Milestone",
-    ActivityType.WBS_SUMMARY: "WBS Summary",
-}
-DURATION_TYPE_NAMES = {
-    DurationType.FIXED_DURATION_AND_UNITS_TIME: "Fixed Duration and Units/Time",
-    DurationType.FIXED_DURATION_AND_UNITS: "Fixed Duration and Units",
-    DurationType.FIXED_UNITS: "Fixed Units",
-    DurationType.FIXED_UNITS_TIME: "Fixed Units/Time",
-}
-PERCENT_TYPE_NAMES = {
-    PercentCompleteType.DURATION: "Duration",
-    PercentCompleteType.PHYSICAL: "Physical",
-    PercentCompleteType.UNITS: "Units",
-}
-RELATIONSHIP_TYPE_NAMES = {
-    RelationshipType.FS: "Finish to Start",
-    RelationshipType.SS: "Start to Start",
-    RelationshipType.FF: "Finish to Finish",
-    RelationshipType.SF: "Start to Finish",
-}
-RESOURCE_TYPE_NAMES = {
-    ResourceType.LABOR: "Labor",
-    ResourceType.NONLABOR: "Nonlabor",
-    ResourceType.MATERIAL: "Material",
-}
-LAG_CALENDAR_NAMES = {
-    LagCalendar.PREDECESSOR: "Predecessor Activity Calendar",
-    LagCalendar.SUCCESSOR: "Successor Activity Calendar",
-    LagCalendar.TWENTY_FOUR_HOUR: "24 Hour Calendar",
-    LagCalendar.PROJECT_DEFAULT: "Project Default Calendar",
-}
-PROGRESS_MODE_NAMES = {
-    ProgressMode.RETAINED_LOGIC: "Retained Logic",
-    ProgressMode.PROGRESS_OVERRIDE: "Progress Override",
-    ProgressMode.ACTUAL_DATES: "Actual Dates",
-}
-FLOAT_MODE_NAMES = {
-    FloatMode.START: "Start Float",
-    FloatMode.FINISH: "Finish Float",
-    FloatMode.SMALLEST: "Smallest of Start Float and Finish Float",
-}
-
-
-def _lookup(names: dict[Any, str]) -> dict[str, Any]:
-    return {name.lower(): member for member, name in names.items()}
-
-
-ACTIVITY_TYPES = _lookup(ACTIVITY_TYPE_NAMES)
-DURATION_TYPES = _lookup(DURATION_TYPE_NAMES)
-PERCENT_TYPES = _lookup(PERCENT_TYPE_NAMES)
-RELATIONSHIP_TYPES = _lookup(RELATIONSHIP_TYPE_NAMES)
-RESOURCE_TYPES = _lookup(RESOURCE_TYPE_NAMES)
-LAG_CALENDARS = _lookup(LAG_CALENDAR_NAMES)
-PROGRESS_MODES = _lookup(PROGRESS_MODE_NAMES)
-FLOAT_MODES = _lookup(FLOAT_MODE_NAMES)
 _DROPPED_KINDS = (
     "BaselineProject",
     "Role",

@@ -17,7 +17,7 @@ from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.pmxml.calendars import CalendarWriter
-from bbschedule.formats.pmxml.reader import (
+from bbschedule.formats.pmxml.vocabulary import (
     ACTIVITY_TYPE_NAMES,
     DURATION_TYPE_NAMES,
     FLOAT_MODE_NAMES,
