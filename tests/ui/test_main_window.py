@@ -31,7 +31,7 @@ def window(qtbot: Any, tmp_path: Path, project: ProjectData) -> MainWindow:
     make_application()
     path = tmp_path / "office.bbs.json"
     project_json.write(project, path)
-    win = build_window(profile=tmp_path / "profile", open_path=path, pool=SynchronousPool())
+    win = build_window(profile=tmp_path / "profile", open_path=path, pool=SynchronousPool(), interactive=False)
     qtbot.addWidget(win)
     win.resize(1400, 800)
     win.show()
@@ -202,3 +202,43 @@ def test_import_schedules_and_f9_reschedules(qtbot: Any, window: MainWindow) -> 
     window.window_actions.schedule.trigger()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Scheduled BLD-01"))
     assert early_finish.data() != before
+
+
+def test_edits_and_undo_history_survive_reopening(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    _type_into(qtbot, window, "A1020", "name", "Bulk dig")
+    _type_into(qtbot, window, "A1020", "remaining_duration", "4d")
+    window.window_actions.save.trigger()
+    window.close()
+    again = build_window(profile=tmp_path / "profile", open_path=None, pool=SynchronousPool())
+    qtbot.addWidget(again)
+    session = again.session
+    assert session is not None
+    a1020 = session.data.activity_by_code("A1020")
+    assert a1020 is not None
+    assert (a1020.name, a1020.remaining_duration) == ("Bulk dig", 4 * 8 * 60)
+    assert _plain(again.window_actions.undo.text()) == "Undo Change remaining duration"
+    again.window_actions.undo.trigger()
+    again.window_actions.undo.trigger()
+    assert session.data.activities[a1020.id].name == "Bulk excavation"
+
+
+def test_import_on_a_pool_thread_into_the_cache(qtbot: Any, tmp_path: Path, project: ProjectData) -> None:
+    make_application()
+    path = tmp_path / "office.bbs.json"
+    project_json.write(project, path)
+    win = build_window(profile=tmp_path / "threaded", open_path=path)  # the real QThreadPool
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.session is not None and bool(win.session.data.computed), timeout=10_000)
+    assert win.status_count.text() == "5 activities"
+    assert [p.code for p in win.workspace.list_projects()] == ["BLD-01"]
+
+
+def test_importing_a_project_twice_keeps_the_cached_one(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    # Not interactive (no question box): the clash is reported and the cached project stays as edited.
+    session = window.session
+    assert session is not None
+    _type_into(qtbot, window, "A1010", "name", "Site set-up and hoarding")
+    window.import_path(tmp_path / "office.bbs.json")
+    qtbot.waitUntil(lambda: "Could not import" in window.statusBar().currentMessage())
+    assert "in the local cache already" in window.statusBar().currentMessage()
+    assert session.data.activity_by_code("A1010").name == "Site set-up and hoarding"  # type: ignore[union-attr]

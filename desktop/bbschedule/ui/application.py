@@ -51,11 +51,17 @@ def settings_for(profile: Path | None) -> QSettings:
 
 
 def build_window(
-    *, profile: Path | None, open_path: Path | None, pool: Pool | None = None, workspace: Workspace | None = None
+    *,
+    profile: Path | None,
+    open_path: Path | None,
+    pool: Pool | None = None,
+    workspace: Workspace | None = None,
+    interactive: bool = True,
 ) -> MainWindow:
     """The window with its projects loaded: the file asked for, else the last one, else the sample."""
     workspace = workspace if workspace is not None else Workspace(profile)
     window = MainWindow(workspace, settings=settings_for(profile), pool=pool)
+    window.interactive = interactive
     if open_path is not None:
         window.import_path(open_path)
     elif workspace.is_empty():
@@ -65,9 +71,7 @@ def build_window(
         else:
             log.warning("no sample project found under resources/samples")
     else:
-        projects = workspace.list_projects()
-        if projects:
-            window.open_project(max(projects, key=lambda p: p.activity_count).id)
+        window.open_largest_project()
     window.refresh_catalog()
     return window
 
@@ -78,7 +82,7 @@ def run(*, profile: Path | None, open_path: Path | None, screenshot: Path | None
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
     if screenshot is not None:
-        window = build_window(profile=profile, open_path=open_path, pool=SynchronousPool())
+        window = build_window(profile=profile, open_path=open_path, pool=SynchronousPool(), interactive=False)
         settle(window)
         return write_screenshot(window, screenshot)
     window = build_window(profile=profile, open_path=open_path)

@@ -136,7 +136,7 @@ def _total_float(row: Row) -> str:
 
 COLUMNS: tuple[Column, ...] = (
     Column("code", "Activity ID", 150, lambda r: r.activity.code, Editor.TEXT, "code"),
-    Column("name", "Activity Name", 270, lambda r: r.activity.name, Editor.TEXT, "name"),
+    Column("name", "Activity Name", 250, lambda r: r.activity.name, Editor.TEXT, "name"),
     Column(
         "type",
         "Activity Type",

@@ -26,9 +26,8 @@ from bbschedule import __version__
 from bbschedule.core.activity import Activity
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.commands import AddActivity, AddRelationship, Command, DeleteObjects
-from bbschedule.core.computed import ComputedDates
 from bbschedule.core.enums import ActivityType
-from bbschedule.core.errors import BBScheduleError
+from bbschedule.core.errors import BBScheduleError, ValidationError
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
 from bbschedule.ui.actions import WindowActions
@@ -41,7 +40,7 @@ from bbschedule.ui.gantt.panel import GanttPanel
 from bbschedule.ui.project_tree_model import ProjectTreeModel
 from bbschedule.ui.resources import icon
 from bbschedule.ui.worker import Pool, TaskRunner
-from bbschedule.ui.workspace import Workspace
+from bbschedule.ui.workspace import Imported, Scheduled, Workspace
 
 _STATE_VERSION = 1
 _ACTIVITY_ICONS = tuple(kind.value for kind in ActivityType)
@@ -57,6 +56,8 @@ class MainWindow(QMainWindow):
         self.workspace = workspace
         self.settings = settings
         self.session: ProjectSession | None = None
+        self.interactive = True
+        """False for the off-screen screenshot: no question boxes."""
         self._unsubscribe: Callable[[], None] = lambda: None
         self.setWindowTitle("BBSchedule")
         self.setWindowIcon(icon("app"))
@@ -161,24 +162,50 @@ class MainWindow(QMainWindow):
         self.refresh_catalog()
         self._update_actions()
 
-    def import_path(self, path: Path, *, open_after: bool = True) -> None:
-        """Import a schedule file off the GUI thread, then open it."""
+    def import_path(self, path: Path, *, open_after: bool = True, replace: bool = False) -> None:
+        """Import a schedule file into the local cache off the GUI thread, then open it."""
 
-        def done(project_id: object) -> None:
-            self.show_message(f"Imported {path.name}")
+        def done(outcome: object) -> None:
+            imported = cast(Imported, outcome)
+            findings = len(imported.report.items)
+            note = f" ({findings} findings in the import report)" if findings else ""
+            self.show_message(f"Imported {imported.code} from {path.name}{note}")
             self.refresh_catalog()
             if open_after:
-                self.open_project(str(project_id))
+                self.open_project(imported.project_id)
                 if self.session is not None and not self.session.data.computed:
                     self.schedule()  # a file without dates: show them at once, as P6 does after F9
 
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError) and exc.field == "project" and not replace and self._ask_replace(exc):
+                self.import_path(path, open_after=open_after, replace=True)
+                return
+            self.show_error(f"Could not import {path.name}", exc)
+            if self.session is None:
+                self.open_largest_project()
+
         self.runner.run(
-            lambda progress: self.workspace.import_file(path, progress),
+            lambda progress: self.workspace.import_file(path, progress, replace=replace),
             title=f"Importing {path.name}",
             on_success=done,
-            on_failure=lambda exc: self.show_error(f"Could not import {path.name}", exc),
+            on_failure=failed,
             on_cancel=lambda: self.show_message("Import cancelled"),
         )
+
+    def _ask_replace(self, exc: ValidationError) -> bool:
+        if not self.interactive:
+            return False
+        answer = QMessageBox.question(
+            self,
+            "Project exists",
+            f"{exc.message}.\n\nReplace the cached project with the file? Edits made since are lost.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def open_largest_project(self) -> None:
+        entries = self.workspace.list_projects()
+        if entries:
+            self.open_project(max(entries, key=lambda p: p.activity_count).id)
 
     def schedule(self) -> None:
         """Schedule the open project off the GUI thread; the dates arrive as a (non-undoable) scheduling result."""
@@ -188,10 +215,10 @@ class MainWindow(QMainWindow):
         data = session.data
 
         def done(outcome: object) -> None:
-            computed, summary = cast(tuple[dict[str, ComputedDates], str], outcome)
+            scheduled = cast(Scheduled, outcome)
             if self.session is session:
-                session.set_computed(computed)
-                self.show_message(f"Scheduled {data.project.code}: {summary}")
+                session.set_computed(scheduled.computed)
+                self.show_message(f"Scheduled {data.project.code}: {scheduled.summary}")
 
         self.runner.run(
             lambda progress: self.workspace.schedule(data, progress),
@@ -351,7 +378,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, title: str, exc: BaseException) -> None:
         self.show_message(f"{title}: {exc}")
-        if self.isVisible():
+        if self.interactive and self.isVisible():
             QMessageBox.warning(self, title, str(exc))
 
     def _update_actions(self) -> None:

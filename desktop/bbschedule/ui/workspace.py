@@ -1,19 +1,22 @@
-"""The window's door to the projects of a profile: list, open, import. It calls services only.
+"""The window's door to the projects of a profile: the local cache, opened and used through services.projects.
 
-Import runs as a plain function with a Progress (the TaskRunner puts it on a pool thread).
+Import and schedule are plain functions with a Progress, so the TaskRunner can put them on a pool thread.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from bbschedule.core.computed import ComputedDates
 from bbschedule.core.progress import Progress
 from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ProjectData
-from bbschedule.formats.registry import read_file
+from bbschedule.formats.fidelity import FidelityReport
+from bbschedule.services import projects
+from bbschedule.services.scheduling import schedule_data
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui.formatting import format_date
 from bbschedule.ui.project_tree_model import ProjectEntry
@@ -21,58 +24,67 @@ from bbschedule.ui.project_tree_model import ProjectEntry
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Imported:
+    project_id: str
+    code: str
+    report: FidelityReport
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    computed: dict[str, ComputedDates]
+    summary: str
+
+
 class Workspace:
-    """Projects held in memory; the local cache takes this place once services.projects lands."""
+    """One profile's local cache and the sessions open on it (one per project, kept while the window lives)."""
 
     def __init__(self, profile: Path | None) -> None:
         self.profile = profile
-        self._projects: dict[str, ProjectData] = {}
+        self.cache = projects.open_or_create_cache(profile)
         self._sessions: dict[str, ProjectSession] = {}
 
     def close(self) -> None:
         for session in self._sessions.values():
             session.save()
+        self._sessions.clear()
+        self.cache.close()
 
     def is_empty(self) -> bool:
-        return not self._projects
+        return not self.cache.list_projects()
 
     def list_eps(self) -> list[Eps]:
-        return []
+        return self.cache.list_eps()
 
     def list_projects(self) -> list[ProjectEntry]:
         return [
-            ProjectEntry(d.project.id, d.project.code, d.project.name, d.project.eps_id, len(d.activities))
-            for d in self._projects.values()
+            ProjectEntry(s.id, s.code, s.name, getattr(s, "eps_id", None), s.activity_count)
+            for s in self.cache.list_projects()
         ]
 
     def open_session(self, project_id: str) -> ProjectSession:
         session = self._sessions.get(project_id)
         if session is None:
-            session = ProjectSession(self._projects[project_id])
+            session = projects.open_session(self.cache, project_id)
             self._sessions[project_id] = session
         return session
 
-    @staticmethod
-    def schedule(data: ProjectData, progress: Progress) -> tuple[dict[str, ComputedDates], str]:
-        """Schedule a snapshot of the project; returns the dates and a one-line summary. Runs on a pool thread."""
-        from bbschedule.scheduling.engine import schedule
-
-        result = schedule(_snapshot(data), progress=progress)
-        computed = result.computed()
-        summary = f"finish {format_date(result.finish)}, {len(result.warnings)} warnings, {result.elapsed_ms:.0f} ms"
-        return computed, summary
-
-    def import_file(self, path: Path, progress: Progress) -> str:
-        """Read a schedule file and keep its largest project; returns the project id. Runs on a pool thread."""
+    def import_file(self, path: Path, progress: Progress, *, replace: bool = False) -> Imported:
+        """Read a schedule file into the cache (one transaction). Runs on a pool thread."""
         progress.report(0.05, f"Reading {path.name}…")
-        result = read_file(path)
+        summary, report = projects.import_file(self.cache, path, replace=replace)
         progress.check()
-        data = result.pick()
-        progress.report(0.8, f"Storing {data.project.code}…")
-        self._projects[data.project.id] = data
-        self._sessions.pop(data.project.id, None)
-        progress.report(1.0, f"Imported {data.project.code}")
-        return data.project.id
+        self._sessions.pop(summary.id, None)
+        progress.report(1.0, f"Imported {summary.code}")
+        return Imported(summary.id, summary.code, report)
+
+    @staticmethod
+    def schedule(data: ProjectData, progress: Progress) -> Scheduled:
+        """Schedule a snapshot of the project. Runs on a pool thread; the window hands the dates to the session."""
+        result = schedule_data(_snapshot(data), progress=progress)
+        summary = f"finish {format_date(result.finish)}, {len(result.warnings)} warnings, {result.elapsed_ms:.0f} ms"
+        return Scheduled(result.computed(), summary)
 
 
 def _snapshot(data: ProjectData) -> ProjectData:
