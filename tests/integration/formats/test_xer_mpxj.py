@@ -130,3 +130,41 @@ def test_round_trip_keeps_what_mpxj_sees(samples_dir: Path, xer_peer: Any, tmp_p
             (again,) = read(out, options=ReadOptions()).projects
             assert len(again.activities) == len(data.activities)
             assert {a.code for a in again.activities.values()} == {a.code for a in data.activities.values()}
+
+
+def test_p6_computed_dates_and_floats_match_mpxj(samples_dir: Path, xer_peer: Any) -> None:
+    """The scheduler's oracle: P6's own early/late dates and floats, as MPXJ reads them too."""
+    from org.mpxj import TimeUnit
+
+    compared = 0
+    for name in ("pyp6xer_SP10_COST_LOADED.xer", "jaggelas_test.xer"):
+        path = samples_dir / "xer" / name
+        peer = _peer_projects(xer_peer, path)
+        for data in read(path, options=ReadOptions()).projects:
+            project = peer[data.project.code]
+            props = project.getProjectProperties()
+            tasks = {str(t.getActivityID()): t for t in _activities(project)}
+
+            def text(value: Any) -> str | None:
+                return None if value is None else str(value)[:16].replace("T", " ")
+
+            def minutes(value: Any, props: Any = props) -> int | None:
+                return (
+                    None if value is None else round(float(value.convertUnits(TimeUnit.MINUTES, props).getDuration()))
+                )
+
+            for activity in data.activities.values():
+                ours, task = data.computed[activity.id], tasks[activity.code]
+                where = f"{name} {activity.code}"
+                assert text(ours.early_start) == text(task.getEarlyStart()), where
+                assert text(ours.early_finish) == text(task.getEarlyFinish()), where
+                assert text(ours.late_start) == text(task.getLateStart()), where
+                assert text(ours.late_finish) == text(task.getLateFinish()), where
+                if ours.total_float is None:
+                    # P6 leaves the floats of finished activities empty; MPXJ shows zero.
+                    assert activity.actual_finish is not None, where
+                    continue
+                assert ours.total_float == minutes(task.getTotalSlack()), where
+                assert ours.free_float == minutes(task.getFreeSlack()), where
+                compared += 1
+    assert compared > 3000
