@@ -401,11 +401,29 @@ def _uids(pairs: Iterable[tuple[str, str | None]]) -> dict[str, int]:
     return out
 
 
+def _report_unwritten(data: ProjectData, report: FidelityReport) -> None:
+    """Count what the model holds that this format does not carry, so the report says what stayed behind."""
+    acts = list(data.activities.values())
+    counts = {
+        "activity code assignments": sum(len(a.codes) for a in acts),
+        "user field values": sum(len(a.user_fields) for a in acts),
+        "quantities and production rates": sum(a.quantity is not None or a.production_rate is not None for a in acts),
+        "location ranges": sum(a.location_start is not None or a.location_end is not None for a in acts),
+        "expenses": len(data.expenses),
+        "expected finish dates": sum(a.expected_finish is not None for a in acts),
+        "suspend and resume dates": sum(a.suspend_date is not None for a in acts),
+    }
+    for what, count in counts.items():
+        if count:
+            report.add(Severity.DROPPED, "mspdi.not_written", f"{count} {what}")
+
+
 def write(data: ProjectData, path: Path) -> FidelityReport:
     from lxml import etree
 
     writer = _Writer(data, path)
     root = writer.build()
+    _report_unwritten(data, writer.report)
     payload = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True, pretty_print=True)
     atomic_write(path, payload)
     writer.report.counts = {

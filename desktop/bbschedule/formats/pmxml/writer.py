@@ -8,6 +8,7 @@ as the last working minute. What P6 XML cannot hold from the model is reported.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ NS = "http://xmlns.oracle.com/Primavera/P6/V8.3/API/BusinessObjects"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MAX_ID = 40
 MAX_NAME = 120
+MAX_RESOURCE_ID = 20
 PROJECT_OBJECT_ID = 1
 
 
@@ -88,14 +90,15 @@ class _Writer:
         calendars = CalendarWriter(self.sub)
         seen_names: set[str] = set()
         for cal_id, calendar in data.calendars.items():
-            name = calendar.name
-            if name in seen_names:
-                self.report.add(Severity.CONVERTED, "calendar.renamed", "P6 needs unique calendar names", name)
-            seen_names.add(name)
+            name = _unique(calendar.name[:MAX_NAME], seen_names, limit=MAX_NAME)
+            if name != calendar.name:
+                self.report.add(
+                    Severity.CONVERTED, "calendar.renamed", f"P6 needs unique names: {name!r}", calendar.name
+                )
             base = self.cal_ids.get(calendar.base_calendar_id or "")
             calendars.write(
                 root,
-                calendar,
+                replace(calendar, name=name),
                 object_id=self.cal_ids[cal_id],
                 base_id=base,
                 kind="Global",
@@ -103,13 +106,17 @@ class _Writer:
                 is_default=default is not None and cal_id == default.id,
             )
         self.res_ids = {res_id: n for n, res_id in enumerate(data.resources, start=1)}
+        resource_ids: set[str] = set()
         for res_id, resource in data.resources.items():
+            resource_id = _unique(resource.code.strip()[:MAX_RESOURCE_ID], resource_ids, limit=MAX_RESOURCE_ID)
+            if resource_id != resource.code:
+                self.report.add(Severity.CONVERTED, "resource.id", f"Resource Id became {resource_id!r}", resource.code)
             self.obj(
                 root,
                 "Resource",
                 {
                     "CalendarObjectId": self.cal_ids.get(resource.calendar_id or ""),
-                    "Id": resource.code[:20],
+                    "Id": resource_id,
                     "Name": resource.name[:100],
                     "ObjectId": self.res_ids[res_id],
                     "ParentObjectId": self.res_ids.get(resource.parent_id or ""),
@@ -178,8 +185,12 @@ class _Writer:
     def _wbs(self, parent: etree._Element) -> None:
         data = self.data
         self.wbs_ids = {wbs_id: n for n, wbs_id in enumerate(data.wbs, start=1)}
+        sibling_codes: dict[str | None, set[str]] = {}
         for wbs_id, wbs in sorted(data.wbs.items(), key=lambda kv: kv[1].sequence):
-            code = wbs.code.strip() or str(self.wbs_ids[wbs_id])
+            siblings = sibling_codes.setdefault(wbs.parent_id, set())
+            code = _unique((wbs.code.strip() or str(self.wbs_ids[wbs_id]))[:MAX_ID], siblings, limit=MAX_ID)
+            if code != wbs.code:
+                self.report.add(Severity.CONVERTED, "wbs.code", f"P6 needs unique sibling codes: {code!r}", wbs.code)
             self.obj(
                 parent,
                 "WBS",
@@ -198,16 +209,9 @@ class _Writer:
         used: set[str] = set()
         out: dict[str, str] = {}
         for activity in self.data.activities.values():
-            code = activity.code.strip()[:MAX_ID]
-            if code in used:
-                base = code[: MAX_ID - 6]
-                n = 1
-                while f"{base}-{n}" in used:
-                    n += 1
-                code = f"{base}-{n}"
+            code = _unique(activity.code.strip()[:MAX_ID], used, limit=MAX_ID)
             if code != activity.code:
                 self.report.add(Severity.CONVERTED, "activity.id", f"Activity Id became {code!r}", activity.code)
-            used.add(code)
             out[activity.id] = code
         return out
 
@@ -323,11 +327,39 @@ class _Writer:
             )
 
 
+def _unique(text: str, used: set[str], *, limit: int) -> str:
+    """`text`, or `text-2`, `text-3` … cut to `limit`, whichever is not in `used` yet (which it joins)."""
+    candidate = text
+    n = 1
+    while candidate in used:
+        n += 1
+        suffix = f"-{n}"
+        candidate = text[: limit - len(suffix)] + suffix
+    used.add(candidate)
+    return candidate
+
+
+def _report_unwritten(data: ProjectData, report: FidelityReport) -> None:
+    """Count what the model holds that this format does not carry, so the report says what stayed behind."""
+    acts = list(data.activities.values())
+    counts = {
+        "activity code assignments": sum(len(a.codes) for a in acts),
+        "user field values": sum(len(a.user_fields) for a in acts),
+        "quantities and production rates": sum(a.quantity is not None or a.production_rate is not None for a in acts),
+        "location ranges": sum(a.location_start is not None or a.location_end is not None for a in acts),
+        "expenses": len(data.expenses),
+    }
+    for what, count in counts.items():
+        if count:
+            report.add(Severity.DROPPED, "pmxml.not_written", f"{count} {what}")
+
+
 def write(data: ProjectData, path: Path) -> FidelityReport:
     from lxml import etree
 
     writer = _Writer(data, path)
     root = writer.build()
+    _report_unwritten(data, writer.report)
     atomic_write(path, etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
     writer.report.counts = {
         "activities": len(data.activities),

@@ -125,3 +125,19 @@ def test_numeric_source_uids_are_kept(samples_dir: Path, tmp_path: Path) -> None
     assert sorted(a.source_id or "" for a in back.activities.values()) == sorted(
         a.source_id or "" for a in data.activities.values()
     )
+
+
+def test_what_ms_project_does_not_carry_is_reported(tmp_path: Path) -> None:
+    import dataclasses
+
+    data = build()
+    key = next(iter(data.activities))
+    data.activities[key] = dataclasses.replace(
+        data.activities[key],
+        expected_finish=dt.datetime(2024, 3, 29, 17),
+        codes={"phase": "design"},
+        user_fields={"risk": "high"},
+    )
+    report = mspdi.write(data, tmp_path / "x.xml")
+    messages = {i.message for i in report.items if i.code == "mspdi.not_written"}
+    assert messages == {"1 activity code assignments", "1 user field values", "1 expected finish dates"}

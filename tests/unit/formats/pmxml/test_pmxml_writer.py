@@ -114,3 +114,32 @@ def test_a_lone_secondary_constraint_becomes_the_primary(tmp_path: Path) -> None
     assert back["A1030"].primary_constraint == deadline
     assert back["A1030"].secondary_constraint is None
     assert report.summary()["constraint.secondary_alone"] == 1
+
+
+def test_what_p6_xml_does_not_carry_is_reported(tmp_path: Path) -> None:
+    data = build()
+    key = next(iter(data.activities))
+    data.activities[key] = dataclasses.replace(
+        data.activities[key], quantity=12.0, quantity_unit="m3", location_start=0.0, location_end=150.0
+    )
+    report = pmxml.write(data, tmp_path / "q.pmxml")
+    messages = [i.message for i in report.items if i.code == "pmxml.not_written"]
+    assert messages == ["1 quantities and production rates", "1 location ranges"]
+
+
+def test_duplicate_names_and_codes_are_made_unique(tmp_path: Path) -> None:
+    data = build()
+    first, second = list(data.calendars)[:2]
+    data.calendars[second] = dataclasses.replace(data.calendars[second], name=data.calendars[first].name)
+    civil, piling = list(data.wbs)
+    data.wbs[piling] = dataclasses.replace(data.wbs[piling], parent_id=None, code="CIV")
+    crew, steel = list(data.resources)
+    data.resources[steel] = dataclasses.replace(data.resources[steel], code="CREW")
+    out = tmp_path / "dup.pmxml"
+    report = pmxml.write(data, out)
+    back = pmxml.read(out, options=ReadOptions()).pick()
+    assert len({c.name for c in back.calendars.values()}) == 2
+    assert sorted(w.code for w in back.wbs.values()) == ["CIV", "CIV-2"]
+    assert sorted(r.code for r in back.resources.values()) == ["CREW", "CREW-2"]
+    assert {"calendar.renamed", "wbs.code", "resource.id"} <= set(report.summary())
+    del civil, crew
