@@ -243,10 +243,11 @@ def test_rendered_tables_tokenize_back(rows: list[list[str]], crlf: bool) -> Non
     assert [table.column(name) for name in "abc"] == [[r[i] for r in rows] for i in range(3)]
 
 
-def test_p6_dates_and_floats_survive_our_round_trip(samples_dir: Path, tmp_path: Path) -> None:
-    (data,) = read(samples_dir / "xer" / "pyp6xer_SP10_COST_LOADED.xer", options=ReadOptions()).projects
-    write(data, tmp_path / "sp10.xer")
-    (again,) = read(tmp_path / "sp10.xer", options=ReadOptions()).projects
+@pytest.mark.parametrize("name", ["pyp6xer_SP10_COST_LOADED.xer", "jaggelas_test.xer"])
+def test_everything_survives_our_round_trip(samples_dir: Path, tmp_path: Path, name: str) -> None:
+    data = read(samples_dir / "xer" / name, options=ReadOptions()).pick()
+    write(data, tmp_path / name)
+    (again,) = read(tmp_path / name, options=ReadOptions()).projects
 
     def by_code(d: ProjectData) -> dict[str, object]:
         return {
@@ -255,5 +256,25 @@ def test_p6_dates_and_floats_survive_our_round_trip(samples_dir: Path, tmp_path:
 
     before, after = by_code(data), by_code(again)
     assert after == before
+
+    def every_field(d: ProjectData) -> dict[str, Activity]:
+        """Activities with their references replaced by what they name, so two reads can be compared."""
+        cals = {c.id: c.name for c in d.calendars.values()}
+        wbs = {w.id: w.code for w in d.wbs.values()}
+        names = {**{t.id: t.name for t in d.code_types.values()}, **{v.id: v.code for v in d.code_values.values()}}
+        names.update({f.id: f.name for f in d.user_fields.values()})
+        return {
+            a.code: dataclasses.replace(
+                a,
+                id="",
+                calendar_id=cals[a.calendar_id],
+                wbs_id=wbs.get(a.wbs_id or ""),
+                codes={names[k]: names[v] for k, v in a.codes.items()},
+                user_fields={names[k]: v for k, v in a.user_fields.items()},
+            )
+            for a in d.activities.values()
+        }
+
+    assert every_field(again) == every_field(data)
     assert again.project.data_date == data.project.data_date
     assert again.project.options == data.project.options
