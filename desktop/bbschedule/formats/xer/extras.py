@@ -269,7 +269,8 @@ def _assignments(ctx: Context, data: ProjectData, resources: dict[str, str], *, 
         def num(name: str, row: list[str] = row, line: int = line) -> float:
             return v.number(row[c[name]], line=line, where=f"TASKRSRC.{name}")
 
-        units = [num("target_qty"), num("act_reg_qty") + num("act_ot_qty"), num("remain_qty")]
+        # Sums are rounded to P6's stored precision so that a+b does not leave 9999.60000000001 behind.
+        units = [num("target_qty"), round(num("act_reg_qty") + num("act_ot_qty"), 6), num("remain_qty")]
         if min(units) < 0:
             ctx.note(Severity.CONVERTED, "assignment.negative", "negative units set to 0", f"TASKRSRC line {line}")
             units = [max(u, 0.0) for u in units]
@@ -280,7 +281,7 @@ def _assignments(ctx: Context, data: ProjectData, resources: dict[str, str], *, 
             actual_units=units[1],
             remaining_units=units[2],
             budgeted_cost=num("target_cost"),
-            actual_cost=num("act_reg_cost") + num("act_ot_cost"),
+            actual_cost=round(num("act_reg_cost") + num("act_ot_cost"), 6),
             remaining_cost=num("remain_cost"),
             id=ctx.new_id(),
         )

@@ -134,8 +134,12 @@ def format_hours(minutes: float | None) -> str:
 
 
 def format_number(value: float | None) -> str:
+    """The shortest text that reads back as the same float (P6 itself writes up to 15 significant digits)."""
     if value is None:
         return ""
     if value == int(value):
         return str(int(value))
-    return f"{value:.6f}".rstrip("0").rstrip(".")
+    text = repr(float(value))
+    if "e" in text:
+        text = f"{value:.12f}".rstrip("0").rstrip(".")
+    return text

@@ -276,5 +276,40 @@ def test_everything_survives_our_round_trip(samples_dir: Path, tmp_path: Path, n
         }
 
     assert every_field(again) == every_field(data)
+
+    def the_rest(d: ProjectData) -> dict[str, object]:
+        cals = {c.id: c.name for c in d.calendars.values()}
+        wbs = {w.id: w.code for w in d.wbs.values()}
+        acts = {a.id: a.code for a in d.activities.values()}
+        res = {r.id: r.code for r in d.resources.values()}
+        return {
+            "calendars": sorted(
+                (c.name, c.week, c.exceptions, c.hours_per_day, c.hours_per_week, cals.get(c.base_calendar_id or ""))
+                for c in d.calendars.values()
+            ),
+            "wbs": sorted((w.code, w.name, w.sequence, wbs.get(w.parent_id or "")) for w in d.wbs.values()),
+            "resources": sorted(
+                (r.code, r.name, r.type, r.unit, r.rates, res.get(r.parent_id or ""), cals.get(r.calendar_id or ""))
+                for r in d.resources.values()
+            ),
+            "assignments": sorted(
+                (
+                    acts[x.activity_id],
+                    res[x.resource_id],
+                    x.budgeted_units,
+                    x.actual_units,
+                    x.remaining_units,
+                    x.budgeted_cost,
+                    x.actual_cost,
+                    x.remaining_cost,
+                )
+                for x in d.assignments.values()
+            ),
+            "links": sorted(
+                (acts[r.predecessor_id], acts[r.successor_id], r.type, r.lag) for r in d.relationships.values()
+            ),
+        }
+
+    assert the_rest(again) == the_rest(data)
     assert again.project.data_date == data.project.data_date
     assert again.project.options == data.project.options
