@@ -203,7 +203,7 @@ def _settle(
             old = shadows.get(key)
             fields = {} if old is None else dict(old.fields)
             fields.update(change.fields or {})
-            new_shadows[key] = Shadow(result.rev, change.fields is None, fields)
+            new_shadows[key] = Shadow(result.rev, change.fields is None, fields, exact=result.exact)
         elif status in ("conflict", "refused"):
             if status == "refused":
                 entry.refused.append(f"{change.kind} {change.row_id}: {result.reason}")
@@ -280,13 +280,14 @@ def _pull_project(
     conn: psycopg.Connection[tuple[Any, ...]], state: SyncState, project_id: str, *, role: str | None
 ) -> int:
     cursor = state.cursor(project_id)
+    known = state.shadow_revs(project_id)
     count = 0
     while True:
         page = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE)
         if not page:
             return count
         cursor = page[-1].cursor
-        state.apply_page(project_id, page, cursor, role=role)
+        state.apply_page(project_id, page, cursor, role=role, known=known)
         count += len(page)
         if len(page) < PULL_PAGE:
             return count

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bbschedule.core.changes import PROJECT_KIND
-from bbschedule.core.codec import entity_class, from_plain, to_plain
 from bbschedule.core.project_data import ENTITY_KINDS
 from bbschedule.storage.cache import LocalCache
 from bbschedule.storage.engine import transaction
 from bbschedule.storage.mapping import MAPPERS, PROJECT_COLUMNS, decode_project, dumps, encode_project
+from bbschedule.sync.fastcodec import entity_from_fields, fields_of
 from bbschedule.sync.protocol import Cursor, PulledRow
 
 _TABLES = (
@@ -27,7 +27,8 @@ _TABLES = (
     "CREATE TABLE IF NOT EXISTS sync_project (project_id TEXT PRIMARY KEY, cursor_txid INTEGER NOT NULL DEFAULT 0,"
     " cursor_rev INTEGER NOT NULL DEFAULT 0, role TEXT)",
     "CREATE TABLE IF NOT EXISTS sync_shadow (project_id TEXT NOT NULL, kind TEXT NOT NULL, row_id TEXT NOT NULL,"
-    " rev INTEGER NOT NULL, deleted INTEGER NOT NULL, fields TEXT NOT NULL, PRIMARY KEY (project_id, kind, row_id))",
+    " rev INTEGER NOT NULL, deleted INTEGER NOT NULL, fields TEXT NOT NULL, exact INTEGER NOT NULL DEFAULT 1,"
+    " PRIMARY KEY (project_id, kind, row_id))",
 )
 _KIND_ORDER = {kind: i for i, kind in enumerate((PROJECT_KIND, *ENTITY_KINDS))}
 
@@ -37,6 +38,8 @@ class Shadow:
     rev: int
     deleted: bool
     fields: dict[str, Any]
+    exact: bool = True
+    """False: the server's row at `rev` has others' edits merged in that this cache has yet to pull."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +54,7 @@ class PendingRow:
 
 def plain_fields(obj: Any) -> dict[str, Any]:
     """An entity as the server stores it: its plain form without the id."""
-    plain: dict[str, Any] = to_plain(obj)
-    plain.pop("id", None)
-    return plain
+    return fields_of(obj)
 
 
 class SyncState:
@@ -84,6 +85,12 @@ class SyncState:
                 (incarnation_id,),
             )
         return changed
+
+    def shadow_revs(self, project_id: str) -> dict[tuple[str, str], int]:
+        """The revision of every row this cache has from the server (what a pull can skip)."""
+        with transaction(self._engine, write=False) as db:
+            rows = db.execute("SELECT kind, row_id, rev FROM sync_shadow WHERE project_id = ? AND exact", (project_id,))
+            return {(r[0], r[1]): int(r[2]) for r in rows}
 
     def cursor(self, project_id: str) -> Cursor:
         with transaction(self._engine, write=False) as db:
@@ -153,7 +160,10 @@ class SyncState:
                 _write_local(db, project_id, kind, row_id, None if server is None or server.deleted else server.fields)
 
     # ---- pull -------------------------------------------------------------------------------------------------
-    def apply_page(self, project_id: str, rows: Sequence[PulledRow], cursor: Cursor, *, role: str | None) -> None:
+    def apply_page(
+        self, project_id: str, rows: Sequence[PulledRow], cursor: Cursor, *, role: str | None,
+        known: dict[tuple[str, str], int] | None = None,
+    ) -> None:  # fmt: skip
         """The server's rows, rebased under any local edit not yet pushed, and the cursor: one transaction.
 
         References are checked by the server across the whole project; a page can hold a link whose activity
@@ -168,11 +178,13 @@ class SyncState:
             ordered = sorted(rows, key=lambda r: (r.deleted, _KIND_ORDER.get(r.kind, 99) * (-1 if r.deleted else 1)))
             for row in ordered:
                 key = (row.kind, row.id)
+                if known is not None and known.get(key) == row.rev and key not in pending:
+                    continue  # this cache wrote that version itself (its push was acknowledged with this rev)
                 fields = None if row.deleted else row.fields
                 if key in pending and fields is not None:
                     fields = _rebased(db, project_id, row, fields)
                 _write_local(db, project_id, row.kind, row.id, fields)
-                _put_shadow(db, project_id, row.kind, row.id, Shadow(row.rev, row.deleted, row.fields))
+                _put_shadow_raw(db, project_id, row.kind, row.id, rev=row.rev, deleted=row.deleted, raw=row.raw)
                 if row.deleted and key in pending:
                     db.execute(
                         "UPDATE outbox SET pushed = 1 WHERE pushed = 0 AND project_id = ? AND kind = ? AND row_id = ?",
@@ -202,11 +214,21 @@ def _rebased(db: sqlite3.Connection, project_id: str, row: PulledRow, server: di
 
 
 def _put_shadow(db: sqlite3.Connection, project_id: str, kind: str, row_id: str, shadow: Shadow) -> None:
+    _put_shadow_raw(
+        db, project_id, kind, row_id, rev=shadow.rev, deleted=shadow.deleted, raw=dumps(shadow.fields),
+        exact=shadow.exact,
+    )  # fmt: skip
+
+
+def _put_shadow_raw(
+    db: sqlite3.Connection, project_id: str, kind: str, row_id: str, *, rev: int, deleted: bool, raw: str,
+    exact: bool = True,
+) -> None:  # fmt: skip
     db.execute(
-        "INSERT INTO sync_shadow (project_id, kind, row_id, rev, deleted, fields) VALUES (?, ?, ?, ?, ?, ?)"
+        "INSERT INTO sync_shadow (project_id, kind, row_id, rev, deleted, fields, exact) VALUES (?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (project_id, kind, row_id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted,"
-        " fields = excluded.fields",
-        (project_id, kind, row_id, shadow.rev, shadow.deleted, dumps(shadow.fields)),
+        " fields = excluded.fields, exact = excluded.exact",
+        (project_id, kind, row_id, rev, deleted, raw, exact),
     )
 
 
@@ -231,7 +253,7 @@ def _write_local(
     if kind == PROJECT_KIND:
         if fields is None:
             return  # a project deleted on the server stays in this cache until the planner removes it
-        project = from_plain(entity_class(kind), {**fields, "id": row_id}, "project")
+        project = entity_from_fields(kind, row_id, fields)
         values = encode_project(project)
         now = dt.datetime.now(dt.UTC).isoformat()
         updated = db.execute(
@@ -252,5 +274,5 @@ def _write_local(
             db.execute("DELETE FROM computed_dates WHERE activity_id = ?", (row_id,))
         db.execute(f"DELETE FROM {mapper.table} WHERE id = ? AND project_id = ?", (row_id, project_id))
         return
-    obj = from_plain(entity_class(kind), {**fields, "id": row_id}, kind)
+    obj = entity_from_fields(kind, row_id, fields)
     db.execute(mapper.upsert_sql(), mapper.encode(obj, project_id))

@@ -5,6 +5,7 @@ Plain values in and out; what to send and where pulled rows go is the client's b
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,8 @@ class PushResult:
     """The server's row after the change when it did not go through as sent (fields, rev, deleted)."""
     was: str | None = None
     """For a skipped change: what happened when it was first applied."""
+    exact: bool = True
+    """False when the server merged others' edits into the row: it is not what the client has."""
 
     @property
     def outcome(self) -> str:
@@ -73,6 +76,7 @@ class PushResult:
             conflicts=tuple(value.get("conflicts") or ()),
             row=value.get("row"),
             was=value.get("was"),
+            exact=bool(value.get("exact", True)),
         )
 
 
@@ -88,11 +92,17 @@ class Cursor:
 class PulledRow:
     kind: str
     id: str
-    fields: dict[str, Any]
+    raw: str
+    """The fields as the server's JSON text: parsed only for rows the cache does not have yet."""
     rev: int
     txid: int
     deleted: bool
     updated_by: str
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        value: dict[str, Any] = json.loads(self.raw)
+        return value
 
     @property
     def cursor(self) -> Cursor:
@@ -145,7 +155,8 @@ def push(conn: Connection, changes: Sequence[OutgoingChange]) -> list[PushResult
 
 def pull_page(conn: Connection, project_id: str, cursor: Cursor, *, limit: int = 5000) -> list[PulledRow]:
     rows = conn.execute(
-        f"SELECT kind, id::text, fields, rev, txid::text, deleted, updated_by FROM {SCHEMA}.pull(%s, %s::xid8, %s, %s)",
+        "SELECT kind, id::text, fields::text, rev, txid::text, deleted, updated_by"
+        f" FROM {SCHEMA}.pull(%s, %s::xid8, %s, %s)",
         (project_id, str(cursor.txid), cursor.rev, limit),
     ).fetchall()
     conn.commit()

@@ -55,8 +55,9 @@ BEGIN
         SELECT fields ->> 'predecessor_id' AS p, fields ->> 'successor_id' AS s
         FROM entities WHERE project_id = project AND kind = 'relationship' AND NOT deleted
         UNION ALL
-        SELECT fields ->> 'predecessor_id', fields ->> 'successor_id'
-        FROM pg_temp.push_batch WHERE bulk AND kind = 'relationship' AND project_id = project;
+        SELECT b.fields ->> 'predecessor_id', b.fields ->> 'successor_id'
+        FROM pg_temp.push_batch b JOIN pg_temp.bulk_ords o USING (ord)
+        WHERE o.kind = 'relationship' AND o.project_id = project;
     CREATE INDEX ON pg_temp.kahn_edges (p);
     CREATE TEMP TABLE kahn_indeg ON COMMIT DROP AS
         SELECT s AS node, count(*)::int AS n FROM pg_temp.kahn_edges GROUP BY s;
@@ -221,7 +222,9 @@ BEGIN
         new_rev := cur.rev;
     END IF;
     IF jsonb_array_length(lost) = 0 THEN
-        RETURN jsonb_build_object('status', 'applied', 'rev', new_rev);
+        RETURN jsonb_build_object('status', 'applied', 'rev', new_rev,
+                                  -- false: others' edits were merged in, so the client must pull the row
+                                  'exact', cur.rev <= base_rev);
     END IF;
     INSERT INTO conflicts (project_id, kind, row_id, field, reason, theirs, mine, user_name, other_user, change_id)
     SELECT project, row_kind, row_id, l ->> 'field', 'same_field', l -> 'theirs', l -> 'mine', session_user,
@@ -239,8 +242,8 @@ DECLARE
     c record;
     res jsonb;
 BEGIN
-    FOR c IN SELECT * FROM pg_temp.push_batch WHERE status IS NULL AND (kind = 'project' OR NOT project_rows_only)
-             ORDER BY ord LOOP
+    FOR c IN SELECT * FROM pg_temp.push_batch b WHERE status IS NULL AND (kind = 'project' OR NOT project_rows_only)
+             AND NOT EXISTS (SELECT 1 FROM pg_temp.bulk_ords o WHERE o.ord = b.ord) ORDER BY ord LOOP
         SELECT a.result || jsonb_build_object('change_id', c.change_id, 'status', 'skipped', 'was', a.status)
             INTO res FROM applied_changes a WHERE a.change_id = c.change_id;
         IF res IS NULL THEN
@@ -261,7 +264,7 @@ END $$;
 -- push: a batch of changes, applied in one transaction. Already-applied change ids are skipped. A large batch of brand-new rows
 -- (a first sync) goes in set-based; everything else row by row, in the batch's order.
 CREATE FUNCTION push(batch jsonb) RETURNS jsonb
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, bbschedule, pg_temp AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, bbschedule, pg_temp SET work_mem = '64MB' AS $$
 BEGIN
     IF jsonb_typeof(batch) IS DISTINCT FROM 'array' THEN
         RAISE EXCEPTION 'push expects a JSON array of changes' USING ERRCODE = '22023';
@@ -276,8 +279,13 @@ BEGIN
     CREATE TEMP TABLE push_batch (
         ord bigint PRIMARY KEY, change_id uuid NOT NULL, project_id uuid NOT NULL, kind text NOT NULL,
         id uuid NOT NULL, base_rev bigint NOT NULL, fields jsonb, deleted boolean NOT NULL,
-        status text, rev bigint, result jsonb, bulk boolean NOT NULL DEFAULT false
+        status text, rev bigint, result jsonb
     ) ON COMMIT DROP;
+    DROP TABLE IF EXISTS pg_temp.bulk_ords;
+    CREATE TEMP TABLE bulk_ords (
+        ord bigint PRIMARY KEY, project_id uuid NOT NULL, kind text NOT NULL, id uuid NOT NULL, rev bigint
+    ) ON COMMIT DROP;
+    CREATE INDEX ON pg_temp.bulk_ords (project_id, kind, id);
     INSERT INTO pg_temp.push_batch (ord, change_id, project_id, kind, id, base_rev, fields, deleted)
     SELECT e.ord, (e.c ->> 'change_id')::uuid, (e.c ->> 'project')::uuid, e.c ->> 'kind', (e.c ->> 'id')::uuid,
            coalesce((e.c ->> 'base_rev')::bigint, 0), e.c -> 'fields', coalesce((e.c ->> 'deleted')::boolean, false)
@@ -300,7 +308,9 @@ BEGIN
         PERFORM push_bulk();
     END IF;
     PERFORM push_in_order(false);
-    RETURN coalesce((SELECT jsonb_agg(result ORDER BY ord) FROM pg_temp.push_batch), '[]');
+    RETURN coalesce((SELECT jsonb_agg(coalesce(b.result, jsonb_build_object('change_id', b.change_id,
+                                                   'status', 'applied', 'rev', o.rev)) ORDER BY b.ord)
+                     FROM pg_temp.push_batch b LEFT JOIN pg_temp.bulk_ords o USING (ord)), '[]');
 END $$;
 
 -- The set-based part of push: new rows (id not on the server, once in the batch) whose references resolve
@@ -311,54 +321,58 @@ LANGUAGE plpgsql SET search_path = pg_catalog, bbschedule, pg_temp AS $$
 DECLARE
     changed bigint;
     p uuid;
+    writable uuid[];
 BEGIN
     FOR p IN SELECT DISTINCT project_id FROM pg_temp.push_batch WHERE status IS NULL ORDER BY 1 LOOP
         PERFORM lock_project(p);
     END LOOP;
-    WITH counted AS (
-        SELECT ord, count(*) OVER (PARTITION BY project_id, kind, id) AS n_id,
-               count(*) OVER (PARTITION BY change_id) AS n_change
-        FROM pg_temp.push_batch WHERE status IS NULL
-    ), writable AS (
-        SELECT x.project_id FROM (SELECT DISTINCT project_id FROM pg_temp.push_batch) x
-        WHERE my_role(x.project_id) IN ('planner', 'admin')
-    )
-    UPDATE pg_temp.push_batch b SET bulk = true
-    FROM counted c
-    WHERE c.ord = b.ord AND c.n_id = 1 AND c.n_change = 1 AND NOT b.deleted AND b.kind <> 'project'
-      AND jsonb_typeof(b.fields) = 'object'
-      AND b.project_id IN (SELECT project_id FROM writable)
+    writable := ARRAY(SELECT x.project_id FROM (SELECT DISTINCT project_id FROM pg_temp.push_batch) x
+                      WHERE my_role(x.project_id) IN ('planner', 'admin'));
+    -- The candidates live in a narrow table of their own, so demoting one never rewrites a wide batch row.
+    INSERT INTO pg_temp.bulk_ords (ord, project_id, kind, id)
+    SELECT b.ord, b.project_id, b.kind, b.id
+    FROM (SELECT *, count(*) OVER (PARTITION BY project_id, kind, id) AS n_id,
+                 count(*) OVER (PARTITION BY change_id) AS n_change
+          FROM pg_temp.push_batch WHERE status IS NULL) b
+    WHERE b.n_id = 1 AND b.n_change = 1 AND NOT b.deleted AND b.kind <> 'project'
+      AND jsonb_typeof(b.fields) = 'object' AND b.project_id = ANY (writable)
       AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.project_id = b.project_id AND e.kind = b.kind AND e.id = b.id);
+    ANALYZE pg_temp.bulk_ords;
     LOOP
-        UPDATE pg_temp.push_batch b SET bulk = false
-        WHERE b.bulk AND EXISTS (
-            SELECT 1 FROM ref_rules r
-            WHERE r.kind = b.kind AND CASE
-                WHEN b.fields ->> r.attr IS NULL THEN NOT r.optional
-                ELSE NOT EXISTS (SELECT 1 FROM entities t WHERE t.project_id = b.project_id AND t.kind = r.target
-                                 AND t.id = as_uuid(b.fields ->> r.attr) AND NOT t.deleted)
-                 AND NOT EXISTS (SELECT 1 FROM pg_temp.push_batch t WHERE t.bulk AND t.project_id = b.project_id
-                                 AND t.kind = r.target AND t.id = as_uuid(b.fields ->> r.attr))
-            END);
+        WITH refs AS (
+            SELECT o.ord, o.project_id, r.target, r.optional, b.fields ->> r.attr AS ref
+            FROM pg_temp.bulk_ords o JOIN pg_temp.push_batch b USING (ord) JOIN ref_rules r ON r.kind = o.kind
+        ), bad AS (
+            SELECT DISTINCT refs.ord FROM refs
+            LEFT JOIN entities t ON t.project_id = refs.project_id AND t.kind = refs.target
+                                AND t.id = as_uuid(refs.ref) AND NOT t.deleted
+            LEFT JOIN pg_temp.bulk_ords n ON n.project_id = refs.project_id AND n.kind = refs.target
+                                         AND n.id = as_uuid(refs.ref)
+            WHERE CASE WHEN refs.ref IS NULL THEN NOT refs.optional ELSE t.id IS NULL AND n.id IS NULL END
+        )
+        DELETE FROM pg_temp.bulk_ords o USING bad WHERE o.ord = bad.ord;
         GET DIAGNOSTICS changed = ROW_COUNT;
         EXIT WHEN changed = 0;
     END LOOP;
-    FOR p IN SELECT DISTINCT project_id FROM pg_temp.push_batch WHERE bulk AND kind = 'relationship' LOOP
-        IF (SELECT count(*) FROM pg_temp.push_batch WHERE bulk AND kind = 'relationship' AND project_id = p) < 100
+    FOR p IN SELECT DISTINCT project_id FROM pg_temp.bulk_ords WHERE kind = 'relationship' LOOP
+        IF (SELECT count(*) FROM pg_temp.bulk_ords WHERE kind = 'relationship' AND project_id = p) < 100
            OR bulk_graph_has_loop(p) THEN
-            UPDATE pg_temp.push_batch SET bulk = false WHERE bulk AND kind = 'relationship' AND project_id = p;
+            DELETE FROM pg_temp.bulk_ords WHERE kind = 'relationship' AND project_id = p;
         END IF;
     END LOOP;
+    ANALYZE pg_temp.bulk_ords;
     WITH ins AS (
         INSERT INTO entities (project_id, kind, id, fields)
-        SELECT project_id, kind, id, fields FROM pg_temp.push_batch WHERE bulk ORDER BY ord
+        SELECT b.project_id, b.kind, b.id, b.fields FROM pg_temp.push_batch b JOIN pg_temp.bulk_ords o USING (ord)
+        ORDER BY b.ord
         RETURNING project_id, kind, id, rev
     )
-    UPDATE pg_temp.push_batch b SET status = 'applied', rev = ins.rev,
-        result = jsonb_build_object('change_id', b.change_id, 'status', 'applied', 'rev', ins.rev)
-    FROM ins WHERE b.bulk AND b.project_id = ins.project_id AND b.kind = ins.kind AND b.id = ins.id;
+    UPDATE pg_temp.bulk_ords o SET rev = ins.rev
+    FROM ins WHERE o.project_id = ins.project_id AND o.kind = ins.kind AND o.id = ins.id;
     INSERT INTO applied_changes (change_id, project_id, status, rev, result)
-    SELECT change_id, project_id, status, rev, result FROM pg_temp.push_batch WHERE bulk;
+    SELECT b.change_id, b.project_id, 'applied', o.rev,
+           jsonb_build_object('change_id', b.change_id, 'status', 'applied', 'rev', o.rev)
+    FROM pg_temp.push_batch b JOIN pg_temp.bulk_ords o USING (ord);
 END $$;
 
 -- pull: the project's rows changed after the cursor (txid, rev), oldest first, but only those written by
