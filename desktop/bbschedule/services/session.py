@@ -71,12 +71,13 @@ class ProjectSession:
         return change_set
 
     def undo(self) -> ChangeSet:
-        return self._step(self.history.step_back, back=True)
+        return self._step(self.history.step_back)
 
     def redo(self) -> ChangeSet:
-        return self._step(self.history.step_forward, back=False)
+        return self._step(self.history.step_forward)
 
-    def _step(self, take: Callable[[], ChangeSet], *, back: bool) -> ChangeSet:
+    def _step(self, take: Callable[[], ChangeSet]) -> ChangeSet:
+        """Undo or redo one entry; like apply, a failed write puts memory and cursor back."""
         if self.read_only:
             raise ValidationError("project", "is read-only for you (viewer)")
         cursor = self.history.cursor
