@@ -64,11 +64,11 @@ def test_unknown_encoding_names_the_option(tmp_path: Path) -> None:
     assert error.field == "encoding"
 
 
-@pytest.mark.parametrize("codec", ["utf-16", "utf-8-sig", "utf-16-be"])
+@pytest.mark.parametrize("codec", ["utf-16", "utf-8-sig", "utf-16-be", "utf-16-le", "utf-8"])
 def test_unicode_files_with_and_without_bom(tmp_path: Path, codec: str) -> None:
     payload = GOOD.encode(codec)
     if codec == "utf-16-be":
-        payload = b"\xfe\xff" + payload
+        payload = b"\xfe\xff" + payload  # with a byte order mark; utf-16-le goes without one
     result = read(_write(tmp_path, payload), options=ReadOptions())
     (data,) = result.projects
     assert next(iter(data.activities.values())).name == "Café ☕"
