@@ -34,6 +34,16 @@ _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_CENTER = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
 _DATE_KEYS = frozenset(c.key for c in COLUMNS if "start" in c.key or "finish" in c.key or "date" in c.key)
+
+
+def _alignment(key: str, numeric: bool) -> int:
+    if numeric:
+        return _ALIGN_RIGHT
+    return _ALIGN_CENTER if key in _DATE_KEYS else _ALIGN_LEFT
+
+
+_ALIGNMENTS = [_alignment(c.key, c.numeric) for c in COLUMNS]
+_FLOAT_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.key == "total_float")
 _BAND_COLORS = ("#c9d9ee", "#dae5f3", "#e7eef8", "#f0f4fa")
 _NEGATIVE_FLOAT = QColor("#c0392b")
 
@@ -54,6 +64,8 @@ class ActivityTreeModel(QAbstractItemModel):
         self._row: list[int] = []
         self._children: dict[int, list[int]] = {ROOT: []}
         self._node_of: dict[str, int] = {}
+        self._texts: dict[int, list[str]] = {}
+        """Display texts of activity rows already shown, by node; dropped when the row's data changes."""
         self._rollups = RollupTable()
         self._bold = QFont()
         self._bold.setBold(True)
@@ -86,6 +98,7 @@ class ActivityTreeModel(QAbstractItemModel):
         self._kind, self._ids, self._parent, self._row = [], [], [], []
         self._children = {ROOT: []}
         self._node_of = {}
+        self._texts = {}
         if self._session is not None:
             self._build(self._session)
         self.endResetModel()
@@ -219,27 +232,36 @@ class ActivityTreeModel(QAbstractItemModel):
 
     @override
     def data(self, index: Index, role: int = 0) -> Any:
-        if not index.isValid() or self._session is None:
+        # The hottest function of the window (several calls per visible cell per frame): cheap checks first.
+        if self._session is None or not index.isValid():
             return None
         node = index.internalId()
-        column = index.column()
         if self._kind[node] == WBS:
-            return self._wbs_data(node, column, role)
+            return self._wbs_data(node, index.column(), role)
         if role == roles.DISPLAY or role == roles.EDIT:
-            return COLUMNS[column].text(self._row_of(node))
+            texts = self._texts.get(node)
+            if texts is None:
+                row = self._row_of(node)
+                texts = self._texts[node] = [column.text(row) for column in COLUMNS]
+            return texts[index.column()]
         if role == roles.TEXT_ALIGNMENT:
-            return self._alignment(column)
-        if role == roles.DECORATION and column == 0:
+            return _ALIGNMENTS[index.column()]
+        if role == roles.DECORATION:
+            if index.column() != 0:
+                return None
             activity = self._session.data.activities.get(self._ids[node])
             return self._icons.get(activity.type.value) if activity is not None else None
-        if role == roles.FOREGROUND and COLUMNS[column].key == "total_float":
+        if role == roles.FOREGROUND:
+            if index.column() != _FLOAT_COLUMN:
+                return None
             computed = self._session.data.computed.get(self._ids[node])
             if computed is not None and computed.total_float is not None and computed.total_float < 0:
                 return _NEGATIVE_FLOAT
+            return None
         if role == roles.OBJECT_ID:
             return self._ids[node]
         if role == roles.CHOICES:
-            return self._choices(column)
+            return self._choices(index.column())
         return None
 
     def _wbs_data(self, node: int, column: int, role: int) -> Any:
@@ -260,7 +282,7 @@ class ActivityTreeModel(QAbstractItemModel):
         if role == roles.BACKGROUND:
             return self._bands[min(self._depth(node), len(self._bands) - 1)]
         if role == roles.TEXT_ALIGNMENT:
-            return self._alignment(column)
+            return _ALIGNMENTS[column]
         if role == roles.DECORATION and column == 0:
             return self._icons.get("wbs")
         if role == roles.OBJECT_ID:
@@ -279,13 +301,6 @@ class ActivityTreeModel(QAbstractItemModel):
             node = self._parent[node]
             depth += 1
         return depth
-
-    @staticmethod
-    def _alignment(column: int) -> int:
-        col = COLUMNS[column]
-        if col.numeric:
-            return _ALIGN_RIGHT
-        return _ALIGN_CENTER if col.key in _DATE_KEYS else _ALIGN_LEFT
 
     def _choices(self, column: int) -> list[tuple[str, str]] | None:
         assert self._session is not None
@@ -320,6 +335,7 @@ class ActivityTreeModel(QAbstractItemModel):
     def on_session_changed(self, change_set: ChangeSet) -> None:
         kinds = change_set.kinds
         if not kinds:  # a new scheduling result: every date may have moved
+            self._texts.clear()
             self._rollups.rebuild(self)
             self._all_changed()
             return
@@ -339,6 +355,7 @@ class ActivityTreeModel(QAbstractItemModel):
                 touched.add(self._insert_activity(change.after))
             else:
                 node = self._node_of[change.id]
+                self._texts.pop(node, None)
                 self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
                 touched.add(self._parent[node])
         for node in self._rollups.update(self, touched):
@@ -348,9 +365,11 @@ class ActivityTreeModel(QAbstractItemModel):
         return self.createIndex(self._row[node], len(COLUMNS) - 1, node)
 
     def _all_changed(self) -> None:
-        top = self._children[ROOT]
-        if top:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(top) - 1, len(COLUMNS) - 1))
+        """Every row's dates changed. One signal per top-level row, from column 1: a single range over the whole
+        tree makes QTreeView walk all 100k expanded rows asking hasChildren; any multi-cell range repaints the
+        viewport, which is what a new schedule needs (column 0, the Activity ID, does not change)."""
+        for row in range(len(self._children[ROOT])):
+            self.dataChanged.emit(self.index(row, 1), self.index(row, len(COLUMNS) - 1))
 
     def _parent_index(self, parent: int) -> QModelIndex:
         return QModelIndex() if parent == ROOT else self.createIndex(self._row[parent], 0, parent)
@@ -380,5 +399,6 @@ class ActivityTreeModel(QAbstractItemModel):
         for later in siblings[row:]:
             self._row[later] -= 1
         self._kind[node] = DEAD
+        self._texts.pop(node, None)
         self.endRemoveRows()
         return parent

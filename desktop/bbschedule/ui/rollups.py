@@ -20,18 +20,6 @@ _ACTIVITY = 1
 _EMPTY = Rollup()
 
 
-def _min(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
-def _max(a: dt.datetime | None, b: dt.datetime | None) -> dt.datetime | None:
-    return b if a is None else a if b is None else max(a, b)
-
-
-def _min_int(a: int | None, b: int | None) -> int | None:
-    return b if a is None else a if b is None else min(a, b)
-
-
 class RollupTable:
     def __init__(self) -> None:
         self._by_node: dict[int, Rollup] = {}
@@ -79,53 +67,48 @@ class RollupTable:
         return depth
 
     def _compute(self, model: ActivityTreeModel, node: int) -> Rollup:
+        # Written as comprehensions over plain lists: this runs for every WBS node after each schedule (100k rows).
         session = model.session
         if session is None:
             return _EMPTY
         data = session.data
-        start = finish = es = ef = ls = lf = None
-        tf: int | None = None
-        hours_per_day = 0.0
-        for child in model.children_of(node):
-            kind = model.node_kind(child)
-            if kind == _WBS:
-                r = self._by_node.get(child, _EMPTY)
-                c_start, c_finish, c_es, c_ef, c_ls, c_lf, c_tf = (
-                    r.start,
-                    r.finish,
-                    r.early_start,
-                    r.early_finish,
-                    r.late_start,
-                    r.late_finish,
-                    r.total_float,
-                )
-                c_hours = r.hours_per_day
-            elif kind == _ACTIVITY:
-                activity = data.activities.get(model.node_id(child))
-                if activity is None:
-                    continue
-                computed = data.computed.get(activity.id)
-                c_start, c_finish = start_of(activity, computed), finish_of(activity, computed)
-                if computed is not None:
-                    c_es, c_ef, c_ls, c_lf = (
-                        computed.early_start,
-                        computed.early_finish,
-                        computed.late_start,
-                        computed.late_finish,
-                    )
-                    c_tf = computed.total_float
-                else:
-                    c_es = c_ef = c_ls = c_lf = None
-                    c_tf = None
-                calendar = data.calendars.get(activity.calendar_id)
-                c_hours = calendar.hours_per_day if calendar is not None else 8.0
-            else:
-                continue
-            start, finish = _min(start, c_start), _max(finish, c_finish)
-            es, ef, ls, lf = _min(es, c_es), _max(ef, c_ef), _min(ls, c_ls), _max(lf, c_lf)
-            if c_tf is not None and (tf is None or c_tf < tf):
-                hours_per_day = c_hours
-            tf = _min_int(tf, c_tf)
-            if not hours_per_day:
-                hours_per_day = c_hours
-        return Rollup(start, finish, es, ef, ls, lf, tf, hours_per_day or 8.0)
+        activities, computed, calendars = data.activities, data.computed, data.calendars
+        groups = [self._by_node.get(n, _EMPTY) for n in model.children_of(node) if model.node_kind(n) == _WBS]
+        acts = [
+            a
+            for n in model.children_of(node)
+            if model.node_kind(n) == _ACTIVITY and (a := activities.get(model.node_id(n))) is not None
+        ]
+        comps = [computed.get(a.id) for a in acts]
+        starts = [start_of(a, c) for a, c in zip(acts, comps, strict=True)] + [g.start for g in groups]
+        finishes = [finish_of(a, c) for a, c in zip(acts, comps, strict=True)] + [g.finish for g in groups]
+        known = [c for c in comps if c is not None]
+        floats = [(c.total_float, a.calendar_id) for a, c in zip(acts, comps, strict=True) if c is not None]
+        least = min((f for f in floats if f[0] is not None), key=lambda f: f[0], default=None)  # type: ignore[arg-type,return-value]
+        group_least = min(
+            (g for g in groups if g.total_float is not None), key=lambda g: g.total_float or 0, default=None
+        )
+        total_float, hours = None, 8.0
+        if least is not None:
+            calendar = calendars.get(least[1])
+            total_float, hours = least[0], calendar.hours_per_day if calendar is not None else 8.0
+        if group_least is not None and (total_float is None or (group_least.total_float or 0) < total_float):
+            total_float, hours = group_least.total_float, group_least.hours_per_day
+        return Rollup(
+            start=_earliest(starts),
+            finish=_latest(finishes),
+            early_start=_earliest([c.early_start for c in known] + [g.early_start for g in groups]),
+            early_finish=_latest([c.early_finish for c in known] + [g.early_finish for g in groups]),
+            late_start=_earliest([c.late_start for c in known] + [g.late_start for g in groups]),
+            late_finish=_latest([c.late_finish for c in known] + [g.late_finish for g in groups]),
+            total_float=total_float,
+            hours_per_day=hours,
+        )
+
+
+def _earliest(values: list[dt.datetime | None]) -> dt.datetime | None:
+    return min((v for v in values if v is not None), default=None)
+
+
+def _latest(values: list[dt.datetime | None]) -> dt.datetime | None:
+    return max((v for v in values if v is not None), default=None)
