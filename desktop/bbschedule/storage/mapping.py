@@ -334,3 +334,53 @@ def decode_computed(r: Sequence[Any]) -> ComputedDates:
     return ComputedDates(
         parse_iso(r[2]), parse_iso(r[3]), parse_iso(r[4]), parse_iso(r[5]), r[6], r[7], bool(r[8]), bool(r[9])
     )
+
+
+# --- core.codec's plain form, fast, for outbox payloads and undo entries --------------------------------------------
+
+
+def _plain_dt(value: dt.datetime | None) -> str | None:
+    # As core.codec.to_plain writes datetimes: to the minute unless there are seconds.
+    if value is None:
+        return None
+    whole_minute = value.second == 0 and value.microsecond == 0
+    return value.isoformat(timespec="minutes" if whole_minute else "seconds")
+
+
+def _plain_constraint(c: Constraint | None) -> dict[str, Any] | None:
+    return None if c is None else {"type": c.type.value, "date": _plain_dt(c.date)}
+
+
+def _plain_activity(a: Activity) -> dict[str, Any]:
+    return {
+        "code": a.code, "name": a.name, "calendar_id": a.calendar_id, "wbs_id": a.wbs_id, "type": a.type.value,
+        "duration_type": a.duration_type.value, "percent_complete_type": a.percent_complete_type.value,
+        "original_duration": a.original_duration, "remaining_duration": a.remaining_duration,
+        "actual_duration": a.actual_duration, "physical_percent_complete": a.physical_percent_complete,
+        "primary_constraint": _plain_constraint(a.primary_constraint),
+        "secondary_constraint": _plain_constraint(a.secondary_constraint),
+        "actual_start": _plain_dt(a.actual_start), "actual_finish": _plain_dt(a.actual_finish),
+        "expected_finish": _plain_dt(a.expected_finish), "suspend_date": _plain_dt(a.suspend_date),
+        "resume_date": _plain_dt(a.resume_date), "planned_start": _plain_dt(a.planned_start),
+        "planned_finish": _plain_dt(a.planned_finish), "quantity": a.quantity, "quantity_unit": a.quantity_unit,
+        "production_rate": a.production_rate, "location_start": a.location_start, "location_end": a.location_end,
+        "notes": a.notes, "codes": dict(a.codes), "user_fields": dict(a.user_fields), "id": a.id,
+        "source_id": a.source_id,
+    }  # fmt: skip
+
+
+def _plain_relationship(r: Relationship) -> dict[str, Any]:
+    return {"predecessor_id": r.predecessor_id, "successor_id": r.successor_id, "type": r.type.value, "lag": r.lag,
+            "id": r.id}  # fmt: skip
+
+
+_FAST_PLAIN: dict[type[Any], Callable[[Any], dict[str, Any]]] = {
+    Activity: _plain_activity,
+    Relationship: _plain_relationship,
+}
+
+
+def plain(obj: Any) -> Any:
+    """core.codec.to_plain(obj), ten times faster for activities and relationships (a bulk edit of 100k)."""
+    fast = _FAST_PLAIN.get(type(obj))
+    return fast(obj) if fast is not None else to_plain(obj)

@@ -160,3 +160,29 @@ def test_slot_builder_refuses_a_class_without_slots() -> None:
 
     with pytest.raises(TypeError, match="slots"):
         slot_builder(Plain)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(activity=activities())
+def test_fast_plain_is_the_codec_plain_form(activity: Activity) -> None:
+    from bbschedule.core.codec import to_plain
+    from bbschedule.storage.mapping import plain
+
+    assert plain(activity) == to_plain(activity)
+    assert list(plain(activity)) == list(to_plain(activity))  # same key order: payloads compare as text too
+
+
+def test_fast_plain_of_every_fixture_object_and_change_set() -> None:
+    from bbschedule.core.changes import Change, ChangeSet
+    from bbschedule.core.codec import change_set_to_plain, to_plain
+    from bbschedule.storage.mapping import plain
+    from bbschedule.storage.store import _change_set_plain
+
+    data = rich_project()
+    changes = []
+    for kind, obj in data.rows():
+        assert plain(obj) == to_plain(obj), kind
+        changes.append(Change(kind, obj.id, None, obj))
+    changes.append(Change("project", data.project.id, data.project, data.project))
+    change_set = ChangeSet("everything", tuple(changes))
+    assert _change_set_plain(change_set) == change_set_to_plain(change_set)
