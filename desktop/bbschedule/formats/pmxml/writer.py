@@ -38,6 +38,7 @@ XSI = "http://www.w3.org/2001/XMLSchema-instance"
 MAX_ID = 40
 MAX_NAME = 120
 MAX_RESOURCE_ID = 20
+MAX_RESOURCE_NAME = 100
 PROJECT_OBJECT_ID = 1
 
 
@@ -111,13 +112,15 @@ class _Writer:
             resource_id = _unique(resource.code.strip()[:MAX_RESOURCE_ID], resource_ids, limit=MAX_RESOURCE_ID)
             if resource_id != resource.code:
                 self.report.add(Severity.CONVERTED, "resource.id", f"Resource Id became {resource_id!r}", resource.code)
+            if len(resource.name) > MAX_RESOURCE_NAME:
+                self.report.add(Severity.CONVERTED, "resource.name", "name cut to 100 characters", resource.code)
             self.obj(
                 root,
                 "Resource",
                 {
                     "CalendarObjectId": self.cal_ids.get(resource.calendar_id or ""),
                     "Id": resource_id,
-                    "Name": resource.name[:100],
+                    "Name": resource.name[:MAX_RESOURCE_NAME],
                     "ObjectId": self.res_ids[res_id],
                     "ParentObjectId": self.res_ids.get(resource.parent_id or ""),
                     "ResourceType": RESOURCE_TYPE_NAMES[resource.type],
@@ -243,6 +246,7 @@ class _Writer:
         start = start or self.data.project.planned_start
         finish = activity.actual_finish or (computed.early_finish if computed else None) or activity.planned_finish
         status = "Completed" if activity.is_complete else ("In Progress" if activity.is_started else "Not Started")
+        actual = self._actual_minutes(activity)
         primary, secondary = activity.primary_constraint, activity.secondary_constraint
         if primary is None and secondary is not None:
             # P6 takes a secondary constraint only beside a primary one.
@@ -251,10 +255,10 @@ class _Writer:
         if len(activity.name) > MAX_NAME:
             self.report.add(Severity.CONVERTED, "activity.name", "name cut to 120 characters", activity.code)
         return {
-            "ActualDuration": durations.minutes_to_hours(activity.actual_duration),
+            "ActualDuration": durations.minutes_to_hours(actual),
             "ActualFinishDate": activity.actual_finish,
             "ActualStartDate": activity.actual_start,
-            "AtCompletionDuration": durations.minutes_to_hours(activity.actual_duration + activity.remaining),
+            "AtCompletionDuration": durations.minutes_to_hours(actual + activity.remaining),
             "CalendarObjectId": self.cal_ids.get(activity.calendar_id),
             "DurationType": DURATION_TYPE_NAMES[activity.duration_type],
             "EarlyFinishDate": computed.early_finish if computed else None,
@@ -290,6 +294,20 @@ class _Writer:
             "Type": ACTIVITY_TYPE_NAMES[activity.type],
             "WBSObjectId": self.wbs_ids.get(activity.wbs_id or ""),
         }
+
+    def _actual_minutes(self, activity: Activity) -> int:
+        """The actual duration, counted on the activity's calendar from its actual dates when the model has
+        none (XER files do not carry it), so that P6's at-completion duration comes out right."""
+        if activity.actual_duration or activity.actual_start is None:
+            return activity.actual_duration
+        calendar = self.data.calendars.get(activity.calendar_id)
+        end = activity.actual_finish or self.data.project.data_date
+        if calendar is None or end is None or end <= activity.actual_start:
+            return 0
+        try:
+            return durations.working_minutes_between(calendar, activity.actual_start, end)
+        except ValueError:
+            return 0
 
     def _relationships(self, parent: etree._Element) -> None:
         for n, rel in enumerate(self.data.relationships.values(), start=1):
