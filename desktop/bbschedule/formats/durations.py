@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from bbschedule.core.activity import Activity
 from bbschedule.core.calendar import Calendar
 
 _ISO = re.compile(
@@ -155,6 +156,20 @@ def msp_lag_format_for(minutes: int, *, minutes_per_day: int) -> int:
     if minutes_per_day > 0 and minutes % minutes_per_day == 0:
         return MSP_FORMAT_DAYS
     return MSP_FORMAT_HOURS
+
+
+def actual_minutes(activity: Activity, *, calendar: Calendar | None, data_date: dt.datetime | None) -> int:
+    """An activity's actual duration; counted on its calendar from its actual dates (to the finish, or to the
+    data date while in progress) when the model has none, as XER files do not carry it."""
+    if activity.actual_duration or activity.actual_start is None:
+        return activity.actual_duration
+    end = activity.actual_finish or data_date
+    if calendar is None or end is None or end <= activity.actual_start:
+        return 0
+    try:
+        return working_minutes_between(calendar, activity.actual_start, end)
+    except ValueError:
+        return 0
 
 
 def hours_to_minutes(hours: float) -> int:

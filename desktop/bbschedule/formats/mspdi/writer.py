@@ -235,7 +235,10 @@ class _Writer:
         finish = activity.actual_finish or (computed.early_finish if computed else None) or activity.planned_finish
         finish = finish or start
         started = activity.actual_start is not None
-        duration = activity.actual_duration + activity.remaining if started else activity.original_duration
+        actual = durations.actual_minutes(
+            activity, calendar=self.data.calendars.get(activity.calendar_id), data_date=self.data.project.data_date
+        )
+        duration = actual + activity.remaining if started else activity.original_duration
         if started and duration != activity.original_duration:
             self.report.add(
                 Severity.CONVERTED, "duration.progressed", "MS Project's duration is actual + remaining", where
@@ -282,7 +285,7 @@ class _Writer:
         if activity.actual_finish is not None:
             self.el(el, "ActualFinish", activity.actual_finish)
         if started:
-            self.el(el, "ActualDuration", durations.format_iso_duration(activity.actual_duration))
+            self.el(el, "ActualDuration", durations.format_iso_duration(actual))
         self.el(el, "RemainingDuration", durations.format_iso_duration(activity.remaining))
         self._constraint(el, activity, where)
         if activity.notes:

@@ -246,7 +246,9 @@ class _Writer:
         start = start or self.data.project.planned_start
         finish = activity.actual_finish or (computed.early_finish if computed else None) or activity.planned_finish
         status = "Completed" if activity.is_complete else ("In Progress" if activity.is_started else "Not Started")
-        actual = self._actual_minutes(activity)
+        actual = durations.actual_minutes(
+            activity, calendar=self.data.calendars.get(activity.calendar_id), data_date=self.data.project.data_date
+        )
         primary, secondary = activity.primary_constraint, activity.secondary_constraint
         if primary is None and secondary is not None:
             # P6 takes a secondary constraint only beside a primary one.
@@ -294,20 +296,6 @@ class _Writer:
             "Type": ACTIVITY_TYPE_NAMES[activity.type],
             "WBSObjectId": self.wbs_ids.get(activity.wbs_id or ""),
         }
-
-    def _actual_minutes(self, activity: Activity) -> int:
-        """The actual duration, counted on the activity's calendar from its actual dates when the model has
-        none (XER files do not carry it), so that P6's at-completion duration comes out right."""
-        if activity.actual_duration or activity.actual_start is None:
-            return activity.actual_duration
-        calendar = self.data.calendars.get(activity.calendar_id)
-        end = activity.actual_finish or self.data.project.data_date
-        if calendar is None or end is None or end <= activity.actual_start:
-            return 0
-        try:
-            return durations.working_minutes_between(calendar, activity.actual_start, end)
-        except ValueError:
-            return 0
 
     def _relationships(self, parent: etree._Element) -> None:
         for n, rel in enumerate(self.data.relationships.values(), start=1):
