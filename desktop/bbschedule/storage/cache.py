@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from bbschedule.core.codec import change_set_from_plain
 from bbschedule.core.computed import ComputedDates
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.history import UndoHistory
@@ -45,6 +44,7 @@ from bbschedule.storage.mapping import (
 )
 from bbschedule.storage.migrate import upgrade
 from bbschedule.storage.paths import backups_beside
+from bbschedule.storage.plainform import change_set_from_stored
 from bbschedule.storage.schema import EpsRow, MetaRow
 from bbschedule.storage.store import CacheStore, PersistedHistory
 
@@ -253,7 +253,7 @@ class LocalCache:
                 "SELECT position, change_set FROM undo_history WHERE project_id = ? ORDER BY position", (project_id,)
             ).fetchall()
             cursor_row = db.execute("SELECT cursor FROM undo_state WHERE project_id = ?", (project_id,)).fetchone()
-        persisted = [(position, change_set_from_plain(json.loads(text))) for position, text in entries]
+        persisted = [(position, change_set_from_stored(json.loads(text))) for position, text in entries]
         self._histories[project_id] = persisted
         self._computed[project_id] = dict(data.computed)
         history = UndoHistory(entries=[cs for _, cs in persisted], cursor=cursor_row[0] if cursor_row else 0)

@@ -29,7 +29,7 @@ from bbschedule.core.project import Project, ScheduleOptions, Wbs
 from bbschedule.core.resource import Assignment, Expense, Resource, ResourceRate
 from bbschedule.storage.fastbuild import slot_builder
 
-_fromiso = dt.datetime.fromisoformat
+fromiso = dt.datetime.fromisoformat
 
 
 def iso(value: dt.datetime | None) -> str | None:
@@ -37,7 +37,7 @@ def iso(value: dt.datetime | None) -> str | None:
 
 
 def parse_iso(value: str | None) -> dt.datetime | None:
-    return None if value is None else _fromiso(value)
+    return None if value is None else fromiso(value)
 
 
 def dumps(value: Any) -> str:
@@ -54,11 +54,11 @@ def _lookup(enum: Any) -> dict[str, Any]:
     return {member.value: member for member in enum}
 
 
-_ACT_TYPE = _lookup(ActivityType)
-_DUR_TYPE = _lookup(DurationType)
-_PCT_TYPE = _lookup(PercentCompleteType)
-_CONSTRAINT = _lookup(ConstraintType)
-_REL_TYPE = _lookup(RelationshipType)
+ACTIVITY_TYPES = _lookup(ActivityType)
+DURATION_TYPES = _lookup(DurationType)
+PERCENT_TYPES = _lookup(PercentCompleteType)
+CONSTRAINT_TYPES = _lookup(ConstraintType)
+RELATIONSHIP_TYPES = _lookup(RelationshipType)
 
 
 @dataclass(frozen=True)
@@ -113,26 +113,27 @@ def _encode_activity(a: Activity, project_id: str) -> tuple[Any, ...]:
 
 
 def _constraint(kind: str | None, date: str | None) -> Constraint | None:
-    return None if kind is None else Constraint(_CONSTRAINT[kind], parse_iso(date))
+    return None if kind is None else Constraint(CONSTRAINT_TYPES[kind], parse_iso(date))
 
 
-_build_activity = slot_builder(Activity)
-_build_relationship = slot_builder(Relationship)
+build_activity = slot_builder(Activity)
+build_relationship = slot_builder(Relationship)
 
 
 def _decode_activity(r: Sequence[Any]) -> Activity:
     # Positional, in Activity's field order (a test checks the order); see storage.fastbuild for why not Activity().
-    return _build_activity(
-        r[2], r[3], r[4], r[5], _ACT_TYPE[r[6]], _DUR_TYPE[r[7]], _PCT_TYPE[r[8]], r[9], r[10], r[11], r[12],
+    return build_activity(
+        r[2], r[3], r[4], r[5], ACTIVITY_TYPES[r[6]], DURATION_TYPES[r[7]], PERCENT_TYPES[r[8]],
+        r[9], r[10], r[11], r[12],
         None if r[13] is None else _constraint(r[13], r[14]),
         None if r[15] is None else _constraint(r[15], r[16]),
-        None if r[17] is None else _fromiso(r[17]),
-        None if r[18] is None else _fromiso(r[18]),
-        None if r[19] is None else _fromiso(r[19]),
-        None if r[20] is None else _fromiso(r[20]),
-        None if r[21] is None else _fromiso(r[21]),
-        None if r[22] is None else _fromiso(r[22]),
-        None if r[23] is None else _fromiso(r[23]),
+        None if r[17] is None else fromiso(r[17]),
+        None if r[18] is None else fromiso(r[18]),
+        None if r[19] is None else fromiso(r[19]),
+        None if r[20] is None else fromiso(r[20]),
+        None if r[21] is None else fromiso(r[21]),
+        None if r[22] is None else fromiso(r[22]),
+        None if r[23] is None else fromiso(r[23]),
         r[24], r[25], r[26], r[27], r[28], r[29],
         {} if r[30] == "{}" else json.loads(r[30]),
         {} if r[31] == "{}" else json.loads(r[31]),
@@ -155,7 +156,7 @@ def _encode_relationship(r: Relationship, project_id: str) -> tuple[Any, ...]:
 
 
 def _decode_relationship(r: Sequence[Any]) -> Relationship:
-    return _build_relationship(r[2], r[3], _REL_TYPE[r[4]], r[5], r[0])
+    return build_relationship(r[2], r[3], RELATIONSHIP_TYPES[r[4]], r[5], r[0])
 
 
 # --- the other entities ------------------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def _encode_baseline(b: Baseline, project_id: str) -> tuple[Any, ...]:
 
 def _decode_baseline(r: Sequence[Any]) -> Baseline:
     rows = tuple(BaselineActivity(a, parse_iso(s), parse_iso(f), d, float(c)) for a, s, f, d, c in json.loads(r[4]))
-    return Baseline(id=r[0], name=r[2], taken_at=_fromiso(r[3]), activities=rows)
+    return Baseline(id=r[0], name=r[2], taken_at=fromiso(r[3]), activities=rows)
 
 
 def _m(table: str, columns: str, encode: Callable[..., Any], decode: Callable[..., Any]) -> Mapper:
@@ -310,7 +311,7 @@ def encode_project(p: Project) -> tuple[Any, ...]:
 
 def decode_project(r: Sequence[Any]) -> Project:
     return Project(
-        id=r[0], code=r[1], name=r[2], planned_start=_fromiso(r[3]), data_date=parse_iso(r[4]),
+        id=r[0], code=r[1], name=r[2], planned_start=fromiso(r[3]), data_date=parse_iso(r[4]),
         must_finish_by=parse_iso(r[5]), default_calendar_id=r[6], eps_id=r[7],
         options=from_plain(ScheduleOptions, json.loads(r[8]), "project.options"), currency=r[9], notes=r[10],
         source_id=r[11],
@@ -334,53 +335,3 @@ def decode_computed(r: Sequence[Any]) -> ComputedDates:
     return ComputedDates(
         parse_iso(r[2]), parse_iso(r[3]), parse_iso(r[4]), parse_iso(r[5]), r[6], r[7], bool(r[8]), bool(r[9])
     )
-
-
-# --- core.codec's plain form, fast, for outbox payloads and undo entries --------------------------------------------
-
-
-def _plain_dt(value: dt.datetime | None) -> str | None:
-    # As core.codec.to_plain writes datetimes: to the minute unless there are seconds.
-    if value is None:
-        return None
-    whole_minute = value.second == 0 and value.microsecond == 0
-    return value.isoformat(timespec="minutes" if whole_minute else "seconds")
-
-
-def _plain_constraint(c: Constraint | None) -> dict[str, Any] | None:
-    return None if c is None else {"type": c.type.value, "date": _plain_dt(c.date)}
-
-
-def _plain_activity(a: Activity) -> dict[str, Any]:
-    return {
-        "code": a.code, "name": a.name, "calendar_id": a.calendar_id, "wbs_id": a.wbs_id, "type": a.type.value,
-        "duration_type": a.duration_type.value, "percent_complete_type": a.percent_complete_type.value,
-        "original_duration": a.original_duration, "remaining_duration": a.remaining_duration,
-        "actual_duration": a.actual_duration, "physical_percent_complete": a.physical_percent_complete,
-        "primary_constraint": _plain_constraint(a.primary_constraint),
-        "secondary_constraint": _plain_constraint(a.secondary_constraint),
-        "actual_start": _plain_dt(a.actual_start), "actual_finish": _plain_dt(a.actual_finish),
-        "expected_finish": _plain_dt(a.expected_finish), "suspend_date": _plain_dt(a.suspend_date),
-        "resume_date": _plain_dt(a.resume_date), "planned_start": _plain_dt(a.planned_start),
-        "planned_finish": _plain_dt(a.planned_finish), "quantity": a.quantity, "quantity_unit": a.quantity_unit,
-        "production_rate": a.production_rate, "location_start": a.location_start, "location_end": a.location_end,
-        "notes": a.notes, "codes": dict(a.codes), "user_fields": dict(a.user_fields), "id": a.id,
-        "source_id": a.source_id,
-    }  # fmt: skip
-
-
-def _plain_relationship(r: Relationship) -> dict[str, Any]:
-    return {"predecessor_id": r.predecessor_id, "successor_id": r.successor_id, "type": r.type.value, "lag": r.lag,
-            "id": r.id}  # fmt: skip
-
-
-_FAST_PLAIN: dict[type[Any], Callable[[Any], dict[str, Any]]] = {
-    Activity: _plain_activity,
-    Relationship: _plain_relationship,
-}
-
-
-def plain(obj: Any) -> Any:
-    """core.codec.to_plain(obj), ten times faster for activities and relationships (a bulk edit of 100k)."""
-    fast = _FAST_PLAIN.get(type(obj))
-    return fast(obj) if fast is not None else to_plain(obj)

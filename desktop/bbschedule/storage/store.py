@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
 from bbschedule.core.changes import PROJECT_KIND, Change, ChangeSet
-from bbschedule.core.codec import change_set_from_plain
 from bbschedule.core.computed import ComputedDates
 from bbschedule.core.history import UndoHistory
 from bbschedule.core.project import Project
@@ -30,8 +29,8 @@ from bbschedule.storage.mapping import (
     dumps,
     encode_computed,
     encode_project,
-    plain,
 )
+from bbschedule.storage.plainform import change_set_from_stored, change_set_plain, plain
 
 PersistedHistory = list[tuple[int, ChangeSet]]
 """The undo entries as stored: (position, change set), oldest first; the change sets are the session's objects."""
@@ -150,26 +149,11 @@ def _existing_activities(db: Any, project_id: str, ids: dict[str, Any]) -> set[s
     return found
 
 
-def _change_set_plain(change_set: ChangeSet) -> dict[str, Any]:
-    """core.codec.change_set_to_plain, through the fast encoders (a test checks they agree)."""
-    return {
-        "label": change_set.label,
-        "changes": [
-            {"kind": c.kind, "id": c.id, "before": _plain_or_none(c.before), "after": _plain_or_none(c.after)}
-            for c in change_set.changes
-        ],
-    }
-
-
-def _plain_or_none(obj: Any) -> Any:
-    return None if obj is None else plain(obj)
-
-
 def _read_history(db: Any, project_id: str) -> PersistedHistory:
     rows = db.execute(
         "SELECT position, change_set FROM undo_history WHERE project_id = ? ORDER BY position", (project_id,)
     ).fetchall()
-    return [(position, change_set_from_plain(json.loads(text))) for position, text in rows]
+    return [(position, change_set_from_stored(json.loads(text))) for position, text in rows]
 
 
 def _write_history(db: Any, project_id: str, persisted: PersistedHistory, history: UndoHistory) -> PersistedHistory:
@@ -194,7 +178,7 @@ def _write_history(db: Any, project_id: str, persisted: PersistedHistory, histor
     added = [(next_position + i, cs) for i, cs in enumerate(entries[same:])]
     db.executemany(
         "INSERT INTO undo_history (project_id, position, change_set) VALUES (?, ?, ?)",
-        [(project_id, p, dumps(_change_set_plain(cs))) for p, cs in added],
+        [(project_id, p, dumps(change_set_plain(cs))) for p, cs in added],
     )
     db.execute(
         "INSERT INTO undo_state (project_id, cursor) VALUES (?, ?)"
