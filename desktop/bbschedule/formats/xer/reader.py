@@ -283,6 +283,10 @@ def _wbs(ctx: Context, proj_id: str) -> tuple[tuple[str, str] | None, dict[str, 
         n: table.col(n) for n in ("wbs_id", "proj_node_flag", "seq_num", "wbs_short_name", "wbs_name", "parent_wbs_id")
     }
     rows = [(table.rows[i], table.lines[i]) for i in ctx.rows_by("PROJWBS", "proj_id").get(proj_id, [])]
+    for row, line in rows:
+        if not row[c["wbs_id"]].strip():
+            ctx.note(Severity.DROPPED, "wbs.no_id", "a WBS row without wbs_id was ignored", f"PROJWBS line {line}")
+    rows = [(row, line) for row, line in rows if row[c["wbs_id"]].strip()]
     root: tuple[str, str] | None = None
     ids: dict[str, str] = {}
     for row, _line in rows:

@@ -9,7 +9,7 @@ import pytest
 
 from bbschedule.core.errors import InputFileError
 from bbschedule.formats.registry import ReadOptions
-from bbschedule.formats.xer import read, write
+from bbschedule.formats.xer import read, read_bytes, write
 from bbschedule.formats.xer.tokenizer import Limits, tokenize
 
 GOOD = (
@@ -156,3 +156,42 @@ def test_every_prefix_of_a_real_file_fails_cleanly(samples_dir: Path, tmp_path: 
         path = _write(tmp_path, raw[:cut], f"cut{cut}.xer")
         with pytest.raises(InputFileError):
             read(path, options=ReadOptions())
+
+
+def test_mutated_real_files_read_or_fail_cleanly(samples_dir: Path) -> None:
+    """Lines deleted, repeated, swapped or cut, fields replaced by odd values, bytes flipped: a project or an
+    InputFileError, nothing else."""
+    rng = random.Random(11)
+    sources = [(samples_dir / "xer" / n).read_bytes() for n in ("mpxj_resource-rates-test.xer", "mpxj_invalid-8.4.xer")]
+    odd = [b"", b"x", b"-1", b"1e400", b"nan", b"2024-13-45 25:61", b"TT_Mile", b"CS_MSO", b"(0||", b"%R", b"24:00"]
+    outcomes = {"read": 0, "refused": 0}
+    for n in range(300):
+        lines = rng.choice(sources).split(b"\n")
+        for _ in range(rng.randint(1, 4)):
+            i, j = rng.randrange(1, len(lines)), rng.randrange(1, len(lines))
+            op = rng.randrange(5)
+            if op == 0:
+                del lines[i]
+            elif op == 1:
+                lines.insert(i, lines[j])
+            elif op == 2:
+                lines[i], lines[j] = lines[j], lines[i]
+            elif op == 3:
+                lines[i] = lines[i][: rng.randrange(len(lines[i]) + 1)]
+            else:
+                parts = lines[i].split(b"\t")
+                parts[rng.randrange(len(parts))] = rng.choice(odd)
+                lines[i] = b"\t".join(parts)
+        data = bytearray(b"\n".join(lines))
+        for _ in range(rng.randint(0, 2)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        try:
+            read_bytes(bytes(data), path=f"mutant{n}.xer", options=ReadOptions())
+            outcomes["read"] += 1
+        except InputFileError as exc:
+            outcomes["refused"] += 1
+            message = str(exc)
+        else:
+            message = f"mutant{n}.xer"
+        assert f"mutant{n}.xer" in message
+    assert min(outcomes.values()) > 20
