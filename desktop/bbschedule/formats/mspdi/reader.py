@@ -136,7 +136,7 @@ class _MspdiReader:
         try:
             return Project(
                 code=code[:40],
-                name=r.text(root, "Title") or name_el,
+                name=r.text(root, "Title") or code,
                 planned_start=start,
                 data_date=status,
                 must_finish_by=must_finish if must_finish and must_finish >= start else None,

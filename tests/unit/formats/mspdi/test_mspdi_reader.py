@@ -83,3 +83,20 @@ def test_lags_in_every_unit(result: ImportResult) -> None:
     assert summary["task.null"] == 1
     assert summary["task.actual_start_missing"] == 1
     assert summary["constraint.deadline"] == 1
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "windows-1252"])
+def test_declared_encodings_are_honoured(tmp_path: Path, encoding: str) -> None:
+    text = MSPDI.replace('encoding="UTF-8"', f'encoding="{encoding}"').replace("Hand made", "Café façade")
+    path = tmp_path / f"{encoding}.xml"
+    path.write_bytes(text.encode(encoding))
+    data = mspdi.read(path, options=ReadOptions()).pick()
+    assert data.project.name == "Café façade"
+    assert len(data.activities) == 4
+
+
+def test_project_name_without_title_is_the_file_stem(tmp_path: Path) -> None:
+    path = tmp_path / "untitled.xml"
+    path.write_text(MSPDI.replace("<Title>Hand made</Title>", ""), encoding="utf-8")
+    project = mspdi.read(path, options=ReadOptions()).pick().project
+    assert (project.code, project.name) == ("handmade", "handmade")
