@@ -9,7 +9,9 @@ from __future__ import annotations
 import heapq
 import time
 from collections.abc import Iterable
+from typing import Any
 
+from bbschedule.core.activity import Activity
 from bbschedule.core.enums import CriticalMode, FloatMode
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project_data import ProjectData
@@ -57,8 +59,7 @@ class Scheduler:
         net = self.net
         self.alap = [i for i in range(net.n_pass) if C_ALAP in (net.c1_type[i], net.c2_type[i])]
         self._alap_saved: dict[int, tuple[int, ...]] = {}
-        self._alap_shift: dict[int, int] = {}
-        """Free float an ALAP activity consumed: P6 shows the later dates but keeps the float of the early ones."""
+        self._take_snapshot(data)
 
     # -- full run ----------------------------------------------------------------------------------
 
@@ -92,8 +93,9 @@ class Scheduler:
             self._load(data)
             return self.run()
         self.data = data
+        self._take_snapshot(data, changed_ids)
         net, d = self.net, self.dates
-        self._restore_alap()
+        restored = self._restore_alap()
         seeds = sorted({net.index[a] for a in changed_ids})
         for i in seeds:
             set_activity_fields(net, i, data.activities[net.ids[i]])
@@ -105,7 +107,8 @@ class Scheduler:
         else:
             moved_late = self._propagate_backward(sorted(set(seeds) | moved_early))
         touched = moved_early | moved_late | {i for i in seeds if i < net.n_pass} | self._as_late_as_possible()
-        for i in list(moved_early):  # free float of a predecessor follows its successors' early dates
+        touched |= restored
+        for i in [*moved_early, *restored, *(i for i in seeds if i < net.n_pass)]:  # free float follows successors
             for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
                 touched.add(net.pred_src[k])
         passive = set(range(net.n_pass, len(net.ids)))
@@ -113,22 +116,38 @@ class Scheduler:
         return self._result(time.perf_counter() - started)
 
     def _can_patch(self, data: ProjectData, changed_ids: list[str]) -> bool:
-        if data.project != self.data.project or (
-            data.calendars is not self.data.calendars and data.calendars != self.data.calendars
-        ):
+        """True when only the named activities' scheduling fields changed since the last run.
+
+        Sessions edit ProjectData in place, so the comparison is against snapshots taken at the last run,
+        not against self.data (which may be the very same object).
+        """
+        snap = self._snapshot
+        if data.project != snap["project"] or data.calendars != snap["calendars"] or data.wbs != snap["wbs"]:
             return False
-        if data.relationships is not self.data.relationships and data.relationships != self.data.relationships:
+        if data.relationships != snap["relationships"]:
             return False
-        if len(data.activities) != len(self.net.ids):
+        activities: dict[str, Activity] = snap["activities"]
+        if data.activities.keys() != activities.keys():
             return False
         for a_id in changed_ids:
-            i = self.net.index.get(a_id)
-            if i is None or a_id not in data.activities:
-                return False
-            old, new = self.data.activities[a_id], data.activities[a_id]
+            old, new = activities[a_id], data.activities[a_id]
             if (old.type, old.calendar_id, old.wbs_id) != (new.type, new.calendar_id, new.wbs_id):
                 return False
         return True
+
+    def _take_snapshot(self, data: ProjectData, changed_ids: Iterable[str] | None = None) -> None:
+        """Shallow copies of what the network was compiled from (the objects are immutable)."""
+        if changed_ids is None:
+            self._snapshot: dict[str, Any] = {
+                "project": data.project,
+                "calendars": dict(data.calendars),
+                "wbs": dict(data.wbs),
+                "relationships": dict(data.relationships),
+                "activities": dict(data.activities),
+            }
+        else:
+            for a_id in changed_ids:
+                self._snapshot["activities"][a_id] = data.activities[a_id]
 
     def _propagate_forward(self, seeds: list[int]) -> set[int]:
         net, d = self.net, self.dates
@@ -136,9 +155,10 @@ class Scheduler:
         heapq.heapify(heap)
         queued = set(seeds)
         moved: set[int] = set()
+        first = set(seeds)  # an edited activity's successors are visited even if its dates hold (status, start)
         while heap:
             i = heapq.heappop(heap)
-            if forward(net, d, (i,)):
+            if forward(net, d, (i,)) or i in first:
                 moved.add(i)
                 for k2 in range(net.succ_ptr[i], net.succ_ptr[i + 1]):
                     s = net.succ_dst[k2]
@@ -153,9 +173,10 @@ class Scheduler:
         heapq.heapify(heap)
         queued = set(seeds)
         moved: set[int] = set()
+        first = set(seeds)
         while heap:
             i = -heapq.heappop(heap)
-            if backward(net, d, (i,), finish=self.finish):
+            if backward(net, d, (i,), finish=self.finish) or i in first:
                 moved.add(i)
                 for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
                     p = net.pred_src[k]
@@ -176,7 +197,6 @@ class Scheduler:
             if slack <= 0:
                 continue
             self._alap_saved[i] = (d.es[i], d.ef[i], d.es_pos[i], d.ef_pos[i], d.link_start[i], d.link_start_pos[i])
-            self._alap_shift[i] = slack
             es_p, ef_p = d.es_pos[i] + slack, d.ef_pos[i] + slack
             if ef_p == es_p:
                 t_es = t_ef = c.finish_at(es_p) if net.kind[i] == K_FINISH_MS else c.start_at(es_p)
@@ -189,9 +209,10 @@ class Scheduler:
                 moved.add(net.pred_src[k])
         return moved
 
-    def _restore_alap(self) -> None:
+    def _restore_alap(self) -> set[int]:
         """Put back the early dates the forward pass gave ALAP activities, so propagation sees a full run's."""
         d = self.dates
+        restored = set(self._alap_saved)
         for i, (es, ef, es_p, ef_p, ls, ls_p) in self._alap_saved.items():
             d.es[i], d.ef[i], d.es_pos[i], d.ef_pos[i], d.link_start[i], d.link_start_pos[i] = (
                 es,
@@ -202,7 +223,7 @@ class Scheduler:
                 ls_p,
             )
         self._alap_saved.clear()
-        self._alap_shift.clear()
+        return restored
 
     # -- floats, criticality, passive activities -----------------------------------------------------
 

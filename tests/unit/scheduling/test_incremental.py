@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from benchmarks.generate import generate_project
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bbschedule.core.enums import ProgressMode
+from bbschedule.core.activity import Constraint, Relationship
+from bbschedule.core.enums import ConstraintType, ProgressMode
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.engine import Scheduler, schedule
 from bbschedule.scheduling.result import ScheduleResult
@@ -34,12 +36,19 @@ def snapshot(result: ScheduleResult) -> dict[str, tuple[object, ...]]:
     return out
 
 
-def edited(data: ProjectData, a_id: str, *, days: int) -> ProjectData:
+def edited(data: ProjectData, a_id: str, *, days: int, kind: int = 0) -> ProjectData:
+    """kind 0: duration, 1: a start-on-or-after constraint, 2: progress (an actual start at the data date)."""
     activity = data.activities[a_id]
     if activity.type.is_milestone or activity.type.value in ("level_of_effort", "wbs_summary"):
         return data
     minutes = days * 480
-    if activity.actual_start is not None and activity.actual_finish is None:
+    if kind == 1:
+        when = data.project.effective_data_date + dt.timedelta(days=days)
+        activity = dataclasses.replace(activity, primary_constraint=Constraint(ConstraintType.START_ON_OR_AFTER, when))
+    elif kind == 2 and activity.actual_start is None:
+        start = data.project.effective_data_date - dt.timedelta(days=1)
+        activity = dataclasses.replace(activity, actual_start=start, remaining_duration=minutes)
+    elif activity.actual_start is not None and activity.actual_finish is None:
         activity = dataclasses.replace(activity, remaining_duration=minutes)
     else:
         activity = dataclasses.replace(activity, original_duration=minutes)
@@ -48,7 +57,9 @@ def edited(data: ProjectData, a_id: str, *, days: int) -> ProjectData:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    edits=st.lists(st.tuples(st.sampled_from(ACTIVITY_IDS), st.integers(0, 60)), min_size=1, max_size=4),
+    edits=st.lists(
+        st.tuples(st.sampled_from(ACTIVITY_IDS), st.integers(0, 60), st.integers(0, 2)), min_size=1, max_size=4
+    ),
     override=st.booleans(),
 )
 def test_random_duration_edits_incremental_equals_full(edits, override):
@@ -58,8 +69,8 @@ def test_random_duration_edits_incremental_equals_full(edits, override):
         data = dataclasses.replace(data, project=dataclasses.replace(data.project, options=options))
     scheduler = Scheduler(data)
     scheduler.run()
-    for a_id, days in edits:
-        data = edited(data, a_id, days=days)
+    for a_id, days, kind in edits:
+        data = edited(data, a_id, days=days, kind=kind)
         incremental = scheduler.update(data, [a_id])
         assert snapshot(incremental) == snapshot(schedule(data))
 
@@ -82,3 +93,17 @@ def test_structural_edit_falls_back_to_a_full_run():
     rel_id = next(iter(BASE.relationships))
     data = dataclasses.replace(BASE, relationships={k: v for k, v in BASE.relationships.items() if k != rel_id})
     assert snapshot(scheduler.update(data, [])) == snapshot(schedule(data))
+
+
+def test_in_place_edits_like_a_session_are_seen():
+    """A session mutates its ProjectData in place: a new link must not be missed as 'the same dict'."""
+    data = dataclasses.replace(BASE, activities=dict(BASE.activities), relationships=dict(BASE.relationships))
+    scheduler = Scheduler(data)
+    scheduler.run()
+    first, last = scheduler.net.ids[0], scheduler.net.ids[scheduler.net.n_pass - 1]
+    rel = Relationship(first, last, lag=480 * 200)
+    data.relationships[rel.id] = rel
+    assert snapshot(scheduler.update(data, [])) == snapshot(schedule(data))
+    a_id = scheduler.net.ids[5]
+    data.activities[a_id] = dataclasses.replace(data.activities[a_id], original_duration=480 * 30)
+    assert snapshot(scheduler.update(data, [a_id])) == snapshot(schedule(data))
