@@ -47,8 +47,9 @@ def _type_into(qtbot: Any, win: MainWindow, code: str, column: str, text: str) -
     index = win.activity_model.index_of(activity.id, COLUMN_INDEX[column])
     win.activity_view.setCurrentIndex(index)
     win.activity_view.edit(index)
-    editor = win.activity_view.findChild(QLineEdit)
-    assert editor is not None
+    editors = [e for e in win.activity_view.findChildren(QLineEdit) if e.isVisible()]  # not the closed ones
+    assert len(editors) == 1
+    editor = editors[0]
     editor.setText(text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     # The delegate commits through a queued call, as it does for a planner at the keyboard.
@@ -242,3 +243,25 @@ def test_importing_a_project_twice_keeps_the_cached_one(qtbot: Any, window: Main
     qtbot.waitUntil(lambda: "Could not import" in window.statusBar().currentMessage())
     assert "in the local cache already" in window.statusBar().currentMessage()
     assert session.data.activity_by_code("A1010").name == "Site set-up and hoarding"  # type: ignore[union-attr]
+
+
+def test_details_panel_follows_the_current_row(window: MainWindow) -> None:
+    session = window.session
+    assert session is not None
+    a1030 = session.data.activity_by_code("A1030")
+    assert a1030 is not None
+    window.activity_view.setCurrentIndex(window.activity_model.index_of(a1030.id, 1))
+    assert window.details.activity_id == a1030.id
+    window.activity_view.setCurrentIndex(window.activity_model.index(0, 1))  # a WBS row
+    assert window.details.activity_id is None
+
+
+def test_export_writes_a_file_that_reads_back(window: MainWindow, tmp_path: Path) -> None:
+    session = window.session
+    assert session is not None
+    assert window.window_actions.import_report.isEnabled()
+    out = tmp_path / "export.bbs.json"
+    window.tasks.export(out)
+    again = project_json.read(out, options=project_json.ReadOptions()).pick()
+    assert {a.code for a in again.activities.values()} == {a.code for a in session.data.activities.values()}
+    assert "Exported BLD-01" in window.statusBar().currentMessage()

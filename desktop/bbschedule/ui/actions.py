@@ -51,13 +51,19 @@ class WindowActions:
         self.schedule = make(
             "&Schedule", icon_name="schedule", shortcut="F9", tip="Calculate dates and float from the data date"
         )
-        self.project_info = make("Project &Information…", icon_name="project", tip="Dates and counts of the project")
+        self.project_info = make(
+            "Project &Properties…", icon_name="project", tip="Data date, planned start and schedule options"
+        )
+        self.calendars = make("&Calendars…", tip="Work weeks, holidays and exceptions")
+        self.import_report = make("Import &Report…", tip="What the last import dropped or converted")
         self.about = make("&About BBSchedule")
         # Edit-in-place keys belong to the table: do not let Delete fire while a cell editor has focus.
         for action in (self.add_activity, self.delete_activity):
             action.setShortcutContext(action.shortcutContext().WidgetWithChildrenShortcut)
 
-    def build_menus(self, window: QMainWindow, *, view_toggles: list[QAction]) -> dict[str, QMenu]:
+    def build_menus(
+        self, window: QMainWindow, *, view_toggles: list[QAction], view_extra: list[QAction]
+    ) -> dict[str, QMenu]:
         bar = window.menuBar()
         menus = {
             name: bar.addMenu(title)
@@ -69,7 +75,7 @@ class WindowActions:
                 ("help", "&Help"),
             )
         }
-        menus["file"].addActions([self.open, self.save, self.export])
+        menus["file"].addActions([self.open, self.save, self.export, self.import_report])
         menus["file"].addSeparator()
         menus["file"].addAction(self.quit)
         menus["edit"].addActions([self.undo, self.redo])
@@ -77,10 +83,12 @@ class WindowActions:
         menus["edit"].addActions([self.add_activity, self.delete_activity, self.add_relationship])
         menus["view"].addActions([self.expand_all, self.collapse_all])
         menus["view"].addSeparator()
+        menus["view"].addActions(view_extra)
+        menus["view"].addSeparator()
         menus["view"].addActions(view_toggles)
         menus["view"].addSeparator()
         menus["view"].addAction(self.reset_layout)
-        menus["project"].addActions([self.schedule, self.project_info, self.add_relationship])
+        menus["project"].addActions([self.schedule, self.project_info, self.calendars])
         menus["help"].addAction(self.about)
         return menus
 

@@ -1,4 +1,4 @@
-"""Small dialogs of the main window: add a relationship, project information."""
+"""Small dialogs of the main window: add a relationship."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QWidget,
 )
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import (
 from bbschedule.core.activity import Relationship
 from bbschedule.core.enums import RelationshipType
 from bbschedule.core.project_data import ProjectData
-from bbschedule.ui.formatting import format_date, parse_duration
+from bbschedule.ui.formatting import parse_duration
 
 RELATIONSHIP_LABELS = {
     RelationshipType.FS: "Finish to Start (FS)",
@@ -71,27 +70,3 @@ class RelationshipDialog(QDialog):
         return Relationship(
             predecessor, successor, RelationshipType(self.type.currentData()), -minutes if negative else minutes
         )
-
-
-def project_information(data: ProjectData, parent: QWidget | None = None) -> QDialog:
-    project = data.project
-    dialog = QDialog(parent)
-    dialog.setWindowTitle(f"Project {project.code}")
-    form = QFormLayout(dialog)
-    rows = [
-        ("Project", f"{project.code} — {project.name}"),
-        ("Planned start", format_date(project.planned_start)),
-        ("Data date", format_date(project.effective_data_date)),
-        ("Must finish by", format_date(project.must_finish_by)),
-        ("Default calendar", data.default_calendar().name if data.calendars else ""),
-        ("Activities", str(len(data.activities))),
-        ("Relationships", str(len(data.relationships))),
-        ("WBS nodes", str(len(data.wbs))),
-        ("Calendars", ", ".join(sorted(c.name for c in data.calendars.values()))),
-    ]
-    for label, value in rows:
-        form.addRow(label, QLabel(value, dialog))
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, dialog)
-    buttons.rejected.connect(dialog.reject)
-    form.addRow(buttons)
-    return dialog

@@ -1,50 +1,40 @@
-"""The main window: project tree dock, activity table (the Gantt joins it in the splitter), menus, toolbar and
-status bar. It reaches projects through the Workspace and edits through the ProjectSession, and refreshes
-from the change sets the session reports.
+"""The main window: project tree dock, activity table and Gantt chart in one splitter, activity details dock,
+menus, toolbar and status bar. Projects come through the Workspace, edits go through the ProjectSession, and
+every part refreshes from the change sets the session reports. Edit operations live in editing.py, long work in
+tasks.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import cast
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDockWidget,
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QTreeView,
-)
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QSplitter, QTreeView, QWidget
 from typing_extensions import override
 
 from bbschedule import __version__
-from bbschedule.core.activity import Activity
 from bbschedule.core.changes import ChangeSet
-from bbschedule.core.commands import AddActivity, AddRelationship, Command, DeleteObjects
+from bbschedule.core.commands import Command
 from bbschedule.core.enums import ActivityType
-from bbschedule.core.errors import BBScheduleError, ValidationError
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
 from bbschedule.ui.actions import WindowActions
 from bbschedule.ui.activity_model import ActivityTreeModel
 from bbschedule.ui.activity_view import ActivityView
-from bbschedule.ui.dialogs import RelationshipDialog, project_information
-from bbschedule.ui.edits import next_activity_code
+from bbschedule.ui.editing import ActivityEditing
 from bbschedule.ui.formatting import format_date
 from bbschedule.ui.gantt.panel import GanttPanel
+from bbschedule.ui.panels.activity_details import ActivityDetailsPanel
 from bbschedule.ui.project_tree_model import ProjectTreeModel
 from bbschedule.ui.resources import icon
+from bbschedule.ui.tasks import ProjectTasks
 from bbschedule.ui.worker import Pool, TaskRunner
-from bbschedule.ui.workspace import Imported, Scheduled, Workspace
+from bbschedule.ui.workspace import Workspace
 
 _STATE_VERSION = 1
 _ACTIVITY_ICONS = tuple(kind.value for kind in ActivityType)
-IMPORT_FILTER = "Schedules (*.xer *.xml *.pmxml *.xlsx *.json);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +52,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("BBSchedule")
         self.setWindowIcon(icon("app"))
         self.runner = TaskRunner(self, pool=pool)
+        self.tasks = ProjectTasks(self)
+        self.editing = ActivityEditing(self)
 
         self.activity_model = ActivityTreeModel(None, self)
         self.activity_model.set_icons({k: icon(k) for k in (*_ACTIVITY_ICONS, "wbs")})
@@ -79,7 +71,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.gantt)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([950, 400])  # scaled to the window: table to the left of the Gantt, as in P6
+        self.splitter.setSizes([950, 400])  # scaled to the window: the table left of the Gantt, as in P6
         self.setCentralWidget(self.splitter)
 
         self.project_model = ProjectTreeModel(self)
@@ -89,24 +81,38 @@ class MainWindow(QMainWindow):
         self.project_view.setModel(self.project_model)
         self.project_view.setHeaderHidden(True)
         self.project_view.setUniformRowHeights(True)
-        self.project_dock = QDockWidget("Projects", self)
-        self.project_dock.setObjectName("projectDock")
-        self.project_dock.setWidget(self.project_view)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.project_dock)
+        self.project_dock = self._dock(
+            "Projects", "projectDock", self.project_view, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
         self.resizeDocks([self.project_dock], [250], Qt.Orientation.Horizontal)
+        self.details = ActivityDetailsPanel(report=self.show_message, parent=self)
+        self.details_dock = self._dock(
+            "Activity Details", "detailsDock", self.details, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.details_dock.hide()  # a planner opens it when needed; the table and Gantt get the height
 
         self.window_actions = WindowActions(self)
         self.toolbar = self.window_actions.build_toolbar(self)
+        toggles = [self.project_dock.toggleViewAction(), self.details_dock.toggleViewAction()]
         self.window_actions.build_menus(
-            self, view_toggles=[self.project_dock.toggleViewAction(), self.toolbar.toggleViewAction()]
+            self,
+            view_toggles=[*toggles, self.toolbar.toggleViewAction()],
+            view_extra=[self.gantt.action_zoom_in, self.gantt.action_zoom_out, self.gantt.action_fit],
         )
         self.activity_view.addActions([self.window_actions.add_activity, self.window_actions.delete_activity])
         self._build_status_bar()
         self._connect()
         self._default_state = self.saveState(_STATE_VERSION)
-        self._update_actions()
+        self.update_actions()
 
     # -- building ---------------------------------------------------------------------------------------------
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -118,24 +124,27 @@ class MainWindow(QMainWindow):
             bar.addPermanentWidget(label)
 
     def _connect(self) -> None:
-        a = self.window_actions
-        a.open.triggered.connect(self.on_open_triggered)
+        a, tasks, editing = self.window_actions, self.tasks, self.editing
+        a.open.triggered.connect(tasks.ask_open)
         a.save.triggered.connect(self.on_save_triggered)
-        a.export.triggered.connect(self.on_export_triggered)
+        a.export.triggered.connect(tasks.ask_export)
+        a.import_report.triggered.connect(tasks.show_report)
         a.quit.triggered.connect(self.close)
-        a.undo.triggered.connect(self.on_undo_triggered)
-        a.redo.triggered.connect(self.on_redo_triggered)
-        a.add_activity.triggered.connect(self.on_add_activity_triggered)
-        a.delete_activity.triggered.connect(self.on_delete_activity_triggered)
-        a.add_relationship.triggered.connect(self.on_add_relationship_triggered)
+        a.undo.triggered.connect(lambda: editing.step(undo=True))
+        a.redo.triggered.connect(lambda: editing.step(undo=False))
+        a.add_activity.triggered.connect(editing.add_activity)
+        a.delete_activity.triggered.connect(editing.delete_activities)
+        a.add_relationship.triggered.connect(editing.add_relationship)
         a.expand_all.triggered.connect(self.activity_view.expandAll)
         a.collapse_all.triggered.connect(self.activity_view.collapseAll)
         a.reset_layout.triggered.connect(self.on_reset_layout_triggered)
-        a.schedule.triggered.connect(self.on_schedule_triggered)
-        a.project_info.triggered.connect(self.on_project_info_triggered)
+        a.schedule.triggered.connect(tasks.schedule)
+        a.project_info.triggered.connect(self.on_project_properties_triggered)
+        a.calendars.triggered.connect(self.on_calendars_triggered)
         a.about.triggered.connect(self.on_about_triggered)
         self.activity_model.sig_edit_refused.connect(self.show_message)
         self.activity_view.selectionModel().selectionChanged.connect(self._update_selection)
+        self.activity_view.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
         self.project_view.doubleClicked.connect(self.on_project_tree_double_clicked)
         self.project_view.clicked.connect(self.on_project_tree_clicked)
 
@@ -150,200 +159,50 @@ class MainWindow(QMainWindow):
     def open_project(self, project_id: str) -> None:
         self.set_session(self.workspace.open_session(project_id))
 
-    def set_session(self, session: ProjectSession | None) -> None:
-        self._unsubscribe()
-        self.session = session
-        self.activity_model.set_session(session)
-        self.gantt.set_session(session)
-        if session is not None:
-            self._unsubscribe = session.subscribe(self.on_session_changed)
-            self.setWindowTitle(f"{session.data.project.code} — {session.data.project.name} — BBSchedule")
-            self.sig_project_opened.emit(session.project_id)
-        self.refresh_catalog()
-        self._update_actions()
-
-    def import_path(self, path: Path, *, open_after: bool = True, replace: bool = False) -> None:
-        """Import a schedule file into the local cache off the GUI thread, then open it."""
-
-        def done(outcome: object) -> None:
-            imported = cast(Imported, outcome)
-            findings = len(imported.report.items)
-            note = f" ({findings} findings in the import report)" if findings else ""
-            self.show_message(f"Imported {imported.code} from {path.name}{note}")
-            self.refresh_catalog()
-            if open_after:
-                self.open_project(imported.project_id)
-                if self.session is not None and not self.session.data.computed:
-                    self.schedule()  # a file without dates: show them at once, as P6 does after F9
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, ValidationError) and exc.field == "project" and not replace and self._ask_replace(exc):
-                self.import_path(path, open_after=open_after, replace=True)
-                return
-            self.show_error(f"Could not import {path.name}", exc)
-            if self.session is None:
-                self.open_largest_project()
-
-        self.runner.run(
-            lambda progress: self.workspace.import_file(path, progress, replace=replace),
-            title=f"Importing {path.name}",
-            on_success=done,
-            on_failure=failed,
-            on_cancel=lambda: self.show_message("Import cancelled"),
-        )
-
-    def _ask_replace(self, exc: ValidationError) -> bool:
-        if not self.interactive:
-            return False
-        answer = QMessageBox.question(
-            self,
-            "Project exists",
-            f"{exc.message}.\n\nReplace the cached project with the file? Edits made since are lost.",
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
     def open_largest_project(self) -> None:
         entries = self.workspace.list_projects()
         if entries:
             self.open_project(max(entries, key=lambda p: p.activity_count).id)
 
+    def set_session(self, session: ProjectSession | None) -> None:
+        self._unsubscribe()
+        self.session = session
+        self.activity_model.set_session(session)
+        self.gantt.set_session(session)
+        self.details.set_session(session)
+        if session is not None:
+            self._unsubscribe = session.subscribe(self.on_session_changed)
+            self.setWindowTitle(f"{session.data.project.code} — {session.data.project.name} — BBSchedule")
+            self.sig_project_opened.emit(session.project_id)
+        self.refresh_catalog()
+        self.update_actions()
+
+    def import_path(self, path: Path, *, open_after: bool = True, replace: bool = False) -> None:
+        self.tasks.import_path(path, open_after=open_after, replace=replace)
+
     def schedule(self) -> None:
-        """Schedule the open project off the GUI thread; the dates arrive as a (non-undoable) scheduling result."""
-        session = self.session
-        if session is None or self.runner.busy:
-            return
-        data = session.data
-
-        def done(outcome: object) -> None:
-            scheduled = cast(Scheduled, outcome)
-            if self.session is session:
-                session.set_computed(scheduled.computed)
-                self.show_message(f"Scheduled {data.project.code}: {scheduled.summary}")
-
-        self.runner.run(
-            lambda progress: self.workspace.schedule(data, progress),
-            title=f"Scheduling {data.project.code}",
-            on_success=done,
-            on_failure=lambda exc: self.show_error("Could not schedule", exc),
-            on_cancel=lambda: self.show_message("Scheduling cancelled"),
-        )
-
-    # -- editing ----------------------------------------------------------------------------------------------
+        self.tasks.schedule()
 
     def apply(self, command: Command) -> ChangeSet | None:
-        """Hand a command to the session; a refusal is reported in the status bar and changes nothing."""
-        if self.session is None:
-            return None
-        try:
-            return self.session.apply(command)
-        except BBScheduleError as exc:
-            self.show_message(f"Not changed: {getattr(exc, 'message', None) or exc}")
-            return None
+        return self.editing.apply(command)
 
     def on_session_changed(self, change_set: ChangeSet) -> None:
         if "wbs" in change_set.kinds or "project" in change_set.kinds:
             self.project_model.on_session_changed(change_set)
             self.project_view.expandAll()
-        self._update_actions()
-
-    def on_schedule_triggered(self) -> None:
-        self.schedule()
-
-    def on_undo_triggered(self) -> None:
-        self._step(undo=True)
-
-    def on_redo_triggered(self) -> None:
-        self._step(undo=False)
-
-    def _step(self, *, undo: bool) -> None:
-        if self.session is None:
-            return
-        try:
-            change_set = self.session.undo() if undo else self.session.redo()
-        except (IndexError, BBScheduleError) as exc:
-            self.show_message(f"Could not {'undo' if undo else 'redo'}: {exc}")
-            return
-        ids = [c.id for c in change_set.changes if c.kind == "activity" and c.after is not None]
-        if ids:
-            self.activity_view.select_ids(ids)
-        self.show_message(f"{'Undone' if undo else 'Redone'}: {change_set.label}")
-
-    def on_add_activity_triggered(self) -> None:
-        if self.session is None:
-            return
-        data = self.session.data
-        current = self.activity_view.current_object_id()
-        after = data.activities.get(current or "")
-        wbs_id = after.wbs_id if after is not None else (current if current in data.wbs else None)
-        calendar = data.default_calendar()
-        activity = Activity(
-            next_activity_code(data, after=after.code if after is not None else None),
-            "New Activity",
-            calendar.id,
-            wbs_id=wbs_id,
-            original_duration=round(5 * calendar.hours_per_day * 60),
-        )
-        if self.apply(AddActivity(activity)) is not None:
-            index = self.activity_model.index_of(activity.id, 1)
-            self.activity_view.select_ids([activity.id])
-            self.activity_view.edit(index)
-
-    def on_delete_activity_triggered(self) -> None:
-        ids = self.activity_view.selected_ids()
-        if not ids:
-            self.show_message("Select the activities to delete")
-            return
-        if self.apply(DeleteObjects("activity", tuple(ids))) is not None:
-            self.show_message(f"Deleted {len(ids)} activit{'y' if len(ids) == 1 else 'ies'} (Undo brings them back)")
-
-    def on_add_relationship_triggered(self) -> None:
-        if self.session is None or not self.session.data.activities:
-            return
-        ids = self.activity_view.selected_ids()
-        dialog = RelationshipDialog(
-            self.session.data,
-            predecessor=ids[0] if ids else None,
-            successor=ids[1] if len(ids) > 1 else None,
-            parent=self,
-        )
-        if dialog.exec() != dialog.DialogCode.Accepted:
-            return
-        try:
-            relationship = dialog.relationship()
-        except (ValueError, BBScheduleError) as exc:
-            self.show_message(f"Not changed: {getattr(exc, 'message', None) or exc}")
-            return
-        self.apply(AddRelationship(relationship))
-
-    # -- files ------------------------------------------------------------------------------------------------
-
-    def on_open_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open or import a schedule", "", IMPORT_FILTER)
-        if path:
-            self.import_path(Path(path))
+        self.update_actions()
 
     def on_save_triggered(self) -> None:
         if self.session is not None:
             self.session.save()
             self.show_message(f"Saved {self.session.data.project.code}")
 
-    def on_export_triggered(self) -> None:
-        if self.session is None:
-            return
-        suggested = f"{self.session.data.project.code}.bbs.json"
-        path, _ = QFileDialog.getSaveFileName(self, "Export project", suggested, IMPORT_FILTER)
-        if not path:
-            return
-        from bbschedule.formats.registry import write_file
+    # -- panels and dialogs -----------------------------------------------------------------------------------
 
-        try:
-            report = write_file(self.session.data, Path(path))
-        except (OSError, BBScheduleError) as exc:
-            self.show_error("Could not export", exc)
-            return
-        self.show_message(f"Exported {self.session.data.project.code} to {path} ({report.format})")
-
-    # -- panels and messages ----------------------------------------------------------------------------------
+    def on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.details.show_activity(
+            self.activity_model.object_id(current) if self.activity_model.is_activity(current) else None
+        )
 
     def on_project_tree_double_clicked(self, index: QModelIndex) -> None:
         if index.data(roles.NODE_KIND) == "project":
@@ -358,9 +217,17 @@ class MainWindow(QMainWindow):
                 self.activity_view.setCurrentIndex(target)
                 self.activity_view.scrollTo(target, self.activity_view.ScrollHint.PositionAtTop)
 
-    def on_project_info_triggered(self) -> None:
+    def on_project_properties_triggered(self) -> None:
         if self.session is not None:
-            project_information(self.session.data, self).exec()
+            from bbschedule.ui.panels.project_properties import ProjectPropertiesDialog
+
+            ProjectPropertiesDialog(self.session, self).exec()
+
+    def on_calendars_triggered(self) -> None:
+        if self.session is not None:
+            from bbschedule.ui.panels.calendar_editor import CalendarEditor
+
+            CalendarEditor(self.session, self).exec()
 
     def on_about_triggered(self) -> None:
         QMessageBox.about(
@@ -373,6 +240,8 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state, _STATE_VERSION)
         self.activity_view.apply_default_layout()
 
+    # -- messages, actions and status -------------------------------------------------------------------------
+
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
 
@@ -381,7 +250,7 @@ class MainWindow(QMainWindow):
         if self.interactive and self.isVisible():
             QMessageBox.warning(self, title, str(exc))
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         a = self.window_actions
         history = self.session.history if self.session is not None else None
         undo_label = history.undo_label if history is not None else None
@@ -391,15 +260,16 @@ class MainWindow(QMainWindow):
         a.undo.setEnabled(undo_label is not None)
         a.redo.setEnabled(redo_label is not None)
         editable = self.session is not None and not self.session.read_only
-        for action in (a.add_activity, a.delete_activity, a.add_relationship):
+        for action in (a.add_activity, a.delete_activity, a.add_relationship, a.calendars):
             action.setEnabled(editable)
         for action in (a.save, a.export, a.project_info, a.schedule):
             action.setEnabled(self.session is not None)
+        a.import_report.setEnabled(self.tasks.last_report is not None)
         self._update_status()
 
     def _update_status(self) -> None:
         if self.session is None:
-            for label in (self.status_project, self.status_count, self.status_data_date):
+            for label in (self.status_count, self.status_data_date, self.status_selection):
                 label.setText("")
             self.status_project.setText("No project open")
             return
@@ -416,24 +286,21 @@ class MainWindow(QMainWindow):
     # -- window state -----------------------------------------------------------------------------------------
 
     def restore_settings(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state, _STATE_VERSION)
-        splitter = self.settings.value("window/splitter")
-        if isinstance(splitter, QByteArray):
-            self.splitter.restoreState(splitter)
-        header = self.settings.value("table/header")
-        if isinstance(header, QByteArray):
-            self.activity_view.header().restoreState(header)
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", lambda state: self.restoreState(state, _STATE_VERSION)),
+            ("window/splitter", self.splitter.restoreState),
+            ("table/header", self.activity_view.header().restoreState),
+        ):
+            value = self.settings.value(key)
+            if isinstance(value, QByteArray):
+                restore(value)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(_STATE_VERSION))
-        self.settings.setValue("table/header", self.activity_view.header().saveState())
         self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.setValue("table/header", self.activity_view.header().saveState())
         self.settings.sync()
 
     @override

@@ -1,0 +1,125 @@
+"""The window's long operations: import into the cache, schedule, export, and the import report.
+
+Each runs through the TaskRunner (off the GUI thread, with progress and Cancel) and reports back to the window.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from bbschedule.core.errors import BBScheduleError, ValidationError
+from bbschedule.formats.fidelity import FidelityReport
+from bbschedule.ui.workspace import Imported, Scheduled
+
+if TYPE_CHECKING:
+    from bbschedule.ui.main_window import MainWindow
+
+IMPORT_FILTER = "Schedules (*.xer *.xml *.pmxml *.xlsx *.json);;All files (*)"
+
+
+class ProjectTasks:
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.last_report: FidelityReport | None = None
+
+    def import_path(self, path: Path, *, open_after: bool = True, replace: bool = False) -> None:
+        """Import a schedule file into the local cache off the GUI thread, then open it."""
+        win = self.window
+
+        def done(outcome: object) -> None:
+            imported = cast(Imported, outcome)
+            self.last_report = imported.report
+            findings = len(imported.report.items)
+            note = f" ({findings} findings: File › Import Report)" if findings else ""
+            win.show_message(f"Imported {imported.code} from {path.name}{note}")
+            win.refresh_catalog()
+            if open_after:
+                win.open_project(imported.project_id)
+                if win.session is not None and not win.session.data.computed:
+                    self.schedule()  # a file without dates: show them at once, as P6 does after F9
+            win.update_actions()
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationError) and exc.field == "project" and not replace and self._ask_replace(exc):
+                self.import_path(path, open_after=open_after, replace=True)
+                return
+            win.show_error(f"Could not import {path.name}", exc)
+            if win.session is None:
+                win.open_largest_project()
+
+        win.runner.run(
+            lambda progress: win.workspace.import_file(path, progress, replace=replace),
+            title=f"Importing {path.name}",
+            on_success=done,
+            on_failure=failed,
+            on_cancel=lambda: win.show_message("Import cancelled"),
+        )
+
+    def _ask_replace(self, exc: ValidationError) -> bool:
+        if not self.window.interactive:
+            return False
+        answer = QMessageBox.question(
+            self.window,
+            "Project exists",
+            f"{exc.message}.\n\nReplace the cached project with the file? Edits made since are lost.",
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def schedule(self) -> None:
+        """Schedule the open project off the GUI thread; the dates arrive as a (non-undoable) scheduling result."""
+        win = self.window
+        session = win.session
+        if session is None or win.runner.busy:
+            return
+        data = session.data
+
+        def done(outcome: object) -> None:
+            scheduled = cast(Scheduled, outcome)
+            if win.session is session:
+                session.set_computed(scheduled.computed)
+                win.show_message(f"Scheduled {data.project.code}: {scheduled.summary}")
+
+        win.runner.run(
+            lambda progress: win.workspace.schedule(data, progress),
+            title=f"Scheduling {data.project.code}",
+            on_success=done,
+            on_failure=lambda exc: win.show_error("Could not schedule", exc),
+            on_cancel=lambda: win.show_message("Scheduling cancelled"),
+        )
+
+    def ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open or import a schedule", "", IMPORT_FILTER)
+        if path:
+            self.import_path(Path(path))
+
+    def ask_export(self) -> None:
+        win = self.window
+        if win.session is None:
+            return
+        suggested = f"{win.session.data.project.code}.bbs.json"
+        path, _ = QFileDialog.getSaveFileName(win, "Export project", suggested, IMPORT_FILTER)
+        if path:
+            self.export(Path(path))
+
+    def export(self, path: Path) -> None:
+        win = self.window
+        if win.session is None:
+            return
+        from bbschedule.formats.registry import write_file
+
+        try:
+            report = write_file(win.session.data, path)
+        except (OSError, BBScheduleError) as exc:
+            win.show_error("Could not export", exc)
+            return
+        win.show_message(f"Exported {win.session.data.project.code} to {path} ({report.format})")
+
+    def show_report(self) -> None:
+        if self.last_report is None:
+            return
+        from bbschedule.ui.fidelity_dialog import FidelityDialog
+
+        FidelityDialog(self.last_report, self.window).exec()
