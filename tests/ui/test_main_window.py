@@ -14,6 +14,7 @@ from bbschedule.core.commands import AddRelationship
 from bbschedule.core.enums import RelationshipType
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import project_json
+from bbschedule.formats.registry import ReadOptions
 from bbschedule.ui import roles
 from bbschedule.ui.application import build_window, make_application
 from bbschedule.ui.columns import COLUMN_INDEX
@@ -262,6 +263,6 @@ def test_export_writes_a_file_that_reads_back(window: MainWindow, tmp_path: Path
     assert window.window_actions.import_report.isEnabled()
     out = tmp_path / "export.bbs.json"
     window.tasks.export(out)
-    again = project_json.read(out, options=project_json.ReadOptions()).pick()
+    again = project_json.read(out, options=ReadOptions()).pick()
     assert {a.code for a in again.activities.values()} == {a.code for a in session.data.activities.values()}
     assert "Exported BLD-01" in window.statusBar().currentMessage()
