@@ -266,3 +266,26 @@ def test_export_writes_a_file_that_reads_back(window: MainWindow, tmp_path: Path
     again = project_json.read(out, options=ReadOptions()).pick()
     assert {a.code for a in again.activities.values()} == {a.code for a in session.data.activities.values()}
     assert "Exported BLD-01" in window.statusBar().currentMessage()
+
+
+def test_insert_and_delete_keys_act_on_the_table_but_not_inside_an_editor(qtbot: Any, window: MainWindow) -> None:
+    session = window.session
+    assert session is not None
+    view = window.activity_view
+    count = len(session.data.activities)
+    a1010 = session.data.activity_by_code("A1010")
+    assert a1010 is not None
+    view.setFocus()
+    view.select_ids([a1010.id])
+    qtbot.keyClick(view, Qt.Key.Key_Insert)
+    assert len(session.data.activities) == count + 1
+    # The new row opens its name for typing: Delete there edits text, it does not delete activities.
+    editors = [e for e in view.findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1
+    qtbot.keyClick(editors[0], Qt.Key.Key_Delete)
+    assert len(session.data.activities) == count + 1
+    qtbot.keyClick(editors[0], Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: view.state() != view.State.EditingState)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert len(session.data.activities) == count
