@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, inspect, text
 
+from bbschedule.storage.errors import CacheError
 from bbschedule.storage.migrations import HEAD_REVISION
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,17 @@ def upgrade(
     with engine.connect() as connection:
         current = current_revision(connection)
         if current == revision or (current == head and revision == "head"):
-            return False
+            return False  # the usual case: no Alembic import at all, so opening stays fast
+        from alembic import command
+        from alembic.script import ScriptDirectory
+
+        known = {r.revision for r in ScriptDirectory.from_config(alembic_config(scripts=scripts)).walk_revisions()}
+        if current is not None and current not in known:
+            # Checked before any backup: an old program started again and again must not push good backups out.
+            raise CacheError(
+                f"{engine.url.database}: the local cache has schema {current}, written by a newer BBSchedule; "
+                f"this version reads up to {head} (update BBSchedule, or restore a backup)"
+            )
         if backup_dir is not None and current is not None and has_data(connection):
             from bbschedule.storage.backup import backup_now
 
@@ -63,8 +74,6 @@ def upgrade(
             assert database is not None
             saved = backup_now(Path(database), backup_dir, keep=keep, reason=f"before-migration-from-{current}")
             log.info("backed up %s to %s before migrating from %s", database, saved, current)
-    from alembic import command
-
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection, scripts=scripts), revision)
     log.info("migrated %s from %s to %s", engine.url.database, current, revision)

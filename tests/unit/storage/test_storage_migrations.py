@@ -111,3 +111,24 @@ def test_opening_a_cache_sets_a_client_id_once(tmp_path: Path) -> None:
         assert cache.client_id == first
     with LocalCache(tmp_path / "other.sqlite3") as other:
         assert other.client_id != first
+
+
+def test_a_cache_from_a_newer_version_is_refused_untouched(tmp_path: Path) -> None:
+    import pytest
+
+    from bbschedule.storage.errors import CacheError
+
+    path = tmp_path / "cache.sqlite3"
+    with LocalCache(path) as cache:
+        cache.import_project(rich_project())
+    db = sqlite3.connect(path)
+    db.execute("UPDATE alembic_version SET version_num = '0099'")
+    db.commit()
+    db.close()
+    with pytest.raises(CacheError, match="newer BBSchedule") as caught:
+        LocalCache(path)
+    assert str(path) in str(caught.value)
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0099",)
+    assert db.execute("SELECT COUNT(*) FROM activities").fetchone() == (3,)
+    assert list_backups(backups_beside(path)) == []  # and no backup was spent on it
