@@ -55,6 +55,8 @@ class Scheduler:
         self.free_float: list[int | None] = [None] * n
         self.critical = [False] * n
         self.longest: set[int] = set()
+        self.last_touched: set[int] = set()
+        """Indices whose results the last run may have changed (all of them after a full run)."""
         self.finish = NONE
         net = self.net
         self.alap = [i for i in range(net.n_pass) if C_ALAP in (net.c1_type[i], net.c2_type[i])]
@@ -79,6 +81,7 @@ class Scheduler:
             backward(net, d, range(hi - 1, max(0, hi - _CHUNK) - 1, -1), finish=self.finish)
             progress.report(0.45 + 0.45 * (n - max(0, hi - _CHUNK)) / max(n, 1), "backward pass")
         self._as_late_as_possible()
+        self.last_touched = set(range(len(net.ids)))
         self._after_passes(range(len(net.ids)), all_summaries=True)
         progress.report(1.0, "scheduled")
         return self._result(time.perf_counter() - started)
@@ -112,6 +115,7 @@ class Scheduler:
             for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
                 touched.add(net.pred_src[k])
         passive = set(range(net.n_pass, len(net.ids)))
+        self.last_touched = touched | passive
         self._after_passes(sorted(touched | passive), all_summaries=False, touched=touched)
         return self._result(time.perf_counter() - started)
 
@@ -263,7 +267,9 @@ class Scheduler:
             else:
                 self.free_float[i] = None
             self.critical[i] = by_float and tf <= threshold
+        previous = self.longest
         self.longest = self._longest_path()
+        self.last_touched.update(previous ^ self.longest)
         if not by_float:
             for i in range(len(net.ids)):
                 self.critical[i] = i in self.longest

@@ -96,6 +96,11 @@ class ScheduleResult:
         """Every activity's ComputedDates by id (what ProjectSession.set_computed takes)."""
         return {a_id: self.dates_of(a_id) for a_id in self.net.ids}
 
+    def changed_ids(self) -> list[str]:
+        """Activities whose results the run may have changed: all after a full run, few after an edit."""
+        ids = self.net.ids
+        return [ids[i] for i in sorted(self.scheduler.last_touched)]
+
     def driving_path(self, activity_id: str) -> list[str]:
         return self.scheduler.driving_path(activity_id)
 

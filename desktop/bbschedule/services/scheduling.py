@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bbschedule.core.changes import ChangeSet
 from bbschedule.core.errors import InputFileError
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import from_minutes
-from bbschedule.scheduling.engine import schedule
+from bbschedule.scheduling.engine import Scheduler, schedule
 from bbschedule.scheduling.network import NONE
 from bbschedule.scheduling.result import ScheduleResult
 from bbschedule.services.session import ProjectSession
@@ -54,6 +55,38 @@ def schedule_session(session: ProjectSession, *, progress: Progress = NO_PROGRES
     result = schedule(session.data, progress=progress)
     session.set_computed(result.computed())
     return result
+
+
+class SessionScheduler:
+    """Schedules a session's project and keeps the compiled network, so that after edits (F9 again) only what
+    the edited activities can reach is recomputed. Listens to the session for what changed."""
+
+    def __init__(self, session: ProjectSession) -> None:
+        self.session = session
+        self._scheduler: Scheduler | None = None
+        self._edited: set[str] = set()
+        self.unsubscribe = session.subscribe(self._on_change)
+
+    def _on_change(self, change_set: ChangeSet) -> None:
+        self._edited |= change_set.ids("activity")
+
+    def run(self, *, progress: Progress = NO_PROGRESS) -> ScheduleResult:
+        data = self.session.data
+        if self._scheduler is None:
+            self._scheduler = Scheduler(data, progress=progress)
+            result = self._scheduler.run()
+            computed = result.computed()
+        else:
+            self._scheduler.progress = progress
+            result = self._scheduler.update(data, [a for a in self._edited if a in data.activities])
+            computed = dict(data.computed)
+            for a_id in result.changed_ids():
+                computed[a_id] = result.dates_of(a_id)
+            for gone in computed.keys() - data.activities.keys():
+                del computed[gone]
+        self._edited.clear()
+        self.session.set_computed(computed)
+        return result
 
 
 def schedule_source(
