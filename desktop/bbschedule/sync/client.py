@@ -20,7 +20,7 @@ from bbschedule.storage.cache import LocalCache
 from bbschedule.sync import protocol
 from bbschedule.sync.errors import ProtocolMismatchError, SyncError
 from bbschedule.sync.localstate import PendingRow, Shadow, SyncState
-from bbschedule.sync.protocol import OutgoingChange, PushResult
+from bbschedule.sync.protocol import OutgoingChange, PushResult, dumps
 
 log = logging.getLogger(__name__)
 
@@ -201,9 +201,12 @@ def _settle(
         key = (change.kind, change.row_id)
         if status == "applied" and result.rev is not None:
             old = shadows.get(key)
-            fields = {} if old is None else dict(old.fields)
-            fields.update(change.fields or {})
-            new_shadows[key] = Shadow(result.rev, change.fields is None, fields, exact=result.exact)
+            if old is None and change.fields is not None:  # a new row: the server has exactly what was sent
+                new_shadows[key] = Shadow(result.rev, False, change.fields, raw=change.fields_json)
+            else:
+                fields = {} if old is None else dict(old.fields)
+                fields.update(change.fields or {})
+                new_shadows[key] = Shadow(result.rev, change.fields is None, fields, exact=result.exact)
         elif status in ("conflict", "refused"):
             if status == "refused":
                 entry.refused.append(f"{change.kind} {change.row_id}: {result.reason}")
@@ -238,7 +241,9 @@ def _batches(
         # Everything of the project as it is now; later outbox rows are in this state already.
         seed = uuid.UUID(imports[0].change_id)
         everything = [
-            OutgoingChange(str(uuid.uuid5(seed, f"{kind}:{row_id}")), project_id, kind, row_id, 0, fields)
+            OutgoingChange(
+                str(uuid.uuid5(seed, f"{kind}:{row_id}")), project_id, kind, row_id, 0, fields, dumps(fields)
+            )
             for kind, row_id, fields in state.current_rows(project_id)
         ]
         all_seqs = [p.seq for p in pending]
@@ -280,14 +285,13 @@ def _pull_project(
     conn: psycopg.Connection[tuple[Any, ...]], state: SyncState, project_id: str, *, role: str | None
 ) -> int:
     cursor = state.cursor(project_id)
-    known = state.shadow_revs(project_id)
     count = 0
     while True:
         page = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE)
         if not page:
             return count
         cursor = page[-1].cursor
-        state.apply_page(project_id, page, cursor, role=role, known=known)
+        state.apply_page(project_id, page, cursor, role=role)
         count += len(page)
         if len(page) < PULL_PAGE:
             return count

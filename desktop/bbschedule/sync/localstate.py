@@ -40,6 +40,8 @@ class Shadow:
     fields: dict[str, Any]
     exact: bool = True
     """False: the server's row at `rev` has others' edits merged in that this cache has yet to pull."""
+    raw: str | None = None
+    """`fields` as JSON text, when already at hand."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +87,6 @@ class SyncState:
                 (incarnation_id,),
             )
         return changed
-
-    def shadow_revs(self, project_id: str) -> dict[tuple[str, str], int]:
-        """The revision of every row this cache has from the server (what a pull can skip)."""
-        with transaction(self._engine, write=False) as db:
-            rows = db.execute("SELECT kind, row_id, rev FROM sync_shadow WHERE project_id = ? AND exact", (project_id,))
-            return {(r[0], r[1]): int(r[2]) for r in rows}
 
     def cursor(self, project_id: str) -> Cursor:
         with transaction(self._engine, write=False) as db:
@@ -160,10 +156,7 @@ class SyncState:
                 _write_local(db, project_id, kind, row_id, None if server is None or server.deleted else server.fields)
 
     # ---- pull -------------------------------------------------------------------------------------------------
-    def apply_page(
-        self, project_id: str, rows: Sequence[PulledRow], cursor: Cursor, *, role: str | None,
-        known: dict[tuple[str, str], int] | None = None,
-    ) -> None:  # fmt: skip
+    def apply_page(self, project_id: str, rows: Sequence[PulledRow], cursor: Cursor, *, role: str | None) -> None:
         """The server's rows, rebased under any local edit not yet pushed, and the cursor: one transaction.
 
         References are checked by the server across the whole project; a page can hold a link whose activity
@@ -175,10 +168,11 @@ class SyncState:
                     "SELECT kind, row_id FROM outbox WHERE pushed = 0 AND project_id = ?", (project_id,)
                 ).fetchall()
             }
+            known = _exact_revs(db, project_id, [r.id for r in rows])
             ordered = sorted(rows, key=lambda r: (r.deleted, _KIND_ORDER.get(r.kind, 99) * (-1 if r.deleted else 1)))
             for row in ordered:
                 key = (row.kind, row.id)
-                if known is not None and known.get(key) == row.rev and key not in pending:
+                if known.get(key) == row.rev and key not in pending:
                     continue  # this cache wrote that version itself (its push was acknowledged with this rev)
                 fields = None if row.deleted else row.fields
                 if key in pending and fields is not None:
@@ -198,6 +192,20 @@ class SyncState:
             )
 
 
+def _exact_revs(db: sqlite3.Connection, project_id: str, row_ids: list[str]) -> dict[tuple[str, str], int]:
+    """Revisions this cache knows to be exactly what it has, for the rows of one page."""
+    found: dict[tuple[str, str], int] = {}
+    for start in range(0, len(row_ids), 500):
+        chunk = row_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for kind, row_id, rev in db.execute(
+            f"SELECT kind, row_id, rev FROM sync_shadow WHERE project_id = ? AND exact AND row_id IN ({marks})",
+            (project_id, *chunk),
+        ):
+            found[(kind, row_id)] = int(rev)
+    return found
+
+
 def _rebased(db: sqlite3.Connection, project_id: str, row: PulledRow, server: dict[str, Any]) -> dict[str, Any]:
     """Server fields, with the fields this cache changed since its shadow laid on top (pushed later)."""
     local = _read_local(db, project_id, row.kind, row.id)
@@ -215,7 +223,7 @@ def _rebased(db: sqlite3.Connection, project_id: str, row: PulledRow, server: di
 
 def _put_shadow(db: sqlite3.Connection, project_id: str, kind: str, row_id: str, shadow: Shadow) -> None:
     _put_shadow_raw(
-        db, project_id, kind, row_id, rev=shadow.rev, deleted=shadow.deleted, raw=dumps(shadow.fields),
+        db, project_id, kind, row_id, rev=shadow.rev, deleted=shadow.deleted, raw=shadow.raw or dumps(shadow.fields),
         exact=shadow.exact,
     )  # fmt: skip
 

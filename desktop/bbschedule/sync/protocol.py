@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from psycopg.types.json import Jsonb
 
 PROTOCOL_VERSION = 1
 SCHEMA = "bbschedule"
@@ -27,6 +26,8 @@ class OutgoingChange:
     row_id: str
     base_rev: int
     fields: dict[str, Any] | None
+    fields_json: str | None = None
+    """`fields` as JSON text when the caller has it already (a first sync serialises each row once)."""
 
     def to_json(self) -> dict[str, Any]:
         plain: dict[str, Any] = {
@@ -41,6 +42,20 @@ class OutgoingChange:
         else:
             plain["fields"] = self.fields
         return plain
+
+    def wire(self) -> str:
+        q = json.dumps
+        head = (
+            f'{{"change_id":{q(self.change_id)},"project":{q(self.project_id)},"kind":{q(self.kind)},'
+            f'"id":{q(self.row_id)},"base_rev":{int(self.base_rev)},'
+        )
+        if self.fields is None:
+            return head + '"deleted":true}'
+        return head + '"fields":' + (self.fields_json or dumps(self.fields)) + "}"
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +162,8 @@ def hello(conn: Connection) -> ServerHello:
 
 def push(conn: Connection, changes: Sequence[OutgoingChange]) -> list[PushResult]:
     """Send one batch; the server applies it in one transaction, committed here."""
-    row = conn.execute(f"SELECT {SCHEMA}.push(%s)", (Jsonb([c.to_json() for c in changes]),)).fetchone()
+    text = "[" + ",".join(c.wire() for c in changes) + "]"
+    row = conn.execute(f"SELECT {SCHEMA}.push(%s::jsonb)", (text,)).fetchone()
     conn.commit()
     assert row is not None
     return [PushResult.from_json(r) for r in row[0]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import psycopg
 import pytest
 from psycopg.types.json import Jsonb
@@ -360,3 +362,34 @@ def test_a_late_committing_transaction_is_not_skipped(server_db: ServerDb) -> No
     t1_row = next(r for r in late if r.id == project.act("X"))
     t2_row = next(r for r in [*middle, *late] if r.id == project.act("Y"))
     assert t1_row.txid < t2_row.txid
+
+
+def test_a_large_batch_goes_in_at_once_yet_refuses_exactly_the_loop_and_the_dangling_link(server_db: ServerDb) -> None:
+    _alice, alice_dsn = server_db.user("alice")
+    pid, calendar = new_id(), new_id()
+    acts = [new_id() for _ in range(150)]
+    chain = [change(pid, "relationship", new_id(), rel_fields(a, b)) for a, b in itertools.pairwise(acts)]
+    closing = change(pid, "relationship", new_id(), rel_fields(acts[-1], acts[0]))
+    dangling = change(pid, "relationship", new_id(), rel_fields(acts[0], new_id()))
+    batch = [
+        change(pid, "project", pid, {"code": "BULK", "name": "Bulk"}),
+        change(pid, "calendar", calendar, {"name": "Standard"}),
+        *[change(pid, "activity", a, activity_fields(f"B{i}", calendar)) for i, a in enumerate(acts)],
+        *chain,
+        closing,
+        dangling,
+    ]
+    with psycopg.connect(alice_dsn) as conn:
+        results = push(conn, batch)
+        again = push(conn, batch)
+    by_id = {r.change_id: r for r in results}
+    assert (by_id[closing.change_id].status, by_id[closing.change_id].code) == ("refused", "loop")
+    assert (by_id[dangling.change_id].status, by_id[dangling.change_id].code) == ("refused", "dangling")
+    assert sum(r.status == "applied" for r in results) == len(batch) - 2
+    assert {r.status for r in again} == {"skipped"}
+    assert [r.rev for r in again] == [r.rev for r in results]
+    with psycopg.connect(server_db.admin_dsn) as conn:
+        live = conn.execute(
+            "SELECT kind, count(*) FROM bbschedule.entities WHERE project_id = %s GROUP BY kind ORDER BY kind", (pid,)
+        ).fetchall()
+    assert live == [("activity", 150), ("calendar", 1), ("project", 1), ("relationship", 149)]

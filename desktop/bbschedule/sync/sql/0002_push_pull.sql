@@ -283,7 +283,7 @@ BEGIN
     ) ON COMMIT DROP;
     DROP TABLE IF EXISTS pg_temp.bulk_ords;
     CREATE TEMP TABLE bulk_ords (
-        ord bigint PRIMARY KEY, project_id uuid NOT NULL, kind text NOT NULL, id uuid NOT NULL, rev bigint
+        ord bigint PRIMARY KEY, project_id uuid NOT NULL, kind text NOT NULL, id uuid NOT NULL
     ) ON COMMIT DROP;
     CREATE INDEX ON pg_temp.bulk_ords (project_id, kind, id);
     INSERT INTO pg_temp.push_batch (ord, change_id, project_id, kind, id, base_rev, fields, deleted)
@@ -308,9 +308,9 @@ BEGIN
         PERFORM push_bulk();
     END IF;
     PERFORM push_in_order(false);
-    RETURN coalesce((SELECT jsonb_agg(coalesce(b.result, jsonb_build_object('change_id', b.change_id,
-                                                   'status', 'applied', 'rev', o.rev)) ORDER BY b.ord)
-                     FROM pg_temp.push_batch b LEFT JOIN pg_temp.bulk_ords o USING (ord)), '[]');
+    RETURN coalesce((SELECT jsonb_agg(coalesce(b.result, a.result) ORDER BY b.ord)
+                     FROM pg_temp.push_batch b
+                     LEFT JOIN applied_changes a ON b.result IS NULL AND a.change_id = b.change_id), '[]');
 END $$;
 
 -- The set-based part of push: new rows (id not on the server, once in the batch) whose references resolve
@@ -326,8 +326,8 @@ BEGIN
     FOR p IN SELECT DISTINCT project_id FROM pg_temp.push_batch WHERE status IS NULL ORDER BY 1 LOOP
         PERFORM lock_project(p);
     END LOOP;
-    writable := ARRAY(SELECT x.project_id FROM (SELECT DISTINCT project_id FROM pg_temp.push_batch) x
-                      WHERE my_role(x.project_id) IN ('planner', 'admin'));
+    writable := ARRAY(SELECT DISTINCT project_id FROM pg_temp.push_batch);
+    writable := ARRAY(SELECT p2 FROM unnest(writable) p2 WHERE my_role(p2) IN ('planner', 'admin'));
     -- The candidates live in a narrow table of their own, so demoting one never rewrites a wide batch row.
     INSERT INTO pg_temp.bulk_ords (ord, project_id, kind, id)
     SELECT b.ord, b.project_id, b.kind, b.id
@@ -344,10 +344,11 @@ BEGIN
             FROM pg_temp.bulk_ords o JOIN pg_temp.push_batch b USING (ord) JOIN ref_rules r ON r.kind = o.kind
         ), bad AS (
             SELECT DISTINCT refs.ord FROM refs
+            -- Compared as text (canonical UUIDs): an id written otherwise only leaves the row to the exact pass.
             LEFT JOIN entities t ON t.project_id = refs.project_id AND t.kind = refs.target
-                                AND t.id = as_uuid(refs.ref) AND NOT t.deleted
+                                AND t.id::text = refs.ref AND NOT t.deleted
             LEFT JOIN pg_temp.bulk_ords n ON n.project_id = refs.project_id AND n.kind = refs.target
-                                         AND n.id = as_uuid(refs.ref)
+                                         AND n.id::text = refs.ref
             WHERE CASE WHEN refs.ref IS NULL THEN NOT refs.optional ELSE t.id IS NULL AND n.id IS NULL END
         )
         DELETE FROM pg_temp.bulk_ords o USING bad WHERE o.ord = bad.ord;
@@ -367,12 +368,11 @@ BEGIN
         ORDER BY b.ord
         RETURNING project_id, kind, id, rev
     )
-    UPDATE pg_temp.bulk_ords o SET rev = ins.rev
-    FROM ins WHERE o.project_id = ins.project_id AND o.kind = ins.kind AND o.id = ins.id;
     INSERT INTO applied_changes (change_id, project_id, status, rev, result)
-    SELECT b.change_id, b.project_id, 'applied', o.rev,
-           jsonb_build_object('change_id', b.change_id, 'status', 'applied', 'rev', o.rev)
-    FROM pg_temp.push_batch b JOIN pg_temp.bulk_ords o USING (ord);
+    SELECT b.change_id, b.project_id, 'applied', ins.rev,
+           jsonb_build_object('change_id', b.change_id, 'status', 'applied', 'rev', ins.rev)
+    FROM ins JOIN pg_temp.bulk_ords o ON o.project_id = ins.project_id AND o.kind = ins.kind AND o.id = ins.id
+    JOIN pg_temp.push_batch b ON b.ord = o.ord;
 END $$;
 
 -- pull: the project's rows changed after the cursor (txid, rev), oldest first, but only those written by
