@@ -283,6 +283,12 @@ class LocalCache:
             row["deleted"], row["pushed"] = bool(row["deleted"]), bool(row["pushed"])
         return out
 
+    def mark_pushed(self, change_ids: list[str]) -> int:
+        """Mark outbox rows as accepted by the server (sync calls this in the transaction of its push result)."""
+        with transaction(self._engine, write=True) as db:
+            cursor = db.executemany("UPDATE outbox SET pushed = 1 WHERE change_id = ?", [(c,) for c in change_ids])
+            return cursor.rowcount
+
 
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:

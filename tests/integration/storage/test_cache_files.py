@@ -379,3 +379,15 @@ def test_a_file_that_is_not_a_cache_is_refused_with_its_name(tmp_path: Path) -> 
         LocalCache(junk)
     assert str(junk) in str(caught.value)
     assert junk.read_bytes().startswith(b"this is not")  # and left as it was, for a restore or a support case
+
+
+def test_pushed_outbox_rows_leave_the_pending_list(cache: LocalCache) -> None:
+    data = rich_project()
+    cache.import_project(data)
+    session = open_session(cache, data.project.id)
+    session.apply(SetActivityField(next(iter(data.activities)), "name", "Pushed"))
+    pending = cache.outbox(data.project.id)
+    assert len(pending) == 2  # the import and the edit
+    assert cache.mark_pushed([pending[0]["change_id"], "unknown-change"]) == 1
+    assert [r["change_id"] for r in cache.outbox(data.project.id)] == [pending[1]["change_id"]]
+    assert len(cache.outbox(data.project.id, pending_only=False)) == 2
