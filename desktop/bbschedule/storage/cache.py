@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -100,6 +100,11 @@ class LocalCache:
         self._computed: dict[str, dict[str, ComputedDates]] = {}
         """The results each project's last load found, handed to its store so it writes only what changes."""
         self.client_id = self._meta_value("client_id", default=str(uuid.uuid4()))
+
+    @property
+    def engine(self) -> Engine:
+        """The cache's engine, for the layer allowed to reach storage (sync) to run its own SQL on this file."""
+        return self._engine
 
     def close(self) -> None:
         self._engine.dispose()
