@@ -103,11 +103,18 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
                 if status[p] == COMPLETE and (override or (pred_lag[k] and not t & 1)):
                     if override:
                         continue  # progress override: a finished predecessor's links are satisfied
-                    # P6 counts a finished predecessor's lag from its actual finish, not from the data date.
+                    # A finished predecessor's lag runs from its actual finish: what is left of it at the data
+                    # date is added to the predecessor's node; a lead adds nothing (as P6, and MPXJ's emulation).
                     lc = pred_lagcal[k]
                     assert lc is not None
-                    tp = lc.finish_at(lc.position(actual_finish[p]) + pred_lag[k])
-                    pos = max(c.position(tp), c.position(ef[p]))
+                    lag = pred_lag[k]
+                    tp = ef[p]
+                    if lag > 0:
+                        af = actual_finish[p]
+                        left = lag - (lc.position(dd) - lc.position(af) if af < dd else 0)
+                        if left > 0:
+                            tp = lc.finish_at(lc.position(tp) + left)
+                    pos = c.position(tp)
                 elif pred_fast[k]:
                     pos = (ef_pos[p] if not t & 1 else link_start_pos[p]) + pred_lag[k]
                 else:
@@ -137,8 +144,11 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
         if n_dur == 0:
             # P6 leaves a finished activity at the data date itself, and starts a zero-duration activity that
             # the data date holds at the next working minute; one that logic pushed sits at its driver's time.
-            if es_p == dd_cache[c]:
-                t_es = dd if st == COMPLETE else c.start_at(es_p)
+            if st == COMPLETE:
+                t_es = dd if override else _finished_node_time(net, d, i)
+                es_p = ef_p = c.position(t_es)
+            elif es_p == dd_cache[c]:
+                t_es = c.start_at(es_p)
             elif k_i == K_FINISH_MS or st == COMPLETE:
                 t_es = c.finish_at(es_p)
             else:
@@ -157,6 +167,26 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
         else:
             link_start[i], link_start_pos[i] = t_es, es_p
     return changed
+
+
+def _finished_node_time(net: Network, d: Dates, i: int) -> int:
+    """Where a finished activity sits under retained logic: the latest clock time its links give, or the data
+    date. Clock times, not work positions: P6 carries a predecessor's 08:00 across to another calendar."""
+    best = net.data_date
+    for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
+        p = net.pred_src[k]
+        t = net.pred_type[k]
+        tp = d.ef[p] if not t & 1 else d.link_start[p]
+        lag = net.pred_lag[k]
+        lc = net.pred_lagcal[k]
+        if lc is not None and lag:
+            if net.status[p] == COMPLETE and not t & 1:
+                af = net.actual_finish[p]
+                lag = lag - (lc.position(net.data_date) - lc.position(af) if af < net.data_date else 0)
+            if lag > 0 or net.status[p] != COMPLETE:
+                tp = lc.finish_at(lc.position(tp) + lag)
+        best = max(best, tp)
+    return best
 
 
 def _early_constraints(net: Network, c: CompiledCalendar, i: int, es_p: int, ef_min: int) -> tuple[int, int, bool]:
