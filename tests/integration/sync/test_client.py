@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -11,7 +12,9 @@ from tests.integration.sync.clients import Client, sample_project, server_state
 from tests.integration.sync.conftest import ServerDb
 
 from bbschedule.core.commands import DeleteActivity, SetActivityField
-from bbschedule.sync import admin
+from bbschedule.sync import admin, protocol
+from bbschedule.sync import client as client_module
+from bbschedule.sync.errors import SyncError
 
 pytestmark = pytest.mark.postgres
 
@@ -83,3 +86,36 @@ def test_a_restored_server_forces_a_full_resync(server_db: ServerDb, two_clients
     assert summary.full_resync
     assert summary.projects[0].pulled == 1 + 1 + 20 + 19
     assert alice.state(data.project.id) == server_state(server_db.admin_dsn, data.project.id)
+
+
+def test_a_first_sync_cut_off_between_batches_resumes_without_applying_anything_twice(
+    server_db: ServerDb, two_clients: tuple[Client, Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alice, _bob = two_clients
+    data = sample_project(300)
+    alice.cache.import_project(data)
+    monkeypatch.setattr(client_module, "PUSH_BATCH", 100)
+    real_push = protocol.push
+    calls = {"n": 0}
+
+    def push_then_lose_the_line(conn: Any, changes: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 4:  # three batches are in; the fourth dies with its connection
+            server_db.cluster.terminate_backends(user=str(alice.user))
+        return real_push(conn, changes)
+
+    monkeypatch.setattr(protocol, "push", push_then_lose_the_line)
+    with pytest.raises(SyncError):
+        alice.sync()
+    assert len(server_state(server_db.admin_dsn, data.project.id)) == 300
+    resumed = alice.sync()
+    entry = resumed.projects[0]
+    assert entry.resent == 300  # the three batches already in are skipped by change id
+    assert entry.pushed == {"applied": 601}
+    assert alice.state(data.project.id) == server_state(server_db.admin_dsn, data.project.id)
+    with psycopg.connect(server_db.admin_dsn) as conn:
+        inserts = conn.execute(
+            "SELECT count(*), count(DISTINCT row_key) FROM bbschedule.audit"
+            " WHERE table_name = 'entities' AND op = 'INSERT'"
+        ).fetchone()
+    assert inserts == (601, 601)

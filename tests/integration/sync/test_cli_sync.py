@@ -1,0 +1,57 @@
+"""`bbschedule --profile DIR sync --server DSN --user NAME --password-stdin`: two profile folders on one machine
+act as two planners; a wrong password is a clear error with exit 1 and never echoes the password."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from tests.integration.sync.clients import sample_project
+from tests.integration.sync.conftest import ServerDb
+
+from bbschedule.cli import main
+from bbschedule.storage.cache import LocalCache
+from bbschedule.storage.paths import cache_path
+from bbschedule.sync import admin
+
+pytestmark = pytest.mark.postgres
+
+
+def test_two_profiles_sync_through_the_cli(
+    server_db: ServerDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    admin.add_user(server_db.admin_dsn, name="cli_alice", password="alice-pw")
+    admin.add_user(server_db.admin_dsn, name="cli_bob", password="bob-pw")
+    server = f"host=127.0.0.1 port={server_db.cluster.port} dbname={server_db.dbname}"
+    alice_profile, bob_profile = tmp_path / "alice", tmp_path / "bob"
+    data = sample_project(50, code="CLISYNC")
+    with LocalCache(cache_path(alice_profile)) as cache:
+        cache.import_project(data)
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("alice-pw\n"))
+    args = ["--profile", str(alice_profile), "sync", "--server", server, "--user", "cli_alice", "--password-stdin"]
+    assert main([*args, "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["projects"][0]["pushed"] == {"applied": 1 + 1 + 50 + 49}
+
+    admin.grant(server_db.admin_dsn, user="cli_bob", project="CLISYNC", role="viewer")
+    monkeypatch.setattr("sys.stdin", io.StringIO("bob-pw\n"))
+    assert (
+        main(["--profile", str(bob_profile), "sync", "--server", server, "--user", "cli_bob", "--password-stdin"]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "CLISYNC" in out
+    assert "viewer" in out
+    assert main(["--profile", str(bob_profile), "projects", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(p["code"], p["activity_count"]) for p in listed] == [("CLISYNC", 50)]
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("not-bobs-password\n"))
+    assert (
+        main(["--profile", str(bob_profile), "sync", "--server", server, "--user", "cli_bob", "--password-stdin"]) == 1
+    )
+    err = capsys.readouterr().err
+    assert "cannot sign in" in err
+    assert "not-bobs-password" not in err
