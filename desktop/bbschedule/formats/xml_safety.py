@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from lxml import etree
 
 _HEAD_BYTES = 64 * 1024
+_CACHED_ELEMENTS = 8
 _FORBIDDEN = (b"<!DOCTYPE", b"<!ENTITY")
 
 
@@ -106,20 +107,25 @@ class Reader:
         ns = namespace_of(root)
         self.prefix = f"{{{ns}}}" if ns else ""
         self.path = path
-        self._last: etree._Element | None = None
-        self._index: dict[str, etree._Element] = {}
+        self._cache: dict[etree._Element, dict[str, etree._Element]] = {}
 
     def _fields(self, element: etree._Element) -> dict[str, etree._Element]:
-        """The first child of each name, indexed once per element (readers read many fields in a row)."""
-        if element is not self._last:
-            index: dict[str, etree._Element] = {}
+        """The first child of each name, indexed once per element; readers go back and forth between a
+        record and its children, so the last few indexes are kept."""
+        index = self._cache.get(element)
+        if index is None:
+            index = {}
+            cut = len(self.prefix)
             for child in element:
                 tag: Any = child.tag
                 if isinstance(tag, str):
-                    index.setdefault(tag.rsplit("}", 1)[-1], child)
-            self._last = element
-            self._index = index
-        return self._index
+                    name = tag[cut:] if cut and tag.startswith(self.prefix) else tag.rsplit("}", 1)[-1]
+                    if name not in index:
+                        index[name] = child
+            if len(self._cache) >= _CACHED_ELEMENTS:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[element] = index
+        return index
 
     def q(self, tag: str) -> str:
         return self.prefix + tag

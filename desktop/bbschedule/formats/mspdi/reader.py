@@ -151,17 +151,23 @@ class _MspdiReader:
     def _not_read(self) -> None:
         """Count what MSPDI holds that the model does not, so the report says what was left behind."""
         r, root = self.r, self.root
-        tasks = self._task_elements()
+        task = r.q("Task")
+
+        def task_flags(tag: str, value: str | None) -> int:
+            # One pass in C over the flags: reading them task by task would index every task again.
+            return sum(
+                (value is None or e.text == value) and getattr(e.getparent(), "tag", None) == task
+                for e in root.iter(r.q(tag))
+            )
+
         counts = {
-            "manually scheduled tasks (read as automatically scheduled)": sum(
-                r.text(t, "Manual") == "1" for t in tasks
-            ),
-            "inactive tasks (read as active)": sum(r.text(t, "Active") == "0" for t in tasks),
+            "manually scheduled tasks (read as automatically scheduled)": task_flags("Manual", "1"),
+            "inactive tasks (read as active)": task_flags("Active", "0"),
             "custom field values": len(list(root.iter(r.q("ExtendedAttribute")))),
             "outline code values": len(list(root.iter(r.q("OutlineCode")))),
             "timephased data rows": len(list(root.iter(r.q("TimephasedData")))),
             "resource availability periods": len(list(root.iter(r.q("AvailabilityPeriod")))),
-            "task hyperlinks": sum(r.text(t, "Hyperlink") is not None for t in tasks),
+            "task hyperlinks": task_flags("Hyperlink", None),
         }
         for what, count in counts.items():
             if count:
