@@ -251,7 +251,7 @@ def backward(net: Network, d: Dates, order: Iterable[int], *, finish: int) -> li
                     lf_p = pos
             elif pos < ls_max:
                 ls_max = pos
-        if lf_p == INF and ls_max == INF:
+        if lf_p == INF:  # no successor holds the finish: it may run to the project finish (P6)
             lf_p = finish_cache.get(c, NONE)
             if lf_p == NONE:
                 lf_p = finish_cache[c] = c.position(finish)
