@@ -1,8 +1,10 @@
-"""Oracle: our dates against the ones P6 stored in real exports, activity by activity.
+"""Oracle: our dates against the ones P6 (and MS Project) stored in real exports, activity by activity.
 
 A date matches when it is the same working instant on the activity's calendar: P6 8.1 writes an early start
 as the end of the previous working period (16:00 on Friday) where P6 23 writes the next start (08:00 on
-Monday); no working time lies between the two. Finished activities carry no dates in P6 to compare.
+Monday); no working time lies between the two. Finished activities carry no P6 dates to compare.
+Measured when this was written: SP10 (P6 8.1) 3471/3471 activities, jaggelas (P6 23.12, progress override)
+617/618 (A9200, an in-progress activity whose late finish P6 puts at 15:20 on a day its links do not explain).
 """
 
 from __future__ import annotations
