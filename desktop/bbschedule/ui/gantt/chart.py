@@ -164,6 +164,7 @@ class GanttChart(QWidget):
         self._links_by_activity: dict[str, list[Relationship]] = {}
         self._nonworking: dict[dt.date, bool] = {}
         self.read_only = False
+        self._fit_pending = False
         self.header = GanttHeader(lambda: self.grid, self.style_, self)
         self.body = GanttBody(self)
         self.hbar = QScrollBar(Qt.Orientation.Horizontal, self)
@@ -221,9 +222,11 @@ class GanttChart(QWidget):
 
     # zoom and scroll --------------------------------------------------------------------------------------------
     def fit(self) -> None:
+        """Show the whole project; before the chart has its real width, fit again once it has."""
         span = None if self._bars is None else self._bars.span()
         if span is None:
             return
+        self._fit_pending = not self.isVisible()
         self._set_grid(TimeGrid.fit(span[0], span[1], max(self.body.width(), 200)))
 
     def zoom(self, factor: float, *, anchor_x: float | None = None) -> None:
@@ -263,6 +266,8 @@ class GanttChart(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.hbar.setPageStep(max(self.body.width(), 1))
+        if self._fit_pending:
+            self.fit()
 
     # selection --------------------------------------------------------------------------------------------------
     def select_key(self, key: str) -> None:

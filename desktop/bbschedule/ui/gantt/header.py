@@ -35,7 +35,9 @@ class GanttHeader(QWidget):
                 painter.setPen(QPen(s.header_line, 1.0))
                 painter.drawLine(int(tick.x), int(top), int(tick.x), int(top + half))
                 painter.setPen(s.header_text)
-                text_rect = QRectF(tick.x + 3, top, max(tick.width - 6, 0), half)
+                # A tick cut by the left edge keeps its label in view, as P6's timescale does.
+                left = max(tick.x, 0.0)
+                text_rect = QRectF(left + 3, top, max(tick.x + tick.width - left - 6, 0), half)
                 align = Qt.AlignmentFlag.AlignVCenter | (
                     Qt.AlignmentFlag.AlignLeft if row == 0 else Qt.AlignmentFlag.AlignHCenter
                 )
