@@ -189,7 +189,13 @@ class _Writer:
             acts.setdefault(activity.wbs_id if activity.wbs_id in data.wbs else None, []).append(activity)
         self.row = 0
         self.preds: dict[str, list[tuple[str, RelationshipType, int]]] = {}
+        pairs: set[tuple[str, str]] = set()
         for rel in data.relationships.values():
+            if (rel.predecessor_id, rel.successor_id) in pairs:
+                # MS Project holds one link between two tasks.
+                self.report.add(Severity.DROPPED, "relationship.duplicate", "a second link between the same tasks")
+                continue
+            pairs.add((rel.predecessor_id, rel.successor_id))
             self.preds.setdefault(rel.successor_id, []).append((rel.predecessor_id, rel.type, rel.lag))
         self.baseline_rows = [b.by_activity() for b in list(data.baselines.values())[:_MAX_BASELINES]]
         if len(data.baselines) > _MAX_BASELINES:

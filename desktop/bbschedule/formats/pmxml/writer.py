@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bbschedule.core.activity import Activity
+from bbschedule.core.activity import Activity, Relationship
 from bbschedule.core.enums import CriticalMode
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import constraints, durations
@@ -298,7 +298,7 @@ class _Writer:
         }
 
     def _relationships(self, parent: etree._Element) -> None:
-        for n, rel in enumerate(self.data.relationships.values(), start=1):
+        for n, rel in enumerate(_one_link_per_pair(self.data, self.report), start=1):
             self.obj(
                 parent,
                 "Relationship",
@@ -331,6 +331,20 @@ class _Writer:
                     "ResourceObjectId": self.res_ids[a.resource_id],
                 },
             )
+
+
+def _one_link_per_pair(data: ProjectData, report: FidelityReport) -> list[Relationship]:
+    """P6 (and MS Project) hold one relationship between two activities: the first is kept."""
+    seen: set[tuple[str, str]] = set()
+    out: list[Relationship] = []
+    for rel in data.relationships.values():
+        pair = (rel.predecessor_id, rel.successor_id)
+        if pair in seen:
+            report.add(Severity.DROPPED, "relationship.duplicate", "a second link between the same two activities")
+            continue
+        seen.add(pair)
+        out.append(rel)
+    return out
 
 
 def _unique(text: str, used: set[str], *, limit: int) -> str:

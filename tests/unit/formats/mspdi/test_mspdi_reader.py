@@ -100,3 +100,15 @@ def test_project_name_without_title_is_the_file_stem(tmp_path: Path) -> None:
     path.write_text(MSPDI.replace("<Title>Hand made</Title>", ""), encoding="utf-8")
     project = mspdi.read(path, options=ReadOptions()).pick().project
     assert (project.code, project.name) == ("handmade", "handmade")
+
+
+def test_a_uid_used_twice_is_refused_with_its_line(tmp_path: Path) -> None:
+    from bbschedule.core.errors import InputFileError
+
+    path = tmp_path / "twice.xml"
+    path.write_text(MSPDI.replace("<UID>14</UID>", "<UID>12</UID>"), encoding="utf-8")
+    with pytest.raises(InputFileError) as info:
+        mspdi.read(path, options=ReadOptions())
+    assert info.value.field == "Task/UID"
+    assert info.value.line is not None
+    assert "12" in info.value.message

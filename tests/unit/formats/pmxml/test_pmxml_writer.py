@@ -143,3 +143,19 @@ def test_duplicate_names_and_codes_are_made_unique(tmp_path: Path) -> None:
     assert sorted(r.code for r in back.resources.values()) == ["CREW", "CREW-2"]
     assert {"calendar.renamed", "wbs.code", "resource.id"} <= set(report.summary())
     del civil, crew
+
+
+def test_one_link_between_two_activities(tmp_path: Path) -> None:
+    from bbschedule.core.activity import Relationship
+    from bbschedule.core.enums import RelationshipType
+    from bbschedule.formats import mspdi
+
+    data = build()
+    first = next(iter(data.relationships.values()))
+    extra = Relationship(first.predecessor_id, first.successor_id, RelationshipType.SS, 60)
+    data.relationships[extra.id] = extra
+    for module, name in ((pmxml, "dup.pmxml"), (mspdi, "dup.xml")):
+        report = module.write(data, tmp_path / name)
+        back = module.read(tmp_path / name, options=ReadOptions()).pick()
+        assert len(back.relationships) == len(data.relationships) - 1
+        assert report.summary()["relationship.duplicate"] == 1
