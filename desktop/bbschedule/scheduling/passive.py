@@ -70,12 +70,19 @@ class WbsRollup:
 
     def __init__(self, net: Network) -> None:
         self.net = net
-        self.of_member: dict[int, list[int]] = {}
-        for i, members in net.wbs_members.items():
-            for m in members:
-                self.of_member.setdefault(m, []).append(i)
+        self._of_member: dict[int, list[int]] | None = None
         self.holders: dict[int, list[int]] = {}
         self.values: dict[int, list[int]] = {}
+
+    @property
+    def of_member(self) -> dict[int, list[int]]:
+        """Member -> the summaries it rolls up into (built on the first edit: a full run does not need it)."""
+        if self._of_member is None:
+            self._of_member = {}
+            for i, members in self.net.wbs_members.items():
+                for m in members:
+                    self._of_member.setdefault(m, []).append(i)
+        return self._of_member
 
     def _columns(self, d: Dates) -> tuple[list[int], list[int], list[int], list[int]]:
         return d.link_start, d.ef, d.ls, d.lf
@@ -106,8 +113,9 @@ class WbsRollup:
         changed: set[int] = set()
         dirty: set[int] = set()
         columns = self._columns(d)
+        of_member = self.of_member
         for m in touched:
-            for i in self.of_member.get(m, ()):
+            for i in of_member.get(m, ()):
                 if i in dirty:
                     continue
                 holders, values = self.holders[i], self.values[i]
