@@ -1,1 +1,2 @@
-"""The local SQLite cache: ORM tables, migrations, the repository that maps rows to core objects, backups."""
+"""The local SQLite cache: ORM tables (schema), Alembic migrations (migrate), the cache and its stores (cache, store),
+row mapping (mapping, plainform), backups (backup) and the profile's folders (paths)."""
