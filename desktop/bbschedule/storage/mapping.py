@@ -77,8 +77,9 @@ class Mapper:
         return f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES ({marks})"
 
     def upsert_sql(self) -> str:
-        updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c != "id")
-        return f"{self.insert_sql()} ON CONFLICT (id) DO UPDATE SET {updates}"
+        updates = ", ".join(f"{c} = excluded.{c}" for c in self.columns if c not in ("id", "project_id"))
+        # A row of another project with the same id is left alone (and counted as not written by the caller).
+        return f"{self.insert_sql()} ON CONFLICT (id) DO UPDATE SET {updates} WHERE project_id = excluded.project_id"
 
     def select_sql(self) -> str:
         # NULL in project_id's place: the caller knows it, and 100k fewer strings to build is a tenth of a load.

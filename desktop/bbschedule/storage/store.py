@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import itertools
 import json
+import logging
 import sqlite3
 import uuid
 from collections.abc import Iterator
@@ -31,6 +32,8 @@ from bbschedule.storage.mapping import (
     encode_project,
 )
 from bbschedule.storage.plainform import change_set_from_stored, change_set_plain, plain
+
+log = logging.getLogger(__name__)
 
 PersistedHistory = list[tuple[int, ChangeSet]]
 """The undo entries as stored: (position, change set), oldest first; the change sets are the session's objects."""
@@ -129,11 +132,17 @@ def _write_rows(db: Any, project_id: str, kind: str, changes: list[Change], *, d
         return
     mapper = MAPPERS[kind]
     if deleting:
-        db.executemany(
+        done = db.executemany(
             f"DELETE FROM {mapper.table} WHERE id = ? AND project_id = ?", [(c.id, project_id) for c in changes]
-        )
-    else:
-        db.executemany(mapper.upsert_sql(), [mapper.encode(c.after, project_id) for c in changes])
+        ).rowcount
+        if done != len(changes):
+            log.warning(
+                "%d of %d %s rows to delete were not in %s", len(changes) - done, len(changes), kind, project_id
+            )
+        return
+    done = db.executemany(mapper.upsert_sql(), [mapper.encode(c.after, project_id) for c in changes]).rowcount
+    if done != len(changes):
+        raise CacheError(f"a {kind} id of this edit belongs to another project in the local cache")
 
 
 def _existing_activities(db: Any, project_id: str, ids: dict[str, Any]) -> set[str]:

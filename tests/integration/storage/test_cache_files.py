@@ -391,3 +391,19 @@ def test_pushed_outbox_rows_leave_the_pending_list(cache: LocalCache) -> None:
     assert cache.mark_pushed([pending[0]["change_id"], "unknown-change"]) == 1
     assert [r["change_id"] for r in cache.outbox(data.project.id)] == [pending[1]["change_id"]]
     assert len(cache.outbox(data.project.id, pending_only=False)) == 2
+
+
+def test_an_edit_cannot_take_over_a_row_of_another_project(cache: LocalCache) -> None:
+    from bbschedule.core.changes import Change, ChangeSet
+
+    first, second = rich_project("ONE"), rich_project("TWO")
+    cache.import_project(first)
+    cache.import_project(second)
+    theirs = next(iter(first.activities.values()))
+    disguised = dataclasses.replace(theirs, name="Hijacked", calendar_id=next(iter(second.calendars)), wbs_id=None)
+    store = cache.store_for(second.project.id)
+    with pytest.raises(CacheError, match="another project"):
+        store.write_change_set(
+            second.project.id, ChangeSet("bad", (Change("activity", theirs.id, theirs, disguised),)), UndoHistory()
+        )
+    assert cache.load_project(first.project.id)[0].activities[theirs.id] == theirs
