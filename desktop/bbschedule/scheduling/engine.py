@@ -61,6 +61,7 @@ class Scheduler:
         net = self.net
         self.alap = [i for i in range(net.n_pass) if C_ALAP in (net.c1_type[i], net.c2_type[i])]
         self._alap_saved: dict[int, tuple[int, ...]] = {}
+        self._open_ends: list[int] | None = None
         self._take_snapshot(data)
 
     # -- full run ----------------------------------------------------------------------------------
@@ -273,6 +274,12 @@ class Scheduler:
         if not by_float:
             for i in range(len(net.ids)):
                 self.critical[i] = i in self.longest
+        if self.options.open_ended_critical:  # P6's "make open-ended activities critical"
+            if self._open_ends is None:
+                self._open_ends = [i for i in range(net.n_pass) if net.succ_ptr[i] == net.succ_ptr[i + 1]]
+            for i in self._open_ends:
+                if net.status[i] != COMPLETE:
+                    self.critical[i] = True
 
     def _all_floats(self) -> None:
         """Total float, free float and critical flag of every pass activity, as comprehensions (full runs)."""

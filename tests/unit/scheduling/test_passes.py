@@ -249,3 +249,10 @@ def test_cancel_stops_the_run(build):
     progress.cancel()
     with pytest.raises(CancelledError):
         Scheduler(build().act("A").data, progress=progress).run()
+
+
+def test_open_ended_activities_can_be_made_critical(build):
+    plain = build().act("A", 2).act("B", 1).run()
+    assert not plain.dates_of("B").critical
+    flagged = build(open_ended_critical=True).act("A", 2).act("B", 1).run()
+    assert flagged.dates_of("B").critical
