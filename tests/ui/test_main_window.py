@@ -230,7 +230,7 @@ def test_import_on_a_pool_thread_into_the_cache(qtbot: Any, tmp_path: Path, proj
     project_json.write(project, path)
     win = build_window(profile=tmp_path / "threaded", open_path=path)  # the real QThreadPool
     qtbot.addWidget(win)
-    qtbot.waitUntil(lambda: win.session is not None and bool(win.session.data.computed), timeout=10_000)
+    qtbot.waitUntil(lambda: win.session is not None and bool(win.session.data.computed), timeout=30_000)
     assert win.status_count.text() == "5 activities"
     assert [p.code for p in win.workspace.list_projects()] == ["BLD-01"]
 

@@ -29,3 +29,22 @@ def test_screenshot_writes_a_png_of_the_window(tmp_path: Path) -> None:
     # Not a blank window: the table's text and WBS bands make many distinct colours.
     colours = {image.pixel(x, y) for x in range(0, 1600, 7) for y in range(0, 900, 7)}
     assert len(colours) > 50
+
+
+def test_screenshot_of_an_unreadable_file_names_it_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.bbs.json"
+    bad.write_text('{"format": "bbschedule.project/1", "project": {', encoding="utf-8")
+    out = tmp_path / "shot.png"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "--profile", str(tmp_path / "p"), "--screenshot", str(out), str(bad)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "broken.bbs.json, line 1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()

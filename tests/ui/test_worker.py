@@ -37,7 +37,7 @@ def test_work_runs_on_a_pool_thread_and_returns_on_the_gui_thread(qtbot: Any, pa
         seen["callback"] = threading.get_ident()
 
     runner.run(work, title="Test", on_success=done, on_failure=lambda exc: seen.update(error=exc))
-    qtbot.waitUntil(lambda: "result" in seen, timeout=5000)
+    qtbot.waitUntil(lambda: "result" in seen, timeout=20_000)
     assert seen["result"] == 42
     assert seen["worker"] != threading.get_ident()
     assert seen["callback"] == threading.get_ident()
@@ -66,7 +66,7 @@ def test_cancel_stops_the_work(qtbot: Any, parent: QWidget) -> None:
     )
     assert started.wait(5)
     progress.cancel()
-    qtbot.waitUntil(lambda: bool(outcome), timeout=5000)
+    qtbot.waitUntil(lambda: bool(outcome), timeout=20_000)
     assert outcome == ["cancelled"]
 
 

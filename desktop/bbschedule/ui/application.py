@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 ORGANISATION = "BBSchedule"
 APPLICATION = "BBSchedule"
 SCREENSHOT_SIZE = QSize(1600, 900)
+EXIT_BAD_INPUT = 2
+"""As the CLI's: an unreadable file or folder, named in the message (DESIGN.md section 5)."""
 
 
 def make_application() -> QApplication:
@@ -81,11 +83,18 @@ def run(*, profile: Path | None, open_path: Path | None, screenshot: Path | None
         # The screenshot is rendered off screen: it must work on a server with no display.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_application()
-    if screenshot is not None:
-        window = build_window(profile=profile, open_path=open_path, pool=SynchronousPool(), interactive=False)
-        settle(window)
-        return write_screenshot(window, screenshot)
-    window = build_window(profile=profile, open_path=open_path)
+    try:
+        if screenshot is not None:
+            window = build_window(profile=profile, open_path=open_path, pool=SynchronousPool(), interactive=False)
+            settle(window)
+            if window.tasks.last_error is not None:  # the file asked for could not be read: say so, draw nothing
+                print(f"bbschedule: {window.tasks.last_error}", file=sys.stderr)
+                return EXIT_BAD_INPUT
+            return write_screenshot(window, screenshot)
+        window = build_window(profile=profile, open_path=open_path)
+    except OSError as exc:
+        print(f"bbschedule: cannot use the profile folder {profile}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     window.restore_settings()
     window.show()
     return app.exec()

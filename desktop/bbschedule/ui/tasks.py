@@ -24,6 +24,8 @@ class ProjectTasks:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.last_report: FidelityReport | None = None
+        self.last_error: BaseException | None = None
+        """Why the last import failed (None once one succeeds)."""
 
     def import_path(self, path: Path, *, open_after: bool = True, replace: bool = False) -> None:
         """Import a schedule file into the local cache off the GUI thread, then open it."""
@@ -31,7 +33,7 @@ class ProjectTasks:
 
         def done(outcome: object) -> None:
             imported = cast(Imported, outcome)
-            self.last_report = imported.report
+            self.last_report, self.last_error = imported.report, None
             findings = len(imported.report.items)
             note = f" ({findings} findings: File › Import Report)" if findings else ""
             win.show_message(f"Imported {imported.code} from {path.name}{note}")
@@ -46,6 +48,7 @@ class ProjectTasks:
             if isinstance(exc, ValidationError) and exc.field == "project" and not replace and self._ask_replace(exc):
                 self.import_path(path, open_after=open_after, replace=True)
                 return
+            self.last_error = exc
             win.show_error(f"Could not import {path.name}", exc)
             if win.session is None:
                 win.open_largest_project()

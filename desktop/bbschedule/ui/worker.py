@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from typing_extensions import override
 
-from bbschedule.core.errors import CancelledError
+from bbschedule.core.errors import BBScheduleError, CancelledError
 from bbschedule.core.progress import Progress
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,10 @@ class TaskRunner(QObject):
             if isinstance(exc, CancelledError):
                 (on_cancel or (lambda: None))()
                 return
-            log.warning("%s failed: %s", title, exc, exc_info=exc)
+            if isinstance(exc, BBScheduleError):  # expected (a bad file, a loop): the message says it all
+                log.info("%s failed: %s", title, exc)
+            else:
+                log.error("%s failed: %s", title, exc, exc_info=exc)
             on_failure(exc)
 
         def progressed(fraction: float, message: str) -> None:
