@@ -334,15 +334,17 @@ class _Writer:
 
 
 def _one_link_per_pair(data: ProjectData, report: FidelityReport) -> list[Relationship]:
-    """P6 (and MS Project) hold one relationship between two activities: the first is kept."""
-    seen: set[tuple[str, str]] = set()
+    """P6 holds one relationship of each type between two activities (SS and FF together are fine)."""
+    seen: set[tuple[str, str, str]] = set()
     out: list[Relationship] = []
     for rel in data.relationships.values():
-        pair = (rel.predecessor_id, rel.successor_id)
-        if pair in seen:
-            report.add(Severity.DROPPED, "relationship.duplicate", "a second link between the same two activities")
+        key = (rel.predecessor_id, rel.successor_id, rel.type.value)
+        if key in seen:
+            report.add(
+                Severity.DROPPED, "relationship.duplicate", f"a second {rel.type.value} link between two activities"
+            )
             continue
-        seen.add(pair)
+        seen.add(key)
         out.append(rel)
     return out
 

@@ -11,7 +11,7 @@ from tests.unit.formats.mspdi.rich_project import build
 
 from bbschedule.core.activity import Constraint
 from bbschedule.core.calendar import Calendar
-from bbschedule.core.enums import ActivityType, ConstraintType, LagCalendar, PercentCompleteType
+from bbschedule.core.enums import ActivityType, ConstraintType, LagCalendar, PercentCompleteType, RelationshipType
 from bbschedule.formats import pmxml
 from bbschedule.formats.registry import ReadOptions
 
@@ -146,16 +146,17 @@ def test_duplicate_names_and_codes_are_made_unique(tmp_path: Path) -> None:
 
 
 def test_one_link_between_two_activities(tmp_path: Path) -> None:
+    """P6 takes one link of each type between two activities; MS Project one link at all."""
     from bbschedule.core.activity import Relationship
-    from bbschedule.core.enums import RelationshipType
     from bbschedule.formats import mspdi
 
     data = build()
     first = next(iter(data.relationships.values()))
-    extra = Relationship(first.predecessor_id, first.successor_id, RelationshipType.SS, 60)
-    data.relationships[extra.id] = extra
-    for module, name in ((pmxml, "dup.pmxml"), (mspdi, "dup.xml")):
+    same = Relationship(first.predecessor_id, first.successor_id, first.type, 60)
+    other = Relationship(first.predecessor_id, first.successor_id, RelationshipType.FF, 0)
+    data.relationships.update({same.id: same, other.id: other})
+    for module, name, kept in ((pmxml, "dup.pmxml", 1), (mspdi, "dup.xml", 0)):
         report = module.write(data, tmp_path / name)
         back = module.read(tmp_path / name, options=ReadOptions()).pick()
-        assert len(back.relationships) == len(data.relationships) - 1
-        assert report.summary()["relationship.duplicate"] == 1
+        assert len(back.relationships) == len(data.relationships) - 2 + kept
+        assert report.summary()["relationship.duplicate"] == 2 - kept
