@@ -8,11 +8,13 @@ P6 separates lines with \\x7f\\x7f and indents with spaces; both are ignored her
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from bbschedule.core.calendar import MINUTES_PER_DAY, CalendarException, DayIntervals, WorkInterval
 
 EPOCH = dt.date(1899, 12, 30)
+_DIGITS = re.compile(r"[0-9]+")
 _SPACE = " \t\r\n\x7f"
 
 
@@ -91,7 +93,7 @@ def _node(text: str, i: int, depth: int) -> tuple[Node, int]:
 
 def _minutes(text: str) -> int:
     parts = text.strip().split(":")
-    if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit():
+    if len(parts) < 2 or not _DIGITS.fullmatch(parts[0]) or not _DIGITS.fullmatch(parts[1]):
         raise ClndrError(f"{text!r} is not a time")
     value = int(parts[0]) * 60 + int(parts[1])
     if value > MINUTES_PER_DAY:
@@ -143,7 +145,7 @@ def parse_clndr_data(text: str) -> ParsedCalendar:
     if days is not None:
         slots: list[DayIntervals] = [()] * 7
         for day in days.children:
-            if not day.name.isdigit() or not 1 <= int(day.name) <= 7:
+            if not _DIGITS.fullmatch(day.name) or not 1 <= int(day.name) <= 7:
                 raise ClndrError(f"{day.name!r} is not a day of the week (1 Sunday to 7 Saturday)")
             slots[(int(day.name) + 5) % 7] = _intervals(day.children, warnings)
         week = tuple(slots)
@@ -151,10 +153,10 @@ def parse_clndr_data(text: str) -> ParsedCalendar:
     found = root.child("Exceptions")
     for node in found.children if found is not None else ():
         serial = node.attr("d")
-        if serial is None or not serial.strip().lstrip("-").isdigit():
+        if serial is None or not _DIGITS.fullmatch(serial.strip()) or int(serial.strip()) > 2_000_000:
             warnings.append(f"an exception without a day number ({'|'.join(node.attrs)}): ignored")
             continue
-        when = EPOCH + dt.timedelta(days=int(serial))
+        when = EPOCH + dt.timedelta(days=int(serial.strip()))
         exceptions.append(CalendarException(start=when, finish=when, intervals=_intervals(node.children, warnings)))
     exceptions.sort(key=lambda e: e.start)
     return ParsedCalendar(week, tuple(exceptions), warnings)

@@ -165,7 +165,7 @@ def add_codes_and_fields(ctx: Context, data: ProjectData, shared: Shared, *, pro
             ids["v" + row[c["actv_code_id"]]] = ctx.new_id()
         for row, line in kept:
             sid = row[c["actv_code_id"]]
-            code = row[c["short_name"]].strip() or row[c["actv_code_name"]].strip() or sid
+            code = row[c["short_name"]].strip() or row[c["actv_code_name"]].strip() or sid.strip() or f"#{line}"
             seq = ctx.values.optional_number(row[c["seq_num"]], line=line, where="ACTVCODE.seq_num") or 0
             obj = ActivityCodeValue(
                 type_id=ids["t" + row[c["actv_code_type_id"]]],
@@ -200,7 +200,10 @@ def add_resources(
         rates = _rates(ctx)
         for row, line in zip(rsrc.rows, rsrc.lines, strict=True):
             sid = row[c["rsrc_id"]]
-            code = row[c["rsrc_short_name"]].strip() or sid
+            code = row[c["rsrc_short_name"]].strip() or sid.strip()
+            if not code:
+                ctx.note(Severity.DROPPED, "resource.no_id", "a resource without an id is ignored", f"RSRC line {line}")
+                continue
             kind = RESOURCE_TYPES.get(row[c["rsrc_type"]], ResourceType.LABOR)
             parent = ids.get(row[c["parent_rsrc_id"]])
             obj = Resource(

@@ -33,7 +33,7 @@ from bbschedule.formats.xer.mapping import (
 )
 from bbschedule.formats.xer.values import format_date, format_hours, format_number
 from bbschedule.formats.xer.writer_extras import write_codes_and_fields, write_resources
-from bbschedule.formats.xer.writer_support import Out, guid, number_ids
+from bbschedule.formats.xer.writer_support import Out, guid, is_number, number_ids
 
 XER_VERSION = "19.12"
 
@@ -62,7 +62,7 @@ def write(data: ProjectData, path: Path) -> FidelityReport:
 def to_text(data: ProjectData, report: FidelityReport) -> str:
     out = Out(FIELDS, DEFAULTS)
     project = data.project
-    proj_id = project.source_id if project.source_id and project.source_id.isdigit() else "1"
+    proj_id = project.source_id if project.source_id and is_number(project.source_id) else "1"
     currency = project.currency or "USD"
     symbol, name = CURRENCIES.get(currency, (currency, currency))
     out.add("CURRTYPE", {

@@ -25,13 +25,18 @@ def guid(object_id: str) -> str:
     return base64.b64encode(raw).decode("ascii")[:22]
 
 
+def is_number(text: str) -> bool:
+    """A positive id P6 can hold (ASCII digits; isdigit() alone accepts superscripts that int() refuses)."""
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
 def number_ids(items: Iterable[tuple[str, str | None]]) -> dict[str, str]:
     """Core id -> numeric XER id: a numeric source id unique in the table is kept, others get the next number."""
     pairs = list(items)
     taken: set[int] = set()
     keep: dict[str, int] = {}
     for obj_id, source in pairs:
-        if source and source.isdigit() and len(source) < 10:
+        if source and is_number(source):
             number = int(source)
             if number > 0 and number not in taken:
                 taken.add(number)
