@@ -25,6 +25,8 @@ from bbschedule.sync.protocol import OutgoingChange, PushResult, dumps
 log = logging.getLogger(__name__)
 
 PUSH_BATCH = 20_000
+IMPORT_BATCH = 100_000
+"""A first sync goes up in few large batches: the server checks the whole logic for loops once per batch."""
 PULL_PAGE = 10_000
 
 
@@ -247,9 +249,10 @@ def _batches(
             for kind, row_id, fields in state.current_rows(project_id)
         ]
         all_seqs = [p.seq for p in pending]
-        for start in range(0, len(everything), PUSH_BATCH):
-            last = start + PUSH_BATCH >= len(everything)
-            yield everything[start : start + PUSH_BATCH], (all_seqs if last else [])
+        size = IMPORT_BATCH
+        for start in range(0, len(everything), size):
+            last = start + size >= len(everything)
+            yield everything[start : start + size], (all_seqs if last else [])
         return
     # One change per row: the newest payload, diffed against the server's last known version of the row.
     latest: dict[tuple[str, str], PendingRow] = {}

@@ -168,7 +168,7 @@ class SyncState:
                     "SELECT kind, row_id FROM outbox WHERE pushed = 0 AND project_id = ?", (project_id,)
                 ).fetchall()
             }
-            known = _exact_revs(db, project_id, [r.id for r in rows])
+            known = _exact_revs(db, project_id, [(r.kind, r.id) for r in rows])
             ordered = sorted(rows, key=lambda r: (r.deleted, _KIND_ORDER.get(r.kind, 99) * (-1 if r.deleted else 1)))
             for row in ordered:
                 key = (row.kind, row.id)
@@ -192,17 +192,22 @@ class SyncState:
             )
 
 
-def _exact_revs(db: sqlite3.Connection, project_id: str, row_ids: list[str]) -> dict[tuple[str, str], int]:
-    """Revisions this cache knows to be exactly what it has, for the rows of one page."""
+def _exact_revs(db: sqlite3.Connection, project_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Revisions this cache knows to be exactly what it has, for the rows of one page (by primary key)."""
+    by_kind: dict[str, list[str]] = {}
+    for kind, row_id in keys:
+        by_kind.setdefault(kind, []).append(row_id)
     found: dict[tuple[str, str], int] = {}
-    for start in range(0, len(row_ids), 500):
-        chunk = row_ids[start : start + 500]
-        marks = ", ".join("?" * len(chunk))
-        for kind, row_id, rev in db.execute(
-            f"SELECT kind, row_id, rev FROM sync_shadow WHERE project_id = ? AND exact AND row_id IN ({marks})",
-            (project_id, *chunk),
-        ):
-            found[(kind, row_id)] = int(rev)
+    for kind, row_ids in by_kind.items():
+        for start in range(0, len(row_ids), 500):
+            chunk = row_ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            for row_id, rev in db.execute(
+                "SELECT row_id, rev FROM sync_shadow WHERE project_id = ? AND kind = ? AND exact"
+                f" AND row_id IN ({marks})",
+                (project_id, kind, *chunk),
+            ):
+                found[(kind, row_id)] = int(rev)
     return found
 
 

@@ -94,7 +94,7 @@ def test_a_first_sync_cut_off_between_batches_resumes_without_applying_anything_
     alice, _bob = two_clients
     data = sample_project(300)
     alice.cache.import_project(data)
-    monkeypatch.setattr(client_module, "PUSH_BATCH", 100)
+    monkeypatch.setattr(client_module, "IMPORT_BATCH", 100)
     real_push = protocol.push
     calls = {"n": 0}
 

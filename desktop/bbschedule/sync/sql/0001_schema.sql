@@ -56,8 +56,10 @@ CREATE INDEX memberships_user ON memberships (user_name);
 -- Every synced row of every kind (the project row itself has kind 'project' and id = project_id).
 -- `fields` is the entity as JSON without its id; `field_revs` holds the rev at which each field last changed
 -- (absent: unchanged since the row was created at `created_rev`), which is what field-level merge needs.
+-- No foreign key to projects: push creates the project first and never deletes one, and a per-row RI check
+-- costs a fifth of a first sync.
 CREATE TABLE entities (
-    project_id uuid NOT NULL REFERENCES projects (id),
+    project_id uuid NOT NULL,
     kind text NOT NULL CHECK (kind IN ('project', 'calendar', 'wbs', 'code_type', 'code_value', 'user_field',
         'resource', 'activity', 'relationship', 'assignment', 'expense', 'baseline')),
     id uuid NOT NULL,
