@@ -21,11 +21,6 @@ DAY = 480
 MONDAY = dt.datetime(2026, 1, 5, 8, 0)
 
 
-def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    """Day 5 is Monday 5 January 2026."""
-    return dt.datetime(2026, 1, day, hour, minute)
-
-
 class Build:
     def __init__(self, **options: Any) -> None:
         self.standard = Calendar(name="5x8", week=standard_week(), id="std", is_default=True)
