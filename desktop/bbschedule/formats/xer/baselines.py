@@ -8,14 +8,14 @@ from bbschedule.formats.fidelity import Severity
 from bbschedule.formats.xer.context import Context
 
 
-def add_baselines(ctx: Context, projects: list[ProjectData], base_ids: list[str]) -> None:
+def add_baselines(ctx: Context, projects: list[ProjectData], base_ids: dict[str, str]) -> None:
     """A project whose sum_base_proj_id names another project of the file gets it as a baseline (by Activity ID).
 
     The baseline project stays in the result too: P6 keeps baselines as projects, and the planner may pick it.
     """
     by_source = {p.project.source_id: p for p in projects}
-    for data, base_id in zip(projects, base_ids, strict=True):
-        base = by_source.get(base_id.strip())
+    for data in projects:
+        base = by_source.get(base_ids.get(data.project.source_id or "", "").strip())
         if base is None or base is data:
             continue
         costs: dict[str, float] = {}

@@ -133,9 +133,18 @@ def build_projects(ctx: Context) -> list[ProjectData]:
     shared = extras.read_shared(ctx)
     task_index = tasks.index_tasks(ctx)
     out: list[ProjectData] = []
-    for index, line in enumerate(table.lines):
-        out.append(_project(ctx, table.rows[index], line, calendar_rows, shared, task_index))
-    add_baselines(ctx, out, table.column("sum_base_proj_id"))
+    seen: set[str] = set()
+    id_column = table.col("proj_id")
+    for row, line in zip(table.rows, table.lines, strict=True):
+        if row[id_column].strip() in seen:
+            ctx.note(
+                Severity.DROPPED, "project.duplicate", "a second PROJECT row with the same proj_id", f"line {line}"
+            )
+            continue
+        seen.add(row[id_column].strip())
+        out.append(_project(ctx, row, line, calendar_rows, shared, task_index))
+    base_ids = {k.strip(): v for k, v in zip(table.column("proj_id"), table.column("sum_base_proj_id"), strict=True)}
+    add_baselines(ctx, out, base_ids)
     for key in ("activities", "relationships", "calendars", "resources", "wbs", "assignments", "expenses"):
         ctx.report.counts[key] = sum(len(getattr(p, key)) for p in out)
     ctx.report.counts["projects"] = len(out)
@@ -181,7 +190,7 @@ def _project(
     if must_finish is not None and must_finish < planned:
         ctx.note(Severity.DROPPED, "project.must_finish_by", f"{code}: must-finish-by before the start", "PROJECT")
         must_finish = None
-    options = _options(ctx, proj_id, code, row, table.col)
+    options = _options(ctx, proj_id, code, row)
     try:
         project = Project(
             code=code,
@@ -231,7 +240,7 @@ def _fallback_default(ctx: Context, calendars: dict[str, Calendar], line: int) -
     return None
 
 
-def _options(ctx: Context, proj_id: str, code: str, row: list[str], col: object) -> ScheduleOptions:
+def _options(ctx: Context, proj_id: str, code: str, row: list[str]) -> ScheduleOptions:
     table = ctx.table("PROJECT")
     assert table is not None
     critical_mode = CriticalMode.TOTAL_FLOAT
