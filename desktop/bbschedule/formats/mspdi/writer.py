@@ -33,6 +33,9 @@ TASK_TYPE_NUMBERS = {
     DurationType.FIXED_UNITS: 2,
 }
 _MAX_BASELINES = 11
+ACTIVITY_ID_FIELD = 188743731
+"""MS Project's field id of Text1."""
+ACTIVITY_ID_ALIAS = "Activity ID"
 
 
 def _date(value: dt.datetime) -> str:
@@ -100,6 +103,12 @@ class _Writer:
         self.el(root, "HonorConstraints", 1)
         if project.data_date is not None:
             self.el(root, "StatusDate", project.data_date)
+        # The Activity ID has no home in MS Project: it travels in Text1, named "Activity ID", and comes back.
+        attributes = self.el(root, "ExtendedAttributes")
+        attribute = self.el(attributes, "ExtendedAttribute")
+        self.el(attribute, "FieldID", ACTIVITY_ID_FIELD)
+        self.el(attribute, "FieldName", "Text1")
+        self.el(attribute, "Alias", ACTIVITY_ID_ALIAS)
         calendars = self.el(root, "Calendars")
         for calendar in data.calendars.values():
             self._calendar(calendars, calendar)
@@ -306,6 +315,9 @@ class _Writer:
             self.el(link, "CrossProject", 0)
             self.el(link, "LinkLag", lag * 10)
             self.el(link, "LagFormat", durations.msp_lag_format_for(lag, minutes_per_day=self.minutes_per_day))
+        code = self.el(el, "ExtendedAttribute")
+        self.el(code, "FieldID", ACTIVITY_ID_FIELD)
+        self.el(code, "Value", activity.code)
         for number, rows in enumerate(self.baseline_rows):
             row = rows.get(activity.id)
             if row is None:

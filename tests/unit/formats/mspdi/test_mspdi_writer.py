@@ -106,7 +106,8 @@ def test_task_elements_follow_the_schema_order(tmp_path: Path) -> None:
              "Start", "Finish", "Duration", "DurationFormat", "Milestone", "Summary", "Critical", "EarlyStart",
              "EarlyFinish", "LateStart", "LateFinish", "FreeSlack", "TotalSlack", "PercentComplete", "ActualStart",
              "ActualFinish", "ActualDuration", "RemainingDuration", "ConstraintType", "CalendarUID", "ConstraintDate",
-             "Deadline", "Notes", "PhysicalPercentComplete", "PredecessorLink", "Baseline"]  # fmt: skip
+             "Deadline", "Notes", "PhysicalPercentComplete", "PredecessorLink", "ExtendedAttribute",
+             "Baseline"]  # fmt: skip
     root = etree.parse(str(out)).getroot()
     for task in root.iter(f"{NS}Task"):
         tags = [child.tag.removeprefix(NS) for child in task]
@@ -114,6 +115,15 @@ def test_task_elements_follow_the_schema_order(tmp_path: Path) -> None:
         assert positions == sorted(positions), tags
     top = [child.tag.removeprefix(NS) for child in root]
     assert top.index("Calendars") < top.index("Tasks") < top.index("Resources") < top.index("Assignments")
+
+
+def test_activity_ids_travel_in_a_custom_field(tmp_path: Path) -> None:
+    data = build()
+    out = tmp_path / "ids.xml"
+    mspdi.write(data, out)
+    result = mspdi.read(out, options=ReadOptions())
+    assert sorted(a.code for a in result.pick().activities.values()) == sorted(a.code for a in data.activities.values())
+    assert "mspdi.not_read" not in result.report.summary(), "our own Activity ID field is read, not dropped"
 
 
 def test_numeric_source_uids_are_kept(samples_dir: Path, tmp_path: Path) -> None:
