@@ -83,6 +83,7 @@ def to_text(data: ProjectData, report: FidelityReport) -> str:
     _relationships(out, data, task_ids, proj_id=proj_id, report=report)
     write_codes_and_fields(out, data, task_ids, rsrc_ids, proj_id=proj_id, report=report)
     _dropped(data, report)
+    _check_p6_limits(data, report)
     for table in TABLE_ORDER:
         report.counts[f"rows.{table}"] = len(out.rows.get(table, ()))
     report.counts.update(
@@ -255,6 +256,22 @@ def _memos(out: Out, data: ProjectData, task_ids: dict[str, str], *, proj_id: st
             "memo_id": str(number), "task_id": task_ids[a.id], "memo_type_id": "1", "proj_id": proj_id,
             "task_memo": f"<html><body>{body}</body></html>",
         })  # fmt: skip
+
+
+P6_LIMITS = (("activity", "code", 40), ("activity", "name", 120), ("wbs", "code", 40), ("wbs", "name", 100))
+"""P6's field lengths (Activity ID 40, activity name 120, WBS code 40, WBS name 100): longer text is refused
+or cut by P6's import, so the report warns before the planner sends the file."""
+
+
+def _check_p6_limits(data: ProjectData, report: FidelityReport) -> None:
+    if len(data.project.code) > 40 or any(ch in data.project.name for ch in "|<>"):
+        report.add(Severity.WARNING, "p6.project", "P6 wants a project ID of at most 40 characters and a "
+                   "name without | < or >", "PROJECT")  # fmt: skip
+    for kind, field, limit in P6_LIMITS:
+        long = [obj.code for obj in data.table(kind).values() if len(getattr(obj, field)) > limit]
+        if long:
+            report.add(Severity.WARNING, f"p6.{kind}.{field}", f"{len(long)} {kind} {field}s are longer than P6's "
+                       f"{limit} characters (e.g. {long[0]!r})", f"{kind}.{field}")  # fmt: skip
 
 
 def _dropped(data: ProjectData, report: FidelityReport) -> None:

@@ -313,3 +313,12 @@ def test_everything_survives_our_round_trip(samples_dir: Path, tmp_path: Path, n
     assert the_rest(again) == the_rest(data)
     assert again.project.data_date == data.project.data_date
     assert again.project.options == data.project.options
+
+
+def test_writer_warns_about_p6_field_lengths(tmp_path: Path) -> None:
+    data = _small_project()
+    first = next(iter(data.activities.values()))
+    data.activities[first.id] = dataclasses.replace(first, code="X" * 41)
+    report = write(data, tmp_path / "long.xer")
+    assert report.summary().get("p6.activity.code") == 1
+    assert "p6.activity.name" not in report.summary()
