@@ -9,17 +9,20 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize
+from PySide6.QtCore import QMessageLogContext, QSettings, QSize, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from bbschedule import __version__
+from bbschedule.telemetry.runtime import TelemetryRuntime
+from bbschedule.ui.crash_dialog import attach_telemetry
 from bbschedule.ui.main_window import MainWindow
 from bbschedule.ui.resources import icon, sample_projects, style_sheet
 from bbschedule.ui.worker import Pool, SynchronousPool
 from bbschedule.ui.workspace import Workspace
 
 log = logging.getLogger(__name__)
+_qt_log = logging.getLogger("bbschedule.qt")
 
 ORGANISATION = "BBSchedule"
 APPLICATION = "BBSchedule"
@@ -28,7 +31,18 @@ EXIT_BAD_INPUT = 2
 """As the CLI's: an unreadable file or folder, named in the message (DESIGN.md section 5)."""
 
 
+def _qt_message(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Qt's own warnings go to our log (and its file), not to the planner's terminal."""
+    level = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+    }.get(mode, logging.ERROR)
+    _qt_log.log(level, "%s (%s)", message, context.category or "qt")
+
+
 def make_application() -> QApplication:
+    qInstallMessageHandler(_qt_message)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setOrganizationName(ORGANISATION)
@@ -78,7 +92,13 @@ def build_window(
     return window
 
 
-def run(*, profile: Path | None, open_path: Path | None, screenshot: Path | None) -> int:
+def run(
+    *,
+    profile: Path | None,
+    open_path: Path | None,
+    screenshot: Path | None,
+    telemetry: TelemetryRuntime | None = None,
+) -> int:
     if screenshot is not None:
         # The screenshot is rendered off screen: it must work on a server with no display.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -92,6 +112,9 @@ def run(*, profile: Path | None, open_path: Path | None, screenshot: Path | None
                 return EXIT_BAD_INPUT
             return write_screenshot(window, screenshot)
         window = build_window(profile=profile, open_path=open_path)
+        if telemetry is not None:
+            # Kept on the window: the presenter must live as long as it does.
+            window.crash_presenter = attach_telemetry(window, telemetry)
     except OSError as exc:
         print(f"bbschedule: cannot use the profile folder {profile}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -9,12 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QSplitter, QTreeView, QWidget
 from typing_extensions import override
 
-from bbschedule import __version__
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.commands import Command
 from bbschedule.core.enums import ActivityType
@@ -23,6 +22,7 @@ from bbschedule.ui import roles
 from bbschedule.ui.actions import WindowActions
 from bbschedule.ui.activity_model import ActivityTreeModel
 from bbschedule.ui.activity_view import ActivityView
+from bbschedule.ui.diagnostics_dialog import install_help_menu
 from bbschedule.ui.editing import ActivityEditing
 from bbschedule.ui.formatting import format_date
 from bbschedule.ui.gantt.panel import GanttPanel
@@ -48,6 +48,8 @@ class MainWindow(QMainWindow):
         self.session: ProjectSession | None = None
         self.interactive = True
         """False for the off-screen screenshot: no question boxes."""
+        self.crash_presenter: QObject | None = None
+        """Shows crash reports over this window (set by the application when telemetry runs)."""
         self._unsubscribe: Callable[[], None] = lambda: None
         self.setWindowTitle("BBSchedule")
         self.setWindowIcon(icon("app"))
@@ -99,6 +101,7 @@ class MainWindow(QMainWindow):
             view_toggles=[*toggles, self.toolbar.toggleViewAction()],
             view_extra=[self.gantt.action_zoom_in, self.gantt.action_zoom_out, self.gantt.action_fit],
         )
+        install_help_menu(self, profile=workspace.profile)
         self.activity_view.addActions([self.window_actions.add_activity, self.window_actions.delete_activity])
         self._build_status_bar()
         self._connect()
@@ -230,11 +233,9 @@ class MainWindow(QMainWindow):
             CalendarEditor(self.session, self).exec()
 
     def on_about_triggered(self) -> None:
-        QMessageBox.about(
-            self,
-            "About BBSchedule",
-            f"<b>BBSchedule {__version__}</b><p>CPM scheduling for construction planners.</p>",
-        )
+        from bbschedule.ui.about_dialog import AboutDialog
+
+        AboutDialog(self.workspace.profile, self).exec()
 
     def on_reset_layout_triggered(self) -> None:
         self.restoreState(self._default_state, _STATE_VERSION)
