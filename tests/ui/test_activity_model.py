@@ -96,3 +96,50 @@ def test_add_and_delete_update_rows_without_a_reset(qtbot: Any, session: Project
     session.apply(SetField("wbs", (str(wbs_id),), "name", "Frame"))
     assert resets
     assert model.index(1, 1).data() == "Frame"
+
+
+def test_the_sample_project_passes_the_model_tester(qtmodeltester: Any) -> None:
+    from bbschedule.formats.registry import read_file
+    from bbschedule.ui.resources import sample_projects
+
+    samples = sample_projects()
+    assert samples, "resources/samples holds the first-start project"
+    session = ProjectSession(read_file(samples[0]).pick())
+    model = ActivityTreeModel(session)
+    qtmodeltester.check(model, force_py=True)
+    rows_seen = 0
+    stack = [model.index(r, 0) for r in range(model.rowCount())]
+    while stack:
+        index = stack.pop()
+        rows_seen += 1
+        stack.extend(model.index(r, 0, index) for r in range(model.rowCount(index)))
+    assert rows_seen == len(session.data.activities) + len(session.data.wbs)
+
+
+def test_moving_an_activity_to_another_wbs_moves_its_row(session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    a1020 = _activity(session, "A1020")
+    frame = next(w for w in session.data.wbs.values() if w.code == "2")
+    old_parent = model.index_of(a1020.id).parent()
+    before = model.rowCount(old_parent)
+    session.apply(SetField("activity", (a1020.id,), "wbs_id", frame.id))
+    moved = model.index_of(a1020.id)
+    assert moved.parent().data() == "2"
+    assert model.rowCount(model.index_of(str(model.object_id(old_parent)))) == before - 1
+    session.undo()
+    assert model.index_of(a1020.id).parent().data() == "1.1"
+
+
+def test_an_edit_refreshes_its_row_and_the_wbs_rollups_above_it(qtbot: Any, session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    a1020 = _activity(session, "A1020")
+    changed: list[str] = []
+    model.dataChanged.connect(lambda top, _bottom, _roles: changed.append(str(model.object_id(top))))
+    earthworks = model.index_of(a1020.id).parent()
+    site = earthworks.parent()
+    start = COLUMN_INDEX["start"]
+    assert model.index(site.row(), start).data() == "02-Mar-26"
+    assert model.setData(model.index_of(a1020.id, COLUMN_INDEX["actual_start"]), "23-Feb-26", roles.EDIT)
+    # The row itself, then each WBS above it whose roll-up moved: nothing else.
+    assert changed == [a1020.id, model.object_id(earthworks), model.object_id(site)]
+    assert model.index(site.row(), start).data() == "23-Feb-26"
