@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.computed import ComputedDates
-from bbschedule.core.enums import ActivityType, ConstraintType, CriticalMode, DurationType, PercentCompleteType
+from bbschedule.core.enums import (
+    ActivityType,
+    ConstraintType,
+    CriticalMode,
+    DurationType,
+    PercentCompleteType,
+    RelationshipType,
+)
 from bbschedule.core.errors import InputFileError, ValidationError
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import Severity
@@ -300,6 +307,7 @@ def add_relationships(ctx: Context, data: ProjectData, *, proj_id: str, index: T
     ids = ctx.new_ids(len(picked))
     succs, preds = list(map(activity_of.get, succ_sids)), list(map(activity_of.get, pred_sids))
     kinds = list(map(RELATIONSHIP_TYPES.get, types))
+    seen: set[tuple[str, str, RelationshipType, int | None]] = set()
     for rel_id, line, succ, pred, kind, lag, succ_sid, pred_sid in zip(
         ids, lines, succs, preds, kinds, lags, succ_sids, pred_sids, strict=True
     ):
@@ -320,6 +328,13 @@ def add_relationships(ctx: Context, data: ProjectData, *, proj_id: str, index: T
                 self_link=succ == pred,
             )
             continue
+        key = (pred, succ, kind, lag)
+        if key in seen:
+            ctx.note(
+                Severity.DROPPED, "relationship.duplicate", "a link repeated exactly was kept once", f"line {line}"
+            )
+            continue
+        seen.add(key)
         relationships[rel_id] = Relationship(pred, succ, kind, lag or 0, rel_id)
 
 

@@ -232,6 +232,10 @@ def _relationships(
     if len(links) < len(data.relationships):
         missing = len(data.relationships) - len(links)
         report.add(Severity.DROPPED, "relationship.dangling", f"{missing} links to missing activities", "TASKPRED")
+    pairs = {(r.predecessor_id, r.successor_id) for r in links}
+    if len(pairs) < len(links):
+        report.add(Severity.WARNING, "p6.relationship.pair", f"{len(links) - len(pairs)} links repeat a predecessor-"
+                   "successor pair: P6 keeps one relationship per pair", "TASKPRED")  # fmt: skip
     ids = number_ids((r.id, None) for r in links)
     for r in links:
         out.add("TASKPRED", {

@@ -143,15 +143,20 @@ def test_bad_links() -> None:
         "%R\t1\t10\t10\t1\tPR_FS\t0\n"
         "%R\t2\t10\t999\t1\tPR_FS\t0\n"
         "%R\t3\t10\t20\t1\tPR_FS\t0\n"
+        "%R\t4\t11\t10\t1\tPR_SS\t1\n"
+        "%R\t5\t11\t10\t1\tPR_SS\t1\n"
+        "%R\t6\t11\t10\t1\tPR_SS\t2\n"
     )
     result, found = _read(PROJECT + CALENDAR + TASK + links)
-    assert not found["P1"].relationships
+    assert sorted(r.lag for r in found["P1"].relationships.values()) == [60, 120]
     summary = result.report.summary()
+    assert summary["relationship.duplicate"] == 1
     assert summary["relationship.self"] == 1
     assert summary["relationship.dangling"] == 1
     assert summary["relationship.external"] == 1
     bad = links.replace("%R\t3\t10\t20\t1\tPR_FS", "%R\t3\t11\t10\t1\tPR_XX")
+    line = (HEAD + PROJECT + CALENDAR + TASK + bad).split("\n").index("%R\t3\t11\t10\t1\tPR_XX\t0") + 1
     with pytest.raises(InputFileError) as info:
         _read(PROJECT + CALENDAR + TASK + bad)
     assert info.value.field == "TASKPRED.pred_type"
-    assert info.value.line == (HEAD + PROJECT + CALENDAR + TASK + bad).count("\n")
+    assert info.value.line == line
