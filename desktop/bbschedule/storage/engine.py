@@ -29,7 +29,9 @@ def set_pragmas(dbapi_connection: Any, _record: Any = None) -> None:
 
 def make_engine(path: Path) -> Engine:
     # The pool keeps connections (and SQLite's page cache) warm between edits; LocalCache.close() disposes it.
-    engine = create_engine(f"sqlite:///{path}")
+    # LIFO and a small pool: the same warm connection serves the UI thread, another the odd worker thread, and
+    # each connection's page cache (up to 64 MB) is not multiplied by connections that are rarely used.
+    engine = create_engine(f"sqlite:///{path}", pool_size=2, max_overflow=4, pool_use_lifo=True)
     event.listen(engine, "connect", set_pragmas)
     return engine
 
