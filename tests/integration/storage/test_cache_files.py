@@ -407,3 +407,27 @@ def test_an_edit_cannot_take_over_a_row_of_another_project(cache: LocalCache) ->
             second.project.id, ChangeSet("bad", (Change("activity", theirs.id, theirs, disguised),)), UndoHistory()
         )
     assert cache.load_project(first.project.id)[0].activities[theirs.id] == theirs
+
+
+def test_a_worker_thread_can_import_while_the_main_thread_reads(cache: LocalCache) -> None:
+    """The window imports on a pool thread: the cache's connections must work from any thread."""
+    import threading
+
+    data = rich_project()
+    cache.import_project(data)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            cache.import_project(rich_project("FROM-THREAD"))
+            cache.load_project(data.project.id)
+        except BaseException as exc:  # handed to the main thread's assertion
+            errors.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    session = open_session(cache, data.project.id)
+    session.apply(SetActivityField(next(iter(data.activities)), "name", "Main thread"))
+    thread.join(timeout=60)
+    assert errors == []
+    assert [p.code for p in cache.list_projects()] == ["FROM-THREAD", "RICH"]
