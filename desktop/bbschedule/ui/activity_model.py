@@ -44,6 +44,20 @@ def _alignment(key: str, numeric: bool) -> int:
 
 _ALIGNMENTS = [_alignment(c.key, c.numeric) for c in COLUMNS]
 _FLOAT_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.key == "total_float")
+
+
+def _flag_table(*, wbs: bool, read_only: bool) -> list[Qt.ItemFlag]:
+    base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    table = []
+    for column in COLUMNS:
+        editable = column.key in ("code", "name") if wbs else column.editor is not Editor.NONE
+        table.append(base | Qt.ItemFlag.ItemIsEditable if editable and not read_only else base)
+    return table
+
+
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_ACTIVITY_FLAGS = {ro: _flag_table(wbs=False, read_only=ro) for ro in (False, True)}
+_WBS_FLAGS = {ro: _flag_table(wbs=True, read_only=ro) for ro in (False, True)}
 _BAND_COLORS = ("#c9d9ee", "#dae5f3", "#e7eef8", "#f0f4fa")
 _NEGATIVE_FLOAT = QColor("#c0392b")
 
@@ -114,12 +128,20 @@ class ActivityTreeModel(QAbstractItemModel):
         for activity in sorted(data.activities.values(), key=lambda a: a.code):
             wbs_id = activity.wbs_id if activity.wbs_id in data.wbs else None
             activities.setdefault(wbs_id, []).append(activity.id)
-        # Iterative, so that a deep WBS cannot hit the recursion limit.
+        # Iterative, so that a deep WBS cannot hit the recursion limit; appends inlined (100k rows).
+        kinds, ids, parents, rows, node_of = self._kind, self._ids, self._parent, self._row, self._node_of
         stack: list[tuple[str | None, int]] = [(None, ROOT)]
         while stack:
             wbs_id, node = stack.pop()
+            siblings = self._children[node]
             for activity_id in activities.get(wbs_id, ()):
-                self._add_node(ACTIVITY, activity_id, node)
+                number = len(kinds)
+                kinds.append(ACTIVITY)
+                ids.append(activity_id)
+                parents.append(node)
+                rows.append(len(siblings))
+                siblings.append(number)
+                node_of[activity_id] = number
             for child_id in wbs_children.get(wbs_id, ()):
                 stack.append((child_id, self._add_node(WBS, child_id, node)))
         self._rollups.rebuild(self)
@@ -219,16 +241,12 @@ class ActivityTreeModel(QAbstractItemModel):
 
     @override
     def flags(self, index: Index) -> Qt.ItemFlag:
+        # Looked up, not computed: expanding 100k rows asks for every row's flags, and enum arithmetic is slow.
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        column = COLUMNS[index.column()]
-        editable = column.editor is not Editor.NONE
-        if self._kind[index.internalId()] == WBS:
-            editable = column.key in ("code", "name")
-        if editable and self._session is not None and not self._session.read_only:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+            return _NO_FLAGS
+        read_only = self._session is None or self._session.read_only
+        table = _WBS_FLAGS if self._kind[index.internalId()] == WBS else _ACTIVITY_FLAGS
+        return table[read_only][index.column()]
 
     @override
     def data(self, index: Index, role: int = 0) -> Any:
