@@ -161,7 +161,8 @@ def _recover(
         return False
     found: dict[str, dict[str, Any]] = dict(
         conn.execute(
-            "SELECT change_id::text, result FROM bbschedule.applied_changes WHERE change_id = ANY(%s::uuid[])",
+            "SELECT change_id::text, coalesce(result, jsonb_build_object('change_id', change_id, 'status', status,"
+            " 'rev', rev)) FROM bbschedule.applied_changes WHERE change_id = ANY(%s::uuid[])",
             (ids,),
         ).fetchall()
     )

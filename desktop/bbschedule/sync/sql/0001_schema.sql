@@ -87,7 +87,7 @@ CREATE TABLE applied_changes (
     user_name text NOT NULL DEFAULT session_user,
     status text NOT NULL,
     rev bigint,
-    result jsonb NOT NULL,
+    result jsonb,                 -- NULL for a plain "applied" (status and rev say it all)
     applied_at timestamptz NOT NULL DEFAULT now()
 );
 
@@ -160,8 +160,9 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, bbschedule, pg_t
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO audit (table_name, op, project_id, row_key, old, new)
-        SELECT TG_TABLE_NAME, 'INSERT', n.project_id, n.kind || ':' || n.id,
-               NULL, to_jsonb(n) - 'field_revs' - 'project_id'
+        SELECT TG_TABLE_NAME, 'INSERT', n.project_id, n.kind || ':' || n.id, NULL,
+               jsonb_build_object('kind', n.kind, 'id', n.id, 'fields', n.fields, 'rev', n.rev, 'txid', n.txid,
+                                  'updated_by', n.updated_by, 'updated_at', n.updated_at, 'deleted', n.deleted)
         FROM new_rows n;
     ELSIF TG_OP = 'UPDATE' THEN
         INSERT INTO audit (table_name, op, project_id, row_key, old, new)

@@ -244,7 +244,8 @@ DECLARE
 BEGIN
     FOR c IN SELECT * FROM pg_temp.push_batch b WHERE status IS NULL AND (kind = 'project' OR NOT project_rows_only)
              AND NOT EXISTS (SELECT 1 FROM pg_temp.bulk_ords o WHERE o.ord = b.ord) ORDER BY ord LOOP
-        SELECT a.result || jsonb_build_object('change_id', c.change_id, 'status', 'skipped', 'was', a.status)
+        SELECT coalesce(a.result, jsonb_build_object('rev', a.rev))
+               || jsonb_build_object('change_id', c.change_id, 'status', 'skipped', 'was', a.status)
             INTO res FROM applied_changes a WHERE a.change_id = c.change_id;
         IF res IS NULL THEN
             res := apply_change(c.change_id, c.project_id, c.kind, c.id, c.base_rev, c.fields, c.deleted)
@@ -299,7 +300,8 @@ BEGIN
     WHERE b.kind NOT IN ('project', 'calendar', 'wbs', 'code_type', 'code_value', 'user_field', 'resource',
                          'activity', 'relationship', 'assignment', 'expense', 'baseline');
     UPDATE pg_temp.push_batch b SET status = 'skipped', rev = a.rev,
-        result = a.result || jsonb_build_object('change_id', b.change_id, 'status', 'skipped', 'was', a.status)
+        result = coalesce(a.result, jsonb_build_object('rev', a.rev))
+                 || jsonb_build_object('change_id', b.change_id, 'status', 'skipped', 'was', a.status)
     FROM applied_changes a WHERE a.change_id = b.change_id AND b.status IS NULL;
 
     -- Project rows first: a new project makes its creator an admin, which the other rows then need.
@@ -308,7 +310,8 @@ BEGIN
         PERFORM push_bulk();
     END IF;
     PERFORM push_in_order(false);
-    RETURN coalesce((SELECT jsonb_agg(coalesce(b.result, a.result) ORDER BY b.ord)
+    RETURN coalesce((SELECT jsonb_agg(coalesce(b.result, jsonb_build_object('change_id', a.change_id,
+                                                'status', a.status, 'rev', a.rev)) ORDER BY b.ord)
                      FROM pg_temp.push_batch b
                      LEFT JOIN applied_changes a ON b.result IS NULL AND a.change_id = b.change_id), '[]');
 END $$;
@@ -331,11 +334,12 @@ BEGIN
     -- The candidates live in a narrow table of their own, so demoting one never rewrites a wide batch row.
     INSERT INTO pg_temp.bulk_ords (ord, project_id, kind, id)
     SELECT b.ord, b.project_id, b.kind, b.id
-    FROM (SELECT *, count(*) OVER (PARTITION BY project_id, kind, id) AS n_id,
+    FROM (SELECT ord, project_id, kind, id, deleted, jsonb_typeof(fields) AS shape,
+                 count(*) OVER (PARTITION BY project_id, kind, id) AS n_id,
                  count(*) OVER (PARTITION BY change_id) AS n_change
           FROM pg_temp.push_batch WHERE status IS NULL) b
     WHERE b.n_id = 1 AND b.n_change = 1 AND NOT b.deleted AND b.kind <> 'project'
-      AND jsonb_typeof(b.fields) = 'object' AND b.project_id = ANY (writable)
+      AND b.shape = 'object' AND b.project_id = ANY (writable)
       AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.project_id = b.project_id AND e.kind = b.kind AND e.id = b.id);
     ANALYZE pg_temp.bulk_ords;
     LOOP
@@ -369,8 +373,7 @@ BEGIN
         RETURNING project_id, kind, id, rev
     )
     INSERT INTO applied_changes (change_id, project_id, status, rev, result)
-    SELECT b.change_id, b.project_id, 'applied', ins.rev,
-           jsonb_build_object('change_id', b.change_id, 'status', 'applied', 'rev', ins.rev)
+    SELECT b.change_id, b.project_id, 'applied', ins.rev, NULL  -- a plain "applied": rebuilt from status and rev
     FROM ins JOIN pg_temp.bulk_ords o ON o.project_id = ins.project_id AND o.kind = ins.kind AND o.id = ins.id
     JOIN pg_temp.push_batch b ON b.ord = o.ord;
 END $$;
