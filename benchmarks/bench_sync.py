@@ -31,6 +31,25 @@ from bbschedule.sync import admin  # noqa: E402
 from bbschedule.sync.client import sync_all, sync_connection  # noqa: E402
 
 
+def server_cpu(cluster: PgCluster) -> float:
+    """CPU seconds used by the whole PostgreSQL cluster so far (postmaster, live children, reaped children):
+    on a shared machine wall time is noisy, CPU time much less so."""
+    tick = os.sysconf("SC_CLK_TCK")
+    master = int((cluster.datadir / "postmaster.pid").read_text().split()[0])
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master:
+            total += sum(int(x) for x in fields[11:15]) / tick  # utime stime cutime cstime
+        elif ppid == master:
+            total += sum(int(x) for x in fields[11:13]) / tick
+    return total
+
+
 def _stats(name: str, times: list[float], target: float) -> None:
     median = statistics.median(times)
     verdict = "ok" if median <= target else "OVER TARGET"
@@ -63,18 +82,21 @@ def main() -> None:
                 alice = LocalCache(Path(tmp) / f"alice{i}.sqlite3")
                 bob = LocalCache(Path(tmp) / f"bob{i}.sqlite3")
                 alice.import_project(data)
-                start = time.perf_counter()
+                start, cpu, server = time.perf_counter(), time.process_time(), server_cpu(cluster)
                 summary = sync_all(alice, server=cluster.dsn(f"alice{i}", "bench-password", dbname),
                                    user=f"alice{i}", password=None)  # fmt: skip
                 first.append(time.perf_counter() - start)
-                print(f"  first sync {i}: {first[-1]:.2f} s ({summary.projects[0].pushed},"
-                      f" pulled back {summary.projects[0].pulled})")  # fmt: skip
+                print(f"  first sync {i}: {first[-1]:.2f} s wall, client CPU {time.process_time() - cpu:.2f} s,"
+                      f" server CPU {server_cpu(cluster) - server:.2f} s ({summary.projects[0].pushed},"
+                      f" pulled back {summary.projects[0].pulled}; load {os.getloadavg()[0]:.1f})")  # fmt: skip
                 admin.grant(admin_dsn, user=f"bob{i}", project=data.project.id, role="planner")
-                start = time.perf_counter()
+                start, cpu, server = time.perf_counter(), time.process_time(), server_cpu(cluster)
                 summary = sync_all(bob, server=cluster.dsn(f"bob{i}", "bench-password", dbname),
                                    user=f"bob{i}", password=None)  # fmt: skip
                 second.append(time.perf_counter() - start)
-                print(f"  second planner's first sync {i}: {second[-1]:.2f} s (pulled {summary.projects[0].pulled})")
+                print(f"  second planner's first sync {i}: {second[-1]:.2f} s wall, client CPU"
+                      f" {time.process_time() - cpu:.2f} s, server CPU {server_cpu(cluster) - server:.2f} s"
+                      f" (pulled {summary.projects[0].pulled}; load {os.getloadavg()[0]:.1f})")  # fmt: skip
                 if i == args.repeat - 1:
                     _edits(
                         cluster, dbname, i, alice, bob, data.project.id, args.edits, push_edit, pull_edit, round_trip
