@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bbschedule.formats.registry import ReadOptions
+from bbschedule.formats.registry import ReadOptions, read_file
 from bbschedule.formats.xer import read, write
 from bbschedule.formats.xer.tokenizer import tokenize
 
@@ -168,3 +168,30 @@ def test_p6_computed_dates_and_floats_match_mpxj(samples_dir: Path, xer_peer: An
                 assert ours.free_float == minutes(task.getFreeSlack()), where
                 compared += 1
     assert compared > 3000
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "mspdi/mpxj_task-links-project2019.xml",
+        "mspdi/mpxj_legacy_sample.xml",
+        "mspdi/mpxj_mspditimephased.xml",
+        "pmxml/mpxj_percent-complete-8.4.pmxml.xml",
+    ],
+)
+def test_other_formats_written_as_xer_read_in_mpxj(samples_dir: Path, xer_peer: Any, tmp_path: Path, name: str) -> None:
+    """A schedule read from MS Project or P6 XML and written by our XER writer: MPXJ sees all of it."""
+    data = read_file(samples_dir / name).pick()
+    out = tmp_path / "converted.xer"
+    write(data, out)
+    (project,) = xer_peer().readAll(str(out))
+    activities = _activities(project)
+    assert {str(t.getActivityID()) for t in activities} == {a.code for a in data.activities.values()}
+    assert sum(len(list(t.getPredecessors())) for t in activities) == len(data.relationships)
+    assert project.getCalendars().size() == len(data.calendars)
+    by_code = {str(t.getActivityID()): t for t in activities}
+    for activity in data.activities.values():
+        task = by_code[activity.code]
+        # MPXJ's Duration of a P6 activity is actual + remaining; the original one is its Planned Duration.
+        assert round(float(task.getPlannedDuration().getDuration()) * 60) == activity.original_duration, activity.code
+        assert round(float(task.getRemainingDuration().getDuration()) * 60) == activity.remaining, activity.code
