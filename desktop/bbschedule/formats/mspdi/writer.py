@@ -196,6 +196,16 @@ class _Writer:
         acts: dict[str | None, list[Activity]] = {}
         for activity in data.activities.values():
             acts.setdefault(activity.wbs_id if activity.wbs_id in data.wbs else None, []).append(activity)
+        # A summary task without tasks under it becomes an ordinary task in MS Project: leave empty WBS out.
+        filled: set[str] = set()
+        for wbs_id in acts:
+            while wbs_id is not None and wbs_id not in filled:
+                filled.add(wbs_id)
+                wbs_id = data.wbs[wbs_id].parent_id if data.wbs[wbs_id].parent_id in data.wbs else None
+        empty = len(data.wbs) - len(filled)
+        if empty:
+            self.report.add(Severity.DROPPED, "wbs.empty", f"{empty} WBS nodes without activities not written")
+        children = {key: [w for w in ids if w in filled] for key, ids in children.items()}
         self.row = 0
         self.preds: dict[str, list[tuple[str, RelationshipType, int]]] = {}
         pairs: set[tuple[str, str]] = set()
