@@ -25,6 +25,7 @@ from bbschedule.sync.protocol import OutgoingChange, PushResult, dumps
 log = logging.getLogger(__name__)
 
 PUSH_BATCH = 20_000
+MIN_SCHEMA_VERSION = 2
 IMPORT_BATCH = 100_000
 """A first sync goes up in few large batches: the server checks the whole logic for loops once per batch."""
 PULL_PAGE = 10_000
@@ -105,6 +106,11 @@ def sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache
         raise ProtocolMismatchError(
             f"the server speaks sync protocol {hello.protocol_version}, this BBSchedule speaks "
             f"{protocol.PROTOCOL_VERSION}: update the one that is older"
+        )
+    if hello.schema_version < MIN_SCHEMA_VERSION:
+        raise SyncError(
+            f"the server's schema is version {hello.schema_version}, this BBSchedule needs {MIN_SCHEMA_VERSION}:"
+            " an administrator runs `bbschedule server init` to upgrade it"
         )
     state = SyncState(cache)
     summary = SyncSummary(hello.user, hello.incarnation_id)

@@ -14,7 +14,7 @@ from tests.integration.sync.conftest import ServerDb
 from bbschedule.core.commands import DeleteActivity, SetActivityField
 from bbschedule.sync import admin, protocol
 from bbschedule.sync import client as client_module
-from bbschedule.sync.errors import SyncError
+from bbschedule.sync.errors import ProtocolMismatchError, SyncError
 
 pytestmark = pytest.mark.postgres
 
@@ -119,3 +119,21 @@ def test_a_first_sync_cut_off_between_batches_resumes_without_applying_anything_
             " WHERE table_name = 'entities' AND op = 'INSERT'"
         ).fetchone()
     assert inserts == (601, 601)
+
+
+def test_another_protocol_or_an_old_schema_stops_the_sync_with_a_clear_message(
+    server_db: ServerDb, two_clients: tuple[Client, Client]
+) -> None:
+    alice, _bob = two_clients
+    alice.cache.import_project(sample_project(5))
+    with psycopg.connect(server_db.admin_dsn) as conn:
+        conn.execute("UPDATE bbschedule.server_meta SET value = '2' WHERE key = 'protocol_version'")
+    with pytest.raises(ProtocolMismatchError, match="protocol 2"):
+        alice.sync()
+    with psycopg.connect(server_db.admin_dsn) as conn:
+        conn.execute("UPDATE bbschedule.server_meta SET value = '1' WHERE key = 'protocol_version'")
+        conn.execute("ALTER TABLE bbschedule.schema_version DISABLE TRIGGER ALL")
+        conn.execute("DELETE FROM bbschedule.schema_version WHERE version > 1")
+    with pytest.raises(SyncError, match="server init"):
+        alice.sync()
+    assert alice.cache.outbox() != []  # nothing was pushed

@@ -45,10 +45,16 @@ def test_init_twice_changes_nothing_and_a_new_file_applies_on_top(server_db: Ser
             " AND relname <> 'extra_probe' AND NOT (relrowsecurity AND relforcerowsecurity)"
         ).fetchall()
         can_login = conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'bbschedule_owner'").fetchone()
+        timeouts = conn.execute(
+            "SELECT count(*) FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase"
+            " WHERE d.datname = current_database()"
+            " AND 'idle_in_transaction_session_timeout=60s' = ANY (s.setconfig)"
+        ).fetchone()
     assert owner == (admin.OWNER_ROLE,)
     assert versions == [m.version for m in admin.migrations()] + [99]
     assert unforced == []
     assert can_login == (False,)
+    assert timeouts == (1,)
 
 
 def test_a_non_member_reads_and_writes_nothing_even_with_raw_sql(server_db: ServerDb) -> None:
