@@ -137,8 +137,15 @@ def _assignments(
             "act_end_date": format_date(activity.actual_finish),
             "target_start_date": format_date(start), "target_end_date": format_date(activity.planned_finish or start),
             "rsrc_type": RESOURCE_TYPE_CODES[resource.type],
-            "remain_qty_per_hr": "1" if resource.type is not ResourceType.MATERIAL else "0",
+            "remain_qty_per_hr": format_number(_per_hour(a.remaining_units, activity.remaining)),
+            "target_qty_per_hr": format_number(_per_hour(a.budgeted_units, activity.original_duration)),
+            "cost_per_qty": format_number(a.budgeted_cost / a.budgeted_units if a.budgeted_units else 0.0),
         })  # fmt: skip
+
+
+def _per_hour(units: float, minutes: int) -> float:
+    """P6's units/time: the units spread over the activity's working hours (1/h when it has none)."""
+    return round(units / (minutes / 60), 6) if minutes > 0 else 1.0
 
 
 def _expenses(out: Out, data: ProjectData, task_ids: dict[str, str], *, proj_id: str) -> None:
