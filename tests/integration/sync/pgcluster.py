@@ -87,6 +87,7 @@ class PgCluster:
             entry = pwd.getpwnam(run_as)
             os.chown(cluster.sockdir, entry.pw_uid, entry.pw_gid)
         cluster._initdb()
+        cluster._make_certificates()
         cluster.start()
         return cluster
 
@@ -126,6 +127,40 @@ class PgCluster:
             "host    all       all       127.0.0.1/32   scram-sha-256\n",
             encoding="utf-8",
         )
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The certificate authority of the server's TLS certificate (None: no openssl, so no TLS)."""
+        path = self.root / "tls" / "ca.crt"
+        return path if path.exists() else None
+
+    def _make_certificates(self) -> None:
+        """A throw-away CA and a server certificate for localhost and 127.0.0.1, so verify-full can be tested."""
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            return
+        tls = self.root / "tls"
+        tls.mkdir()
+
+        def run(*args: str) -> None:
+            subprocess.run([openssl, *args], cwd=tls, check=True, capture_output=True)
+
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=bbschedule test CA",
+            "-keyout", "ca.key", "-out", "ca.crt")  # fmt: skip
+        run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost", "-keyout", "server.key",
+            "-out", "server.csr")  # fmt: skip
+        (tls / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n", encoding="utf-8")
+        run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-days", "2", "-extfile", "san.ext", "-out", "server.crt")  # fmt: skip
+        for name in ("server.key", "server.crt"):
+            target = self.datadir / name
+            shutil.copy(tls / name, target)
+            target.chmod(0o600)
+            if self.run_as is not None:
+                entry = pwd.getpwnam(self.run_as)
+                os.chown(target, entry.pw_uid, entry.pw_gid)
+        with (self.datadir / "postgresql.conf").open("a", encoding="utf-8") as conf:
+            conf.write("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n")
 
     def start(self) -> None:
         self._run("pg_ctl", "-D", str(self.datadir), "-l", str(self.logfile), "-w", "-t", "60", "start")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 from pathlib import Path
 
+import psycopg
 import pytest
 from tests.integration.sync.clients import sample_project
 from tests.integration.sync.conftest import ServerDb
@@ -15,6 +17,8 @@ from bbschedule.cli import main
 from bbschedule.storage.cache import LocalCache
 from bbschedule.storage.paths import cache_path
 from bbschedule.sync import admin
+from bbschedule.sync.client import sync_all
+from bbschedule.sync.errors import SyncError
 
 pytestmark = pytest.mark.postgres
 
@@ -55,3 +59,26 @@ def test_two_profiles_sync_through_the_cli(
     err = capsys.readouterr().err
     assert "cannot sign in" in err
     assert "not-bobs-password" not in err
+
+
+def test_sync_over_tls_with_verify_full(server_db: ServerDb, tmp_path: Path) -> None:
+    ca = server_db.cluster.ca_file
+    if ca is None:
+        pytest.skip("no openssl to make a test certificate")
+    admin.add_user(server_db.admin_dsn, name="tls_alice", password="tls-pw")
+    base = f"host=localhost port={server_db.cluster.port} dbname={server_db.dbname} sslmode=verify-full"
+    with LocalCache(tmp_path / "cache.sqlite3") as cache:
+        cache.import_project(sample_project(5, code="TLS"))
+        summary = sync_all(cache, server=f"{base} sslrootcert={ca}", user="tls_alice", password="tls-pw")
+        assert summary.projects[0].pushed == {"applied": 1 + 1 + 5 + 4}
+        with psycopg.connect(f"{base} sslrootcert={ca} user=tls_alice password=tls-pw") as conn:
+            assert conn.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone() == (True,)
+        # A well-formed certificate authority that did not sign the server's certificate.
+        other_ca = tmp_path / "other-ca.crt"
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=someone else",
+             "-keyout", str(tmp_path / "other.key"), "-out", str(other_ca)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        with pytest.raises(SyncError, match="cannot sign in"):
+            sync_all(cache, server=f"{base} sslrootcert={other_ca}", user="tls_alice", password="tls-pw")
