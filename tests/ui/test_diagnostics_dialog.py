@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QMenu
 from pytestqt.qtbot import QtBot
 
 from bbschedule import __version__
@@ -38,9 +38,16 @@ class _UrlCatcher(QObject):
 @pytest.fixture
 def caught_urls() -> Iterator[_UrlCatcher]:
     catcher = _UrlCatcher()
-    QDesktopServices.setUrlHandler("file", catcher, "catch")
+    # The stubs say bytes; PySide6 6.11 accepts only str at run time.
+    QDesktopServices.setUrlHandler("file", catcher, "catch")  # type: ignore[arg-type]
     yield catcher
     QDesktopServices.unsetUrlHandler("file")
+
+
+def _cell(dialog: DiagnosticsDialog, row: int, column: int) -> str:
+    item = dialog.table.item(row, column)
+    assert item is not None
+    return item.text()
 
 
 def _closed_port() -> int:
@@ -57,7 +64,7 @@ def test_the_dialog_shows_every_check(qtbot: QtBot, tmp_path: Path) -> None:
     report = shown.args[0] if shown.args else dialog.report
     assert report is not None
     assert dialog.table.rowCount() == len(report.checks)
-    names = [dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())]
+    names = [_cell(dialog, row, 0) for row in range(dialog.table.rowCount())]
     assert names[:4] == ["data folder", "log folder", "local cache", "schema version"]
     assert dialog.summary.text() == "All is well."
     assert dialog.copy_button.isEnabled()
@@ -69,9 +76,9 @@ def test_a_failing_check_is_named_in_the_summary(qtbot: QtBot, tmp_path: Path) -
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20_000)
     assert "1 problem(s): server: unreachable" in dialog.summary.text()
-    server_row = next(r for r in range(dialog.table.rowCount()) if dialog.table.item(r, 0).text() == "server")
-    assert dialog.table.item(server_row, 1).text() == "FAILED"
-    assert "hunter2" not in dialog.table.item(server_row, 2).text()
+    server_row = next(r for r in range(dialog.table.rowCount()) if _cell(dialog, r, 0) == "server")
+    assert _cell(dialog, server_row, 1) == "FAILED"
+    assert "hunter2" not in _cell(dialog, server_row, 2)
     dialog.on_copy_clicked()
     assert "[FAIL] server" in QGuiApplication.clipboard().text()
 
@@ -121,3 +128,33 @@ def test_the_about_box_names_the_versions(qtbot: QtBot, tmp_path: Path) -> None:
     copied = QGuiApplication.clipboard().text()
     assert copied.startswith(f"BBSchedule {__version__}")
     assert "SQLAlchemy: 2." in copied
+
+
+def test_the_main_window_help_menu_offers_diagnostics_and_about(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from bbschedule.ui.application import settings_for
+    from bbschedule.ui.main_window import MainWindow
+    from bbschedule.ui.worker import SynchronousPool
+    from bbschedule.ui.workspace import Workspace
+
+    profile = tmp_path / "profile"
+    window = MainWindow(Workspace(profile), settings=settings_for(profile), pool=SynchronousPool())
+    qtbot.addWidget(window)
+    [help_menu] = [a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "Help"]
+    assert isinstance(help_menu, QMenu)
+    texts = [a.text().replace("&", "") for a in help_menu.actions() if not a.isSeparator()]
+    for expected in ("Diagnostics…", "Copy Diagnostics", "Open Log Folder", "About BBSchedule"):
+        assert expected in texts
+    seen: list[str] = []
+
+    def close_modal() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        seen.append(dialog.objectName())
+        dialog.close()
+
+    QTimer.singleShot(0, close_modal)
+    window.on_about_triggered()
+    assert seen == ["aboutDialog"]
