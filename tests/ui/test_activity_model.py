@@ -143,3 +143,14 @@ def test_an_edit_refreshes_its_row_and_the_wbs_rollups_above_it(qtbot: Any, sess
     # The row itself, then each WBS above it whose roll-up moved: nothing else.
     assert changed == [a1020.id, model.object_id(earthworks), model.object_id(site)]
     assert model.index(site.row(), start).data() == "23-Feb-26"
+
+
+def test_original_duration_of_an_unstarted_activity_carries_the_remaining_one(session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    a1020 = _activity(session, "A1020")
+    session.apply(SetField("activity", (a1020.id,), "remaining_duration", a1020.original_duration))
+    assert model.setData(model.index_of(a1020.id, COLUMN_INDEX["original_duration"]), "15d", roles.EDIT)
+    assert model.index_of(a1020.id, COLUMN_INDEX["remaining_duration"]).data() == "15d"
+    assert session.history.undo_label == "Change original duration"
+    session.undo()
+    assert model.index_of(a1020.id, COLUMN_INDEX["remaining_duration"]).data() == "10d"

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 
 from bbschedule.core.commands import AddRelationship
 from bbschedule.core.enums import RelationshipType
@@ -275,7 +275,9 @@ def test_insert_and_delete_keys_act_on_the_table_but_not_inside_an_editor(qtbot:
     count = len(session.data.activities)
     a1010 = session.data.activity_by_code("A1010")
     assert a1010 is not None
+    window.activateWindow()  # shortcuts of the table act only while it has the focus
     view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
     view.select_ids([a1010.id])
     qtbot.keyClick(view, Qt.Key.Key_Insert)
     assert len(session.data.activities) == count + 1
@@ -287,5 +289,18 @@ def test_insert_and_delete_keys_act_on_the_table_but_not_inside_an_editor(qtbot:
     qtbot.keyClick(editors[0], Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: view.state() != view.State.EditingState)
     view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
     assert len(session.data.activities) == count
+
+
+def test_copy_puts_the_selected_rows_on_the_clipboard(window: MainWindow) -> None:
+    session = window.session
+    assert session is not None
+    ids = [a.id for a in session.data.activities.values() if a.code in ("A1010", "A1030")]
+    window.activity_view.select_ids(ids)
+    window.window_actions.copy.trigger()
+    lines = QApplication.clipboard().text().splitlines()
+    assert lines[0].split("\t")[:3] == ["Activity ID", "Activity Name", "Activity Type"]
+    assert [line.split("\t")[0] for line in lines[1:]] == ["A1010", "A1030"]
+    assert lines[1].split("\t")[3] == "5d"

@@ -36,6 +36,7 @@ class WindowActions:
         self.quit = make("E&xit", shortcut=StandardKey.Quit, tip="Close BBSchedule")
         self.undo = make("&Undo", icon_name="undo", shortcut=StandardKey.Undo)
         self.redo = make("&Redo", icon_name="redo", shortcut=StandardKey.Redo)
+        self.copy = make("&Copy", shortcut=StandardKey.Copy, tip="Copy the selected rows (paste into a spreadsheet)")
         self.add_activity = make("&Add Activity", icon_name="add", shortcut="Ins", tip="Add an activity below")
         self.delete_activity = make(
             "&Delete Activities", icon_name="delete", shortcut=StandardKey.Delete, tip="Delete the selected activities"
@@ -58,7 +59,7 @@ class WindowActions:
         self.import_report = make("Import &Report…", tip="What the last import dropped or converted")
         self.about = make("&About BBSchedule")
         # Edit-in-place keys belong to the table: do not let Delete fire while a cell editor has focus.
-        for action in (self.add_activity, self.delete_activity):
+        for action in (self.add_activity, self.delete_activity, self.copy):
             action.setShortcutContext(action.shortcutContext().WidgetWithChildrenShortcut)
 
     def build_menus(
@@ -80,6 +81,8 @@ class WindowActions:
         menus["file"].addAction(self.quit)
         menus["edit"].addActions([self.undo, self.redo])
         menus["edit"].addSeparator()
+        menus["edit"].addAction(self.copy)
+        menus["edit"].addSeparator()
         menus["edit"].addActions([self.add_activity, self.delete_activity, self.add_relationship])
         menus["view"].addActions([self.expand_all, self.collapse_all])
         menus["view"].addSeparator()
@@ -91,6 +94,23 @@ class WindowActions:
         menus["project"].addActions([self.schedule, self.project_info, self.calendars])
         menus["help"].addAction(self.about)
         return menus
+
+    def table_context_actions(self) -> list[QAction]:
+        """The table's right-click menu (and the keys that only act when the table has focus)."""
+        separator = QAction(self.copy.parent())
+        separator.setSeparator(True)
+        after = QAction(self.copy.parent())
+        after.setSeparator(True)
+        return [
+            self.add_activity,
+            self.delete_activity,
+            self.add_relationship,
+            separator,
+            self.copy,
+            after,
+            self.expand_all,
+            self.collapse_all,
+        ]
 
     def build_toolbar(self, window: QMainWindow) -> QToolBar:
         toolbar = window.addToolBar("Standard")

@@ -81,6 +81,21 @@ class ActivityView(QTreeView):
             selection.setCurrentIndex(first, selection.SelectionFlag.NoUpdate)
             self.scrollTo(first)
 
+    def selection_as_text(self) -> str:
+        """The selected rows' visible columns as tab-separated text with a header line (pastes into Excel)."""
+        header = self.header()
+        columns = [
+            header.logicalIndex(visual)
+            for visual in range(header.count())
+            if not header.isSectionHidden(header.logicalIndex(visual))
+        ]
+        rows = self.selectionModel().selectedRows(0)
+        rows.sort(key=lambda index: self.visualRect(index).top())
+        lines = ["\t".join(COLUMNS[c].title.replace("\n", " ") for c in columns)]
+        for index in rows:
+            lines.append("\t".join(str(index.siblingAtColumn(c).data() or "") for c in columns))
+        return "\n".join(lines) + "\n"
+
     def on_header_menu_requested(self, pos: QPoint) -> None:
         menu = QMenu(self)
         for number, column in enumerate(COLUMNS):

@@ -60,7 +60,13 @@ def _duration_edit(data: ProjectData, activity: Activity, field: str, value: Any
     hours_per_day = calendar.hours_per_day if calendar is not None else 8.0
     hours_per_week = calendar.hours_per_week if calendar is not None else None
     minutes = parse_duration(str(value), hours_per_day=hours_per_day, hours_per_week=hours_per_week)
-    return SetActivityField(activity.id, field, minutes)
+    command = SetActivityField(activity.id, field, minutes)
+    if field == "original_duration" and not activity.is_started and activity.remaining_duration is not None:
+        # Before progress the remaining duration follows the original one (P6): one undoable step for both.
+        # A core command (SetActivityDuration) is the better home for this once the core has one.
+        follow = SetActivityField(activity.id, "remaining_duration", None)
+        return Composite(command.label, [command, follow])
+    return command
 
 
 def _calendar_id(data: ProjectData, value: Any) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QModelIndex, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QSplitter, QTreeView, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QSplitter, QTreeView, QWidget
 from typing_extensions import override
 
 from bbschedule.core.changes import ChangeSet
@@ -102,7 +102,8 @@ class MainWindow(QMainWindow):
             view_extra=[self.gantt.action_zoom_in, self.gantt.action_zoom_out, self.gantt.action_fit],
         )
         install_help_menu(self, profile=workspace.profile)
-        self.activity_view.addActions([self.window_actions.add_activity, self.window_actions.delete_activity])
+        self.activity_view.addActions(self.window_actions.table_context_actions())
+        self.activity_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self._build_status_bar()
         self._connect()
         self._default_state = self.saveState(_STATE_VERSION)
@@ -135,6 +136,7 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.undo.triggered.connect(lambda: editing.step(undo=True))
         a.redo.triggered.connect(lambda: editing.step(undo=False))
+        a.copy.triggered.connect(self.on_copy_triggered)
         a.add_activity.triggered.connect(editing.add_activity)
         a.delete_activity.triggered.connect(editing.delete_activities)
         a.add_relationship.triggered.connect(editing.add_relationship)
@@ -194,6 +196,12 @@ class MainWindow(QMainWindow):
             self.project_model.on_session_changed(change_set)
             self.project_view.expandAll()
         self.update_actions()
+
+    def on_copy_triggered(self) -> None:
+        rows = len(self.activity_view.selectionModel().selectedRows(0))
+        if rows:
+            QApplication.clipboard().setText(self.activity_view.selection_as_text())
+            self.show_message(f"Copied {rows} row{'s' if rows > 1 else ''}")
 
     def on_save_triggered(self) -> None:
         if self.session is not None:
