@@ -61,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", choices=["xer", "mspdi", "pmxml", "xlsx", "json"])
     p.add_argument("--project", help="the project to take from a file with several")
     p.add_argument("--report", type=Path, help="write the fidelity reports as JSON here")
+    p.add_argument("--encoding", help="override the detected code page (XER)")
     p.set_defaults(handler=_cmd_convert)
 
     p = commands.add_parser("schedule", help="schedule a file or a cached project and write the result JSON")
@@ -224,9 +225,9 @@ def _cmd_restore(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
-    from bbschedule.formats.registry import read_file, write_file
+    from bbschedule.formats.registry import ReadOptions, read_file, write_file
 
-    result = read_file(args.path)
+    result = read_file(args.path, options=ReadOptions(encoding=args.encoding))
     data = result.pick(args.project)
     report = write_file(data, args.out, fmt=args.to)
     if args.report is not None:

@@ -57,3 +57,12 @@ def test_import_of_a_bad_xer_exits_2_and_changes_nothing(samples_dir: Path, tmp_
     assert "Traceback" not in done.stderr
     after = _run("projects", "--json", profile=profile)
     assert after.stdout == before.stdout
+
+
+def test_convert_with_a_wrong_code_page_exits_2(samples_dir: Path, tmp_path: Path) -> None:
+    source = samples_dir / "xer" / "pyp6xer_SP10_COST_LOADED.xer"  # cp1252 with bytes that are not UTF-8
+    out = tmp_path / "out.xer"
+    done = _run("convert", str(source), str(out), "--encoding", "utf-8", profile=tmp_path / "profile")
+    assert done.returncode == 2
+    assert f"{source}, line " in done.stderr
+    assert not out.exists()
