@@ -223,7 +223,8 @@ def test_lag_units_agree_with_mpxj(tmp_path: Path, mpxj_reader: Callable[[Path],
         "mpxj_PredecessorCalendar.xer",
         "mpxj_percent-complete-8.4.xer",
         "mpxj_resource-rates-test.xer",
-        "pyp6xer_SP10_COST_LOADED.xer",
+        # 4,000 activities: MPXJ alone takes seconds to read it twice.
+        pytest.param("pyp6xer_SP10_COST_LOADED.xer", marks=pytest.mark.slow),
     ],
 )
 def test_xer_to_mspdi_keeps_what_mpxj_sees(
