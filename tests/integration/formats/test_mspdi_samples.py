@@ -258,3 +258,19 @@ def test_xer_to_mspdi_keeps_what_mpxj_sees(
         after_text1=True,
         fields={"name", "duration", "milestone", "constraint", "constraint_date", "actual_start", "actual_finish"},
     )
+
+
+@pytest.mark.java
+def test_a_p6_rich_project_follows_both_schemas(
+    tmp_path: Path, schema_order_problems: Callable[[Path, str], list[str]]
+) -> None:
+    """Baselines, rates, assignments, notes, deadlines, exceptions: every element we can write, checked."""
+    from tests.unit.formats.mspdi.rich_project import build
+
+    from bbschedule.formats import pmxml
+
+    data = build()
+    mspdi.write(data, tmp_path / "rich.xml")
+    pmxml.write(data, tmp_path / "rich.pmxml")
+    assert schema_order_problems(tmp_path / "rich.xml", "org.mpxj.mspdi.schema.Project") == []
+    assert schema_order_problems(tmp_path / "rich.pmxml", "org.mpxj.primavera.schema.APIBusinessObjects") == []
