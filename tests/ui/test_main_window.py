@@ -257,12 +257,13 @@ def test_details_panel_follows_the_current_row(window: MainWindow) -> None:
     assert window.details.activity_id is None
 
 
-def test_export_writes_a_file_that_reads_back(window: MainWindow, tmp_path: Path) -> None:
+def test_export_writes_a_file_that_reads_back(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
     session = window.session
     assert session is not None
     assert window.window_actions.import_report.isEnabled()
     out = tmp_path / "export.bbs.json"
     window.tasks.export(out)
+    qtbot.waitUntil(lambda: "Exported" in window.statusBar().currentMessage())
     again = project_json.read(out, options=ReadOptions()).pick()
     assert {a.code for a in again.activities.values()} == {a.code for a in session.data.activities.values()}
     assert "Exported BLD-01" in window.statusBar().currentMessage()

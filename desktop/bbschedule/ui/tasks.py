@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from bbschedule.core.errors import BBScheduleError, ValidationError
+from bbschedule.core.errors import ValidationError
+from bbschedule.core.progress import Progress
 from bbschedule.formats.fidelity import FidelityReport
-from bbschedule.ui.workspace import Imported, Scheduled
+from bbschedule.ui.workspace import Imported, Scheduled, snapshot
 
 if TYPE_CHECKING:
     from bbschedule.ui.main_window import MainWindow
@@ -108,17 +109,26 @@ class ProjectTasks:
             self.export(Path(path))
 
     def export(self, path: Path) -> None:
+        """Write the open project to a file off the GUI thread (a large XER or PDF takes seconds)."""
         win = self.window
         if win.session is None:
             return
-        from bbschedule.formats.registry import write_file
+        data = snapshot(win.session.data)
 
-        try:
-            report = write_file(win.session.data, path)
-        except (OSError, BBScheduleError) as exc:
-            win.show_error("Could not export", exc)
-            return
-        win.show_message(f"Exported {win.session.data.project.code} to {path} ({report.format})")
+        def write(progress: Progress) -> FidelityReport:
+            from bbschedule.formats.registry import write_file
+
+            progress.report(0.1, f"Writing {path.name}…")
+            return write_file(data, path)
+
+        win.runner.run(
+            write,
+            title=f"Exporting {data.project.code}",
+            on_success=lambda report: win.show_message(
+                f"Exported {data.project.code} to {path} ({cast(FidelityReport, report).format})"
+            ),
+            on_failure=lambda exc: win.show_error("Could not export", exc),
+        )
 
     def show_report(self) -> None:
         if self.last_report is None:

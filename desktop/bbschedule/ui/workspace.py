@@ -82,12 +82,12 @@ class Workspace:
     @staticmethod
     def schedule(data: ProjectData, progress: Progress) -> Scheduled:
         """Schedule a snapshot of the project. Runs on a pool thread; the window hands the dates to the session."""
-        result = schedule_data(_snapshot(data), progress=progress)
+        result = schedule_data(snapshot(data), progress=progress)
         summary = f"finish {format_date(result.finish)}, {len(result.warnings)} warnings, {result.elapsed_ms:.0f} ms"
         return Scheduled(result.computed(), summary)
 
 
-def _snapshot(data: ProjectData) -> ProjectData:
+def snapshot(data: ProjectData) -> ProjectData:
     """Copies of the tables (the objects are frozen), so edits on the GUI thread cannot race the scheduler."""
     tables = {f.name: dict(getattr(data, f.name)) for f in dataclasses.fields(data) if f.name != "project"}
     return ProjectData(project=data.project, **tables)
