@@ -158,8 +158,22 @@ def parse_clndr_data(text: str) -> ParsedCalendar:
             continue
         when = EPOCH + dt.timedelta(days=int(serial.strip()))
         exceptions.append(CalendarException(start=when, finish=when, intervals=_intervals(node.children, warnings)))
-    exceptions.sort(key=lambda e: e.start)
-    return ParsedCalendar(week, tuple(exceptions), warnings)
+    return ParsedCalendar(week, _merge_days(exceptions), warnings)
+
+
+def _merge_days(days: list[CalendarException]) -> tuple[CalendarException, ...]:
+    """P6 lists exceptions day by day; runs of consecutive days with the same hours become one range (a day
+    listed twice keeps its first entry, as P6 does)."""
+    merged: list[CalendarException] = []
+    for exc in sorted(days, key=lambda e: e.start):
+        last = merged[-1] if merged else None
+        if last is not None and exc.start <= last.finish:
+            continue
+        if last is not None and exc.start == last.finish + dt.timedelta(days=1) and exc.intervals == last.intervals:
+            merged[-1] = CalendarException(last.start, exc.finish, last.intervals)
+        else:
+            merged.append(exc)
+    return tuple(merged)
 
 
 def _hhmm(minutes: int) -> str:
