@@ -62,6 +62,7 @@ class Scheduler:
         self.alap = [i for i in range(net.n_pass) if C_ALAP in (net.c1_type[i], net.c2_type[i])]
         self._alap_saved: dict[int, tuple[int, ...]] = {}
         self._open_ends: list[int] | None = None
+        self._loe_finish = NONE
         self._take_snapshot(data)
 
     # -- full run ----------------------------------------------------------------------------------
@@ -89,11 +90,15 @@ class Scheduler:
 
     # -- incremental -------------------------------------------------------------------------------
 
-    def update(self, data: ProjectData, changed_ids: Iterable[str]) -> ScheduleResult:
-        """Reschedule after edits to the named activities' fields; other edits fall back to a full run."""
+    def update(self, data: ProjectData, changed_ids: Iterable[str], *, only_these: bool = False) -> ScheduleResult:
+        """Reschedule after edits to the named activities' fields; other edits fall back to a full run.
+
+        `only_these=True` is the caller's word that nothing but those activities changed (a session knows it
+        from its change sets); otherwise the project is compared with what the network was compiled from.
+        """
         started = time.perf_counter()
         changed_ids = list(changed_ids)
-        if not self._can_patch(data, changed_ids):
+        if not self._can_patch(data, changed_ids, trust=only_these):
             self._load(data)
             return self.run()
         self.data = data
@@ -117,28 +122,28 @@ class Scheduler:
                 touched.add(net.pred_src[k])
         passive = set(range(net.n_pass, len(net.ids)))
         self.last_touched = touched | passive
-        self._after_passes(sorted(touched | passive), all_summaries=False, touched=touched)
+        self._after_passes(sorted(touched | passive), all_summaries=False, touched=touched | set(seeds))
         return self._result(time.perf_counter() - started)
 
-    def _can_patch(self, data: ProjectData, changed_ids: list[str]) -> bool:
+    def _can_patch(self, data: ProjectData, changed_ids: list[str], *, trust: bool) -> bool:
         """True when only the named activities' scheduling fields changed since the last run.
 
         Sessions edit ProjectData in place, so the comparison is against snapshots taken at the last run,
         not against self.data (which may be the very same object).
         """
         snap = self._snapshot
+        activities: dict[str, Activity] = snap["activities"]
+        if trust:
+            return all(
+                a_id in activities and _same_place(activities[a_id], data.activities.get(a_id)) for a_id in changed_ids
+            )
         if data.project != snap["project"] or data.calendars != snap["calendars"] or data.wbs != snap["wbs"]:
             return False
         if data.relationships != snap["relationships"]:
             return False
-        activities: dict[str, Activity] = snap["activities"]
         if data.activities.keys() != activities.keys():
             return False
-        for a_id in changed_ids:
-            old, new = activities[a_id], data.activities[a_id]
-            if (old.type, old.calendar_id, old.wbs_id) != (new.type, new.calendar_id, new.wbs_id):
-                return False
-        return True
+        return all(_same_place(activities[a_id], data.activities[a_id]) for a_id in changed_ids)
 
     def _take_snapshot(self, data: ProjectData, changed_ids: Iterable[str] | None = None) -> None:
         """Shallow copies of what the network was compiled from (the objects are immutable)."""
@@ -234,7 +239,12 @@ class Scheduler:
 
     def _after_passes(self, indices: Iterable[int], *, all_summaries: bool, touched: set[int] | None = None) -> None:
         net, d = self.net, self.dates
-        level_of_effort(net, d, finish=self.finish)
+        loe_only = None
+        if touched is not None and not all_summaries and self.finish == self._loe_finish:
+            loe_only = {loe for loe, other, *_ in net.loe_links if other in touched}
+            loe_only |= {i for i in touched if i >= net.n_pass}  # an edited LOE itself
+        self._loe_finish = self.finish
+        level_of_effort(net, d, finish=self.finish, only=loe_only)
         if all_summaries or touched is None:
             self.rollup.full(d)
         else:
@@ -379,6 +389,11 @@ class Scheduler:
             elapsed_ms=elapsed * 1000.0,
             scheduler=self,
         )
+
+
+def _same_place(old: Activity, new: Activity | None) -> bool:
+    """An edit that keeps the activity's place in the network: same type, calendar and WBS node."""
+    return new is not None and (old.type, old.calendar_id, old.wbs_id) == (new.type, new.calendar_id, new.wbs_id)
 
 
 def schedule(data: ProjectData, *, progress: Progress = NO_PROGRESS) -> ScheduleResult:

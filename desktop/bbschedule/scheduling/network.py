@@ -95,6 +95,10 @@ class Network:
     # LOE links (both directions) as (loe index, other index, type, lag, lag calendar, loe is successor).
     loe_links: list[tuple[int, int, int, int, CompiledCalendar | None, bool]]
     wbs_members: dict[int, list[int]]
+    wbs_of: list[str | None]
+    """The WBS node of each activity."""
+    wbs_cover: dict[str | None, list[int]]
+    """WBS node -> the WBS summaries whose subtree holds it."""
     """WBS summary index -> pass activities under its WBS node."""
     data_date: int
     must_finish_by: int
@@ -201,6 +205,8 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         succ_link=[],
         loe_links=[],
         wbs_members={},
+        wbs_of=[a.wbs_id for a in ordered],
+        wbs_cover={},
         data_date=to_minutes(project.effective_data_date),
         must_finish_by=_activity_time(project.must_finish_by),
         progress_mode=options.progress_mode,
@@ -226,7 +232,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         lagcal = _lag_calendar(options.lag_calendar, pred=p_cal, succ=s_cal, default=default, full_day=full_day)
         net.loe_links.append((loe, other, REL_CODES[rel.type], rel.lag, lagcal if rel.lag else None, loe_is_succ))
 
-    _collect_wbs_members(data, net, [a.wbs_id for a in ordered])
+    _collect_wbs_members(data, net, net.wbs_of)
     return net
 
 
@@ -399,6 +405,7 @@ def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | Non
         while stack:
             wbs_id = stack.pop()
             members += by_wbs.get(wbs_id, [])
+            net.wbs_cover.setdefault(wbs_id, []).append(i)
             if wbs_id is not None:
                 stack += children.get(wbs_id, [])
         net.wbs_members[i] = sorted(members)

@@ -16,14 +16,19 @@ def _shift(lc: CompiledCalendar | None, t: int, lag: int, *, forward: bool) -> i
     return lc.finish_at(lc.position(t) + lag) if forward else lc.start_at(lc.position(t) + lag)
 
 
-def level_of_effort(net: Network, d: Dates, *, finish: int) -> None:
-    """An LOE starts with the start-type links of its predecessors and finishes with what it spans."""
+def level_of_effort(net: Network, d: Dates, *, finish: int, only: set[int] | None = None) -> None:
+    """An LOE starts with the start-type links of its predecessors and finishes with what it spans.
+
+    `only`: the LOE activities to recompute (those linked to what an edit moved); None for all.
+    """
     n_all = len(net.ids)
     early_start: dict[int, int] = {}
     early_finish: dict[int, int] = {}
     late_start: dict[int, int] = {}
     late_finish: dict[int, int] = {}
     for loe, other, t, lag, lc, loe_is_succ in net.loe_links:
+        if only is not None and loe not in only:
+            continue
         if loe_is_succ:
             e_src = d.ef[other] if t in (FS, FF) else d.link_start[other]
             l_src = d.lf[other] if t in (FS, FF) else d.ls[other]
@@ -42,7 +47,7 @@ def level_of_effort(net: Network, d: Dates, *, finish: int) -> None:
         else:
             early_finish[loe] = max(early_finish.get(loe, NONE), e)
             late_finish[loe] = max(late_finish.get(loe, NONE), late)
-    for i in range(net.n_pass, n_all):
+    for i in range(net.n_pass, n_all) if only is None else sorted(only):
         if net.kind[i] != K_LOE:
             continue
         c = net.cal[i]
@@ -70,19 +75,8 @@ class WbsRollup:
 
     def __init__(self, net: Network) -> None:
         self.net = net
-        self._of_member: dict[int, list[int]] | None = None
         self.holders: dict[int, list[int]] = {}
         self.values: dict[int, list[int]] = {}
-
-    @property
-    def of_member(self) -> dict[int, list[int]]:
-        """Member -> the summaries it rolls up into (built on the first edit: a full run does not need it)."""
-        if self._of_member is None:
-            self._of_member = {}
-            for i, members in self.net.wbs_members.items():
-                for m in members:
-                    self._of_member.setdefault(m, []).append(i)
-        return self._of_member
 
     def _columns(self, d: Dates) -> tuple[list[int], list[int], list[int], list[int]]:
         return d.link_start, d.ef, d.ls, d.lf
@@ -113,9 +107,11 @@ class WbsRollup:
         changed: set[int] = set()
         dirty: set[int] = set()
         columns = self._columns(d)
-        of_member = self.of_member
+        cover, wbs_of, n_pass = self.net.wbs_cover, self.net.wbs_of, self.net.n_pass
         for m in touched:
-            for i in of_member.get(m, ()):
+            if m >= n_pass:
+                continue
+            for i in cover.get(wbs_of[m], ()):
                 if i in dirty:
                     continue
                 holders, values = self.holders[i], self.values[i]

@@ -65,10 +65,15 @@ class SessionScheduler:
         self.session = session
         self._scheduler: Scheduler | None = None
         self._edited: set[str] = set()
+        self._structural = False
         self.unsubscribe = session.subscribe(self._on_change)
 
     def _on_change(self, change_set: ChangeSet) -> None:
-        self._edited |= change_set.ids("activity")
+        for change in change_set.changes:
+            if change.kind != "activity" or change.before is None or change.after is None:
+                self._structural = True  # links, calendars, WBS, project options, added or deleted activities
+            else:
+                self._edited.add(change.id)
 
     def run(self, *, progress: Progress = NO_PROGRESS) -> ScheduleResult:
         data = self.session.data
@@ -78,13 +83,15 @@ class SessionScheduler:
             computed = result.computed()
         else:
             self._scheduler.progress = progress
-            result = self._scheduler.update(data, [a for a in self._edited if a in data.activities])
+            edited = [a for a in self._edited if a in data.activities]
+            result = self._scheduler.update(data, edited, only_these=not self._structural)
             computed = dict(data.computed)
             for a_id in result.changed_ids():
                 computed[a_id] = result.dates_of(a_id)
             for gone in computed.keys() - data.activities.keys():
                 del computed[gone]
         self._edited.clear()
+        self._structural = False
         self.session.set_computed(computed)
         return result
 

@@ -61,8 +61,9 @@ def edited(data: ProjectData, a_id: str, *, days: int, kind: int = 0) -> Project
         st.tuples(st.sampled_from(ACTIVITY_IDS), st.integers(0, 60), st.integers(0, 2)), min_size=1, max_size=4
     ),
     override=st.booleans(),
+    trust=st.booleans(),
 )
-def test_random_duration_edits_incremental_equals_full(edits, override):
+def test_random_duration_edits_incremental_equals_full(edits, override, trust):
     data = BASE
     if override:
         options = dataclasses.replace(data.project.options, progress_mode=ProgressMode.PROGRESS_OVERRIDE)
@@ -71,7 +72,7 @@ def test_random_duration_edits_incremental_equals_full(edits, override):
     scheduler.run()
     for a_id, days, kind in edits:
         data = edited(data, a_id, days=days, kind=kind)
-        incremental = scheduler.update(data, [a_id])
+        incremental = scheduler.update(data, [a_id], only_these=trust)
         assert snapshot(incremental) == snapshot(schedule(data))
 
 
@@ -107,3 +108,14 @@ def test_in_place_edits_like_a_session_are_seen():
     a_id = scheduler.net.ids[5]
     data.activities[a_id] = dataclasses.replace(data.activities[a_id], original_duration=480 * 30)
     assert snapshot(scheduler.update(data, [a_id])) == snapshot(schedule(data))
+
+
+def test_editing_a_level_of_effort_reschedules_it():
+    scheduler = Scheduler(BASE)
+    scheduler.run()
+    loe = next(a for a in BASE.activities.values() if a.type.value == "level_of_effort")
+    data = dataclasses.replace(
+        BASE,
+        activities={**BASE.activities, loe.id: dataclasses.replace(loe, actual_start=BASE.project.effective_data_date)},
+    )
+    assert snapshot(scheduler.update(data, [loe.id], only_these=True)) == snapshot(schedule(data))
