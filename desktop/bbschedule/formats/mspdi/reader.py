@@ -64,6 +64,7 @@ class _MspdiReader:
         self.report = report
         self.by_uid: dict[str, Activity] = {}
         self.summary_uids: dict[str, str] = {}
+        self.external_uids: set[str] = set()
         self.elements: dict[str, etree._Element] = {}
 
     def fail(self, el: etree._Element, message: str, field: str | None = None) -> InputFileError:
@@ -258,6 +259,11 @@ class _MspdiReader:
             if r.text(el, "IsNull") == "1":
                 self.report.add(Severity.DROPPED, "task.null", "a blank task row", f"Task UID {uid}")
                 continue
+            if r.text(el, "ExternalTask") == "1":
+                # A stand-in for a task of another project; links to it are cross-project links.
+                self.external_uids.add(uid)
+                self.report.add(Severity.DROPPED, "task.external", "a task of another project", f"Task UID {uid}")
+                continue
             level = level or 1
             while stack and stack[-1][0] >= level:
                 stack.pop()
@@ -371,7 +377,7 @@ class _MspdiReader:
             for link in r.children(el, "PredecessorLink"):
                 pred_uid = r.text(link, "PredecessorUID")
                 where = f"Task UID {uid} <- {pred_uid}"
-                if r.text(link, "CrossProject") == "1":
+                if r.text(link, "CrossProject") == "1" or pred_uid in self.external_uids:
                     self.report.add(Severity.DROPPED, "link.cross_project", "link to another project", where)
                     continue
                 if pred_uid in self.summary_uids:

@@ -38,9 +38,11 @@ MSPDI = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
       <PredecessorLink><PredecessorUID>10</PredecessorUID><Type>1</Type><LinkLag>0</LinkLag><LagFormat>7</LagFormat></PredecessorLink>
       <PredecessorLink><PredecessorUID>99</PredecessorUID><Type>1</Type><CrossProject>1</CrossProject><LinkLag>0</LinkLag><LagFormat>7</LagFormat></PredecessorLink></Task>
     <Task><UID>13</UID><ID>4</ID><IsNull>1</IsNull></Task>
+    <Task><UID>16</UID><ID>7</ID><Name>Other project's task</Name><OutlineLevel>1</OutlineLevel><ExternalTask>1</ExternalTask><Duration>PT8H0M0S</Duration></Task>
     <Task><UID>14</UID><ID>5</ID><Name>Cure</Name><OutlineNumber>2</OutlineNumber><OutlineLevel>1</OutlineLevel><Summary>0</Summary>
       <Start>2024-01-09T08:00:00</Start><Finish>2024-01-09T17:00:00</Finish><Duration>PT8H0M0S</Duration><DurationFormat>7</DurationFormat>
       <ActualFinish>2024-01-09T17:00:00</ActualFinish>
+      <PredecessorLink><PredecessorUID>16</PredecessorUID><Type>1</Type><LinkLag>0</LinkLag><LagFormat>7</LagFormat></PredecessorLink>
       <PredecessorLink><PredecessorUID>12</PredecessorUID><Type>0</Type><LinkLag>14400</LinkLag><LagFormat>8</LagFormat></PredecessorLink></Task>
     <Task><UID>15</UID><ID>6</ID><Name>Done</Name><OutlineNumber>3</OutlineNumber><OutlineLevel>1</OutlineLevel><Summary>0</Summary><Milestone>1</Milestone>
       <Start>2024-01-10T08:00:00</Start><Finish>2024-01-10T08:00:00</Finish><Duration>PT0H0M0S</Duration>

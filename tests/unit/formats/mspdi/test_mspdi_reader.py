@@ -79,7 +79,8 @@ def test_lags_in_every_unit(result: ImportResult) -> None:
     summary = result.report.summary()
     assert summary["link.lag_converted"] == 2
     assert summary["link.summary"] == 1
-    assert summary["link.cross_project"] == 1
+    assert summary["link.cross_project"] == 2
+    assert summary["task.external"] == 1
     assert summary["task.null"] == 1
     assert summary["task.actual_start_missing"] == 1
     assert summary["constraint.deadline"] == 1
