@@ -4,6 +4,10 @@ The project's root WBS node (proj_node_flag = Y) is the project itself: it gives
 is not a Wbs object; its child nodes hang directly under the project (parent_id None), and activities
 filed under it have wbs_id None. The writer puts the root node back from the project's code and name.
 Wbs.code is P6's wbs_short_name (the node's own segment, not the dotted path).
+
+Kept from P6's own schedule, as the scheduler's oracle: early/late dates, total and free float (minutes) and
+the driving-path flag of every activity, in ProjectData.computed. Calendars: the global ones, the project's
+own, resource calendars and any a task uses. Everything dropped or converted is in the report, with counts.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """XER text into tables: code page detection, the ERMHDR/%T/%F/%R/%E line grammar, and the size limits.
 
-A table keeps its rows as the raw `split('\\t')` lists (index 0 is the '%R' marker) so that the reader
-indexes columns without building a dict per row; rows shorter than the header are padded here, once.
+A run of rows that all have the declared width is split once into a flat field list, so that a column is a
+C-speed slice; irregular rows (P6 drops trailing empty fields) go row by row and are padded here, once.
 """
 
 from __future__ import annotations
