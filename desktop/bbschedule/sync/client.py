@@ -294,16 +294,27 @@ def _diff(base: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
 def _pull_project(
     conn: psycopg.Connection[tuple[Any, ...]], state: SyncState, project_id: str, *, role: str | None
 ) -> int:
+    """Page by page: the keys and revisions first, then the fields of only the rows this cache lacks (after a
+    first sync the cache wrote nearly every row itself), then the rows and the cursor in one transaction."""
     cursor = state.cursor(project_id)
     count = 0
     while True:
-        page = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE)
-        if not page:
+        keys = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE, with_fields=False)
+        if not keys:
             return count
-        cursor = page[-1].cursor
+        known = state.exact_revs(project_id, [(r.kind, r.id) for r in keys])
+        pending = {(p.kind, p.row_id) for p in state.pending(project_id)}
+        wanted = [
+            (r.kind, r.id)
+            for r in keys
+            if not r.deleted and (known.get((r.kind, r.id)) != r.rev or (r.kind, r.id) in pending)
+        ]
+        fetched = {(r.kind, r.id): r for r in protocol.fetch_rows(conn, project_id, wanted)} if wanted else {}
+        page = [fetched.get((r.kind, r.id), r) for r in keys]
+        cursor = keys[-1].cursor
         state.apply_page(project_id, page, cursor, role=role)
-        count += len(page)
-        if len(page) < PULL_PAGE:
+        count += len(keys)
+        if len(keys) < PULL_PAGE:
             return count
 
 

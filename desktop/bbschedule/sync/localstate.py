@@ -88,6 +88,10 @@ class SyncState:
             )
         return changed
 
+    def exact_revs(self, project_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        with transaction(self._engine, write=False) as db:
+            return _exact_revs(db, project_id, keys)
+
     def cursor(self, project_id: str) -> Cursor:
         with transaction(self._engine, write=False) as db:
             row = db.execute(
@@ -178,7 +182,8 @@ class SyncState:
                 if key in pending and fields is not None:
                     fields = _rebased(db, project_id, row, fields)
                 _write_local(db, project_id, row.kind, row.id, fields)
-                _put_shadow_raw(db, project_id, row.kind, row.id, rev=row.rev, deleted=row.deleted, raw=row.raw)
+                raw = row.raw or "{}"  # a tombstone pulled without its fields
+                _put_shadow_raw(db, project_id, row.kind, row.id, rev=row.rev, deleted=row.deleted, raw=raw)
                 if row.deleted and key in pending:
                     db.execute(
                         "UPDATE outbox SET pushed = 1 WHERE pushed = 0 AND project_id = ? AND kind = ? AND row_id = ?",

@@ -169,11 +169,25 @@ def push(conn: Connection, changes: Sequence[OutgoingChange]) -> list[PushResult
     return [PushResult.from_json(r) for r in row[0]]
 
 
-def pull_page(conn: Connection, project_id: str, cursor: Cursor, *, limit: int = 5000) -> list[PulledRow]:
+def pull_page(
+    conn: Connection, project_id: str, cursor: Cursor, *, limit: int = 5000, with_fields: bool = True
+) -> list[PulledRow]:
+    """Rows after `cursor`; without fields (`raw` empty) when the caller will fetch only the rows it lacks."""
+    rows = conn.execute(
+        "SELECT kind, id::text, coalesce(fields::text, ''), rev, txid::text, deleted, updated_by"
+        f" FROM {SCHEMA}.pull(%s, %s::xid8, %s, %s, %s)",
+        (project_id, str(cursor.txid), cursor.rev, limit, with_fields),
+    ).fetchall()
+    conn.commit()
+    return [PulledRow(r[0], r[1], r[2], int(r[3]), int(r[4]), bool(r[5]), r[6]) for r in rows]
+
+
+def fetch_rows(conn: Connection, project_id: str, keys: Sequence[tuple[str, str]]) -> list[PulledRow]:
+    """The server's current version of the rows named by (kind, id)."""
     rows = conn.execute(
         "SELECT kind, id::text, fields::text, rev, txid::text, deleted, updated_by"
-        f" FROM {SCHEMA}.pull(%s, %s::xid8, %s, %s)",
-        (project_id, str(cursor.txid), cursor.rev, limit),
+        f" FROM {SCHEMA}.fetch_rows(%s, %s::text[], %s::uuid[])",
+        (project_id, [k for k, _ in keys], [i for _, i in keys]),
     ).fetchall()
     conn.commit()
     return [PulledRow(r[0], r[1], r[2], int(r[3]), int(r[4]), bool(r[5]), r[6]) for r in rows]

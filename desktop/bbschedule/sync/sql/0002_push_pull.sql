@@ -380,7 +380,8 @@ END $$;
 
 -- pull: the project's rows changed after the cursor (txid, rev), oldest first, but only those written by
 -- transactions older than every transaction still running: a transaction that commits late is never skipped.
-CREATE FUNCTION pull(project uuid, after_txid xid8, after_rev bigint, page_size integer)
+CREATE FUNCTION pull(project uuid, after_txid xid8, after_rev bigint, page_size integer,
+                     with_fields boolean DEFAULT true)
 RETURNS TABLE (kind text, id uuid, fields jsonb, rev bigint, txid xid8, deleted boolean, updated_by text,
                updated_at timestamptz)
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, bbschedule, pg_temp AS $$
@@ -389,12 +390,28 @@ BEGIN
         RAISE EXCEPTION 'you are not a member of project %', pull.project USING ERRCODE = '42501';
     END IF;
     RETURN QUERY
-        SELECT e.kind, e.id, e.fields, e.rev, e.txid, e.deleted, e.updated_by, e.updated_at
+        SELECT e.kind, e.id, CASE WHEN pull.with_fields THEN e.fields END, e.rev, e.txid, e.deleted, e.updated_by,
+               e.updated_at
         FROM entities e
         WHERE e.project_id = pull.project AND (e.txid, e.rev) > (pull.after_txid, pull.after_rev)
           AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
         ORDER BY e.txid, e.rev
         LIMIT least(greatest(pull.page_size, 1), 100000);
+END $$;
+
+-- fetch: the current version of given rows (a client that pulled keys only asks for the rows it lacks).
+CREATE FUNCTION fetch_rows(project uuid, row_kinds text[], row_ids uuid[])
+RETURNS TABLE (kind text, id uuid, fields jsonb, rev bigint, txid xid8, deleted boolean, updated_by text,
+               updated_at timestamptz)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, bbschedule, pg_temp AS $$
+BEGIN
+    IF my_role(fetch_rows.project) IS NULL THEN
+        RAISE EXCEPTION 'you are not a member of project %', fetch_rows.project USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        SELECT e.kind, e.id, e.fields, e.rev, e.txid, e.deleted, e.updated_by, e.updated_at
+        FROM unnest(row_kinds, row_ids) AS w(k, i)
+        JOIN entities e ON e.project_id = fetch_rows.project AND e.kind = w.k AND e.id = w.i;
 END $$;
 
 -- hello: what a client checks at every sync (protocol, schema, incarnation) and the projects it may see.
@@ -420,5 +437,6 @@ $$;
 
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA bbschedule FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES IN SCHEMA bbschedule REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION my_role(uuid), push(jsonb), pull(uuid, xid8, bigint, integer), hello(),
+GRANT EXECUTE ON FUNCTION my_role(uuid), push(jsonb), pull(uuid, xid8, bigint, integer, boolean),
+    fetch_rows(uuid, text[], uuid[]), hello(),
     resolve_conflict(bigint) TO bbschedule_client;
