@@ -266,9 +266,6 @@ def _percent(text: str) -> float:
         return 0.0
 
 
-_MISSING = object()
-
-
 def _constraint(ctx: Context, code: str, when: dt.datetime | None, task: str, line: int) -> Constraint | None:
     if not code or code == "CS_ASAP":
         return None
