@@ -305,3 +305,28 @@ def test_copy_puts_the_selected_rows_on_the_clipboard(window: MainWindow) -> Non
     assert lines[0].split("\t")[:3] == ["Activity ID", "Activity Name", "Activity Type"]
     assert [line.split("\t")[0] for line in lines[1:]] == ["A1010", "A1030"]
     assert lines[1].split("\t")[3] == "5d"
+
+
+def test_project_tree_opens_another_project(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:
+    from bbschedule.ui.resources import sample_projects
+
+    first = window.session
+    assert first is not None
+    window.import_path(sample_projects()[0], open_after=False)
+    model = window.project_model
+    qtbot.waitUntil(lambda: model.rowCount() == 2)  # the tree lists it once the import has reported back
+    sample = next(
+        model.index(r, 0)
+        for r in range(model.rowCount())
+        if model.index(r, 0).data(roles.OBJECT_ID) != first.project_id
+    )
+    target = sample.data(roles.OBJECT_ID)
+    window.on_project_tree_double_clicked(sample)
+    session = window.session
+    assert session is not None
+    assert session.project_id == target
+    assert window.status_count.text() == f"{len(session.data.activities)} activities"
+    assert window.activity_model.rowCount() > 0
+    assert window.windowTitle().startswith(session.data.project.code)
+    # Edits go to the project now shown, and the first keeps its own history.
+    assert not session.history.can_undo
