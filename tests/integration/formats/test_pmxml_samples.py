@@ -205,3 +205,19 @@ def test_xer_to_pmxml_keeps_what_mpxj_sees(
     started = {(a.code, "duration") for a in data.activities.values() if a.is_started and not a.is_complete}
     mpxj_compare(source, out, started, resource_name_limit=100)
     assert report.summary().get("resource.name", 0) == sum(len(r.name) > 100 for r in data.resources.values())
+
+
+@pytest.mark.java
+def test_baseline_projects_do_not_confuse_mpxj(
+    samples_dir: Path, tmp_path: Path, mpxj_reader: Callable[..., Any]
+) -> None:
+    data = mspdi.read(samples_dir / "mspdi" / "mpxj_baselines.xml", options=ReadOptions()).pick()
+    assert len(data.baselines) > 1
+    out = tmp_path / "baselines.pmxml"
+    pmxml.write(data, out)
+    peer = mpxj_reader(out)
+    assert sorted(str(t.getActivityID()) for t in peer.getTasks() if t.getActivityType() is not None) == sorted(
+        a.code for a in data.activities.values()
+    )
+    back = _read(out)
+    assert [b.name for b in back.baselines.values()] == [b.name for b in data.baselines.values()]

@@ -27,6 +27,7 @@ from bbschedule.core.project_data import ProjectData
 from bbschedule.core.resource import Assignment, Resource, ResourceRate
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
+from bbschedule.formats.pmxml.baselines import read_baselines
 from bbschedule.formats.pmxml.calendars import read_calendar
 from bbschedule.formats.pmxml.vocabulary import (
     ACTIVITY_TYPES,
@@ -45,7 +46,6 @@ if TYPE_CHECKING:
     from lxml import etree
 
 _DROPPED_KINDS = (
-    "BaselineProject",
     "Role",
     "ActivityCodeType",
     "ActivityCode",
@@ -91,6 +91,7 @@ class _PmxmlReader:
         self.calendars: dict[str, Calendar] = {}
         self.resources: dict[str, Resource] = {}
         self.activities: dict[str, tuple[ProjectData, Activity]] = {}
+        self.by_object_id: dict[str, ProjectData] = {}
 
     def fail(self, el: etree._Element, message: str, field: str) -> InputFileError:
         return InputFileError(self.path, message, line=line_of(el), field=field)
@@ -123,6 +124,7 @@ class _PmxmlReader:
         self._resources()
         projects = [self._project(el) for el in r.children(root, "Project")]
         self._relationships(root)
+        read_baselines(r, root, projects=self.by_object_id, report=self.report)
         return projects
 
     def _resources(self) -> None:
@@ -224,6 +226,7 @@ class _PmxmlReader:
         except ValidationError as exc:
             raise self.fail(el, exc.message, exc.field) from None
         data = ProjectData(project=project)
+        self.by_object_id[object_id] = data
         data.calendars = {cal.id: cal for cal in self.calendars.values()}
         data.resources = {res.id: res for res in self.resources.values()}
         wbs_ids = self._wbs(el, data, object_id)

@@ -17,6 +17,7 @@ from bbschedule.core.enums import CriticalMode
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
+from bbschedule.formats.pmxml.baselines import write_baselines
 from bbschedule.formats.pmxml.calendars import CalendarWriter
 from bbschedule.formats.pmxml.vocabulary import (
     ACTIVITY_TYPE_NAMES,
@@ -179,10 +180,7 @@ class _Writer:
                 "RelationshipLagCalendar": LAG_CALENDAR_NAMES[opts.lag_calendar],
             },
         )
-        if data.baselines:
-            self.report.add(
-                Severity.DROPPED, "baseline.not_written", f"{len(data.baselines)} baselines are not written to P6 XML"
-            )
+        write_baselines(data, root, obj=self.obj, project_object_id=PROJECT_OBJECT_ID, calendar_ids=self.cal_ids)
         return root
 
     def _wbs(self, parent: etree._Element) -> None:

@@ -31,7 +31,10 @@ FILE = """<?xml version="1.0" encoding="UTF-8"?>
   </Calendar>
   <Role><ObjectId>5</ObjectId><Name>Engineer</Name></Role>
   <Resource><ObjectId>7</ObjectId><Id>CR</Id><Name>Crane</Name><ResourceType>Nonlabor</ResourceType></Resource>
-  <BaselineProject><ObjectId>99</ObjectId><Name>BL</Name></BaselineProject>
+  <BaselineProject><ObjectId>99</ObjectId><Name>BL</Name><OriginalProjectObjectId>2</OriginalProjectObjectId>
+    <Activity><ObjectId>900</ObjectId><Id>B2</Id><PlannedDuration>32</PlannedDuration><PlannedStartDate>2024-01-29T08:00:00</PlannedStartDate></Activity>
+    <Activity><ObjectId>901</ObjectId><Id>GONE</Id></Activity>
+  </BaselineProject>
   <Project><ObjectId>1</ObjectId><Id>SMALL</Id><Name>Small</Name><PlannedStartDate>2024-01-01T08:00:00</PlannedStartDate>
     <ActivityDefaultCalendarObjectId>10</ActivityDefaultCalendarObjectId>
     <Activity><ObjectId>100</ObjectId><Id>S1</Id><Name>Only</Name><PlannedDuration>8</PlannedDuration><WBSObjectId xsi:nil="true"/></Activity>
@@ -130,7 +133,8 @@ def test_relationships_assignments_and_what_was_dropped(result: ImportResult) ->
     assert summary["relationship.cross_project"] == 1
     assert summary["assignment.role_only"] == 1
     assert summary["pmxml.role"] == 1
-    assert summary["pmxml.baselineproject"] == 1
+    assert [b.name for b in big.baselines.values()] == ["BL"]
+    assert summary["baseline.unmatched"] == 1
     assert summary["constraint.unknown"] == 1
     assert result.report.counts["projects"] == 2
 

@@ -73,7 +73,15 @@ def test_links_calendars_wbs_resources_and_options_survive(tmp_path: Path) -> No
     assert len(back.assignments) == 1
     assert back.project.options.lag_calendar is LagCalendar.SUCCESSOR
     assert back.project.data_date == dt.datetime(2024, 3, 11, 8)
-    assert report.summary() == {"baseline.not_written": 1}
+    assert report.summary() == {}
+    (baseline,) = back.baselines.values()
+    (before,) = data.baselines.values()
+    assert baseline.name == before.name
+    assert baseline.taken_at == before.taken_at
+    piles = next(a.id for a in back.activities.values() if a.code == "A1010")
+    assert [(r.activity_id, r.start, r.finish, r.duration, r.budgeted_cost) for r in baseline.activities] == [
+        (piles, row.start, row.finish, row.duration, row.budgeted_cost) for row in before.activities
+    ]
 
 
 def test_fields_are_alphabetical_and_calendar_finishes_are_last_minutes(tmp_path: Path) -> None:
