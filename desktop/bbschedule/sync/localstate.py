@@ -30,7 +30,6 @@ _TABLES = (
     " rev INTEGER NOT NULL, deleted INTEGER NOT NULL, fields TEXT NOT NULL, exact INTEGER NOT NULL DEFAULT 1,"
     " PRIMARY KEY (project_id, kind, row_id))",
 )
-_KIND_ORDER = {kind: i for i, kind in enumerate((PROJECT_KIND, *ENTITY_KINDS))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,22 +172,41 @@ class SyncState:
                 ).fetchall()
             }
             known = _exact_revs(db, project_id, [(r.kind, r.id) for r in rows])
-            ordered = sorted(rows, key=lambda r: (r.deleted, _KIND_ORDER.get(r.kind, 99) * (-1 if r.deleted else 1)))
-            for row in ordered:
+            upserts: dict[str, list[tuple[Any, ...]]] = {}
+            deletes: dict[str, list[tuple[str, str]]] = {}
+            shadows: list[tuple[Any, ...]] = []
+            for row in rows:
                 key = (row.kind, row.id)
                 if known.get(key) == row.rev and key not in pending:
                     continue  # this cache wrote that version itself (its push was acknowledged with this rev)
                 fields = None if row.deleted else row.fields
                 if key in pending and fields is not None:
                     fields = _rebased(db, project_id, row, fields)
-                _write_local(db, project_id, row.kind, row.id, fields)
-                raw = row.raw or "{}"  # a tombstone pulled without its fields
-                _put_shadow_raw(db, project_id, row.kind, row.id, rev=row.rev, deleted=row.deleted, raw=raw)
+                if row.kind == PROJECT_KIND or row.kind not in MAPPERS:
+                    _write_local(db, project_id, row.kind, row.id, fields)
+                elif fields is None:
+                    deletes.setdefault(row.kind, []).append((row.id, project_id))
+                else:
+                    obj = entity_from_fields(row.kind, row.id, fields)
+                    upserts.setdefault(row.kind, []).append(MAPPERS[row.kind].encode(obj, project_id))
+                # a tombstone pulled without its fields keeps an empty shadow
+                shadows.append((project_id, row.kind, row.id, row.rev, row.deleted, row.raw or "{}", True))
                 if row.deleted and key in pending:
                     db.execute(
                         "UPDATE outbox SET pushed = 1 WHERE pushed = 0 AND project_id = ? AND kind = ? AND row_id = ?",
                         (project_id, row.kind, row.id),
                     )  # delete beats edit: the server told the editor; nothing left to push for it
+            for kind in ENTITY_KINDS:  # many rows per statement: a first pull writes 250k of them
+                if kind in upserts:
+                    db.executemany(MAPPERS[kind].upsert_sql(), upserts[kind])
+            for kind in reversed(ENTITY_KINDS):
+                if kind in deletes:
+                    if kind == "activity":
+                        db.executemany(
+                            "DELETE FROM computed_dates WHERE activity_id = ?", [(i,) for i, _ in deletes[kind]]
+                        )
+                    db.executemany(f"DELETE FROM {MAPPERS[kind].table} WHERE id = ? AND project_id = ?", deletes[kind])
+            db.executemany(_SHADOW_SQL, shadows)
             db.execute(
                 "INSERT INTO sync_project (project_id, cursor_txid, cursor_rev, role) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (project_id) DO UPDATE SET cursor_txid = excluded.cursor_txid,"
@@ -238,16 +256,18 @@ def _put_shadow(db: sqlite3.Connection, project_id: str, kind: str, row_id: str,
     )  # fmt: skip
 
 
+_SHADOW_SQL = (
+    "INSERT INTO sync_shadow (project_id, kind, row_id, rev, deleted, fields, exact) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (project_id, kind, row_id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted,"
+    " fields = excluded.fields, exact = excluded.exact"
+)
+
+
 def _put_shadow_raw(
     db: sqlite3.Connection, project_id: str, kind: str, row_id: str, *, rev: int, deleted: bool, raw: str,
     exact: bool = True,
 ) -> None:  # fmt: skip
-    db.execute(
-        "INSERT INTO sync_shadow (project_id, kind, row_id, rev, deleted, fields, exact) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (project_id, kind, row_id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted,"
-        " fields = excluded.fields, exact = excluded.exact",
-        (project_id, kind, row_id, rev, deleted, raw, exact),
-    )
+    db.execute(_SHADOW_SQL, (project_id, kind, row_id, rev, deleted, raw, exact))
 
 
 def _read_project(db: sqlite3.Connection, project_id: str) -> list[Any]:
