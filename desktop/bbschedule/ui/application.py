@@ -74,13 +74,25 @@ def build_window(
     workspace: Workspace | None = None,
     interactive: bool = True,
 ) -> MainWindow:
-    """The window with its projects loaded: the file asked for, else the last one, else the sample."""
+    """The window with its projects loading: the file asked for, else the largest cached one, else the sample."""
+    window = make_window(profile=profile, pool=pool, workspace=workspace, interactive=interactive)
+    load_projects(window, open_path=open_path)
+    return window
+
+
+def make_window(
+    *, profile: Path | None, pool: Pool | None = None, workspace: Workspace | None = None, interactive: bool = True
+) -> MainWindow:
     workspace = workspace if workspace is not None else Workspace(profile)
     window = MainWindow(workspace, settings=settings_for(profile), pool=pool)
     window.interactive = interactive
+    return window
+
+
+def load_projects(window: MainWindow, *, open_path: Path | None) -> None:
     if open_path is not None:
         window.import_path(open_path)
-    elif workspace.is_empty():
+    elif window.workspace.is_empty():
         samples = sample_projects()
         if samples:
             window.import_path(samples[0])
@@ -89,7 +101,6 @@ def build_window(
     else:
         window.open_largest_project()
     window.refresh_catalog()
-    return window
 
 
 def run(
@@ -111,15 +122,18 @@ def run(
                 print(f"bbschedule: {window.tasks.last_error}", file=sys.stderr)
                 return EXIT_BAD_INPUT
             return write_screenshot(window, screenshot)
-        window = build_window(profile=profile, open_path=open_path)
-        if telemetry is not None:
-            # Kept on the window: the presenter must live as long as it does.
-            window.crash_presenter = attach_telemetry(window, telemetry)
+        window = make_window(profile=profile)
     except OSError as exc:
         print(f"bbschedule: cannot use the profile folder {profile}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    # Shown first, then loaded: the planner sees the window (and any progress dialog) at once.
     window.restore_settings()
     window.show()
+    if telemetry is not None:
+        # Kept on the window: the presenter must live as long as it does (it may offer to reopen a project).
+        window.crash_presenter = attach_telemetry(window, telemetry)
+    if open_path is not None or window.session is None:  # unless recovery reopened the project already
+        load_projects(window, open_path=open_path)
     return app.exec()
 
 
