@@ -174,9 +174,13 @@ def tokenize(raw: bytes, *, path: str, encoding: str | None = None, limits: Limi
     text, used = decode(raw, path=path, encoding=encoding)
     if text.startswith("\ufeff"):
         text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    crlf = text.count("\r\n")
+    if crlf and crlf == text.count("\r") == text.count("\n"):
+        lines = text.split("\r\n")  # P6 on Windows: every line ends CR LF, no copy of the text needed
+    else:
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
     first = lines[0]
     if not first.startswith("ERMHDR"):
         raise InputFileError(path, "not an XER file: it must start with ERMHDR", line=1)
