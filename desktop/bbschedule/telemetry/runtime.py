@@ -23,7 +23,8 @@ log = logging.getLogger(__name__)
 @dataclass
 class TelemetryRuntime:
     profile: Path | None
-    log_file: Path
+    log_file: Path | None
+    """None when the profile's folders cannot be written: the application then reports that itself."""
     observability: ObservabilityStatus
     crash_handler: CrashHandler
     marker: RunMarker | None
@@ -31,7 +32,9 @@ class TelemetryRuntime:
 
     @property
     def log_dir(self) -> Path:
-        return self.log_file.parent
+        if self.log_file is not None:
+            return self.log_file.parent
+        return (self.profile or Path.cwd()) / "logs"
 
     @property
     def unclean_exit(self) -> bool:
@@ -53,12 +56,28 @@ class TelemetryRuntime:
 def start_telemetry(
     profile: Path | None, *, gui: bool, include_content: bool = False, verbose: bool = False
 ) -> TelemetryRuntime:
-    log_file = configure_logging(folder=locations.log_dir(profile), level=logging.DEBUG if verbose else logging.INFO)
+    # A profile folder that cannot be written must not end in a traceback here: the application names the
+    # folder in a clear error (exit 2) itself, so telemetry steps back to what still works.
+    log_file: Path | None = None
+    data_dir: Path | None = None
+    try:
+        data_dir = locations.data_dir(profile)
+        log_file = configure_logging(
+            folder=locations.log_dir(profile), level=logging.DEBUG if verbose else logging.INFO
+        )
+    except OSError as exc:
+        log.warning("no log file: the profile folder %s cannot be written (%s)", profile, exc)
     log.info("BBSchedule %s starting (profile %s, %s)", __version__, profile or "default", "gui" if gui else "cli")
-    status = configure_observability(include_content=include_content, data_dir=locations.data_dir(profile))
+    status = configure_observability(include_content=include_content, data_dir=data_dir)
     handler = install_crash_handler()
-    marker = RunMarker(locations.data_dir(profile)) if gui else None
-    previous = marker.start(version=__version__) if marker is not None else None
+    marker = RunMarker(data_dir) if gui and data_dir is not None else None
+    previous = None
+    if marker is not None:
+        try:
+            previous = marker.start(version=__version__)
+        except OSError as exc:
+            log.warning("no clean-exit marker in %s: %s", data_dir, exc)
+            marker = None
     return TelemetryRuntime(
         profile=profile,
         log_file=log_file,

@@ -73,3 +73,22 @@ def test_noting_the_open_project_survives_a_removed_marker(tmp_path: Path) -> No
     assert found is not None
     assert found.open_project == "project-7"
     assert found.pid == os.getpid()
+
+
+def test_an_unwritable_profile_leaves_telemetry_without_files(tmp_path: Path) -> None:
+    from bbschedule.telemetry.logging_setup import current_log_file, remove_logging
+    from bbschedule.telemetry.observability import disable_observability
+    from bbschedule.telemetry.runtime import start_telemetry
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    runtime = start_telemetry(blocker / "profile", gui=True)
+    try:
+        assert runtime.log_file is None
+        assert runtime.marker is None
+        assert current_log_file() is None
+        assert runtime.log_dir == blocker / "profile" / "logs"
+    finally:
+        runtime.shutdown()
+        remove_logging()
+        disable_observability()
