@@ -119,15 +119,21 @@ class SyncState:
             return [str(r[0]) for r in db.execute("SELECT DISTINCT project_id FROM outbox WHERE pushed = 0")]
 
     def shadows(self, project_id: str, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Shadow]:
+        by_kind: dict[str, list[str]] = {}
+        for kind, row_id in keys:
+            by_kind.setdefault(kind, []).append(row_id)
         found: dict[tuple[str, str], Shadow] = {}
         with transaction(self._engine, write=False) as db:
-            for kind, row_id in keys:
-                row = db.execute(
-                    "SELECT rev, deleted, fields FROM sync_shadow WHERE project_id = ? AND kind = ? AND row_id = ?",
-                    (project_id, kind, row_id),
-                ).fetchone()
-                if row is not None:
-                    found[(kind, row_id)] = Shadow(int(row[0]), bool(row[1]), json.loads(row[2]))
+            for kind, row_ids in by_kind.items():
+                for start in range(0, len(row_ids), 500):
+                    chunk = row_ids[start : start + 500]
+                    marks = ", ".join("?" * len(chunk))
+                    for row_id, rev, deleted, fields, exact in db.execute(
+                        "SELECT row_id, rev, deleted, fields, exact FROM sync_shadow WHERE project_id = ? AND kind = ?"
+                        f" AND row_id IN ({marks})",
+                        (project_id, kind, *chunk),
+                    ):
+                        found[(kind, row_id)] = Shadow(int(rev), bool(deleted), json.loads(fields), bool(exact))
         return found
 
     def current_rows(self, project_id: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -153,8 +159,13 @@ class SyncState:
         to the server's version (None: the server has no such row, so it goes locally too)."""
         with transaction(self._engine, write=True, check_references=False) as db:
             db.executemany("UPDATE outbox SET pushed = 1 WHERE seq = ?", [(s,) for s in pushed_seqs])
-            for (kind, row_id), shadow in shadows.items():
-                _put_shadow(db, project_id, kind, row_id, shadow)
+            db.executemany(
+                _SHADOW_SQL,
+                [
+                    (project_id, kind, row_id, sh.rev, sh.deleted, sh.raw or dumps(sh.fields), sh.exact)
+                    for (kind, row_id), sh in shadows.items()
+                ],
+            )
             for (kind, row_id), server in server_rows.items():
                 _write_local(db, project_id, kind, row_id, None if server is None or server.deleted else server.fields)
 
