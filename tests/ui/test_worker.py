@@ -81,3 +81,23 @@ def test_a_failure_reaches_the_callback(qtbot: Any, parent: QWidget) -> None:
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], InputFileError)
     assert "plan.xer, line 1" in str(errors[0])
+
+
+def test_stop_all_cancels_and_waits(qtbot: Any, parent: QWidget) -> None:
+    runner = TaskRunner(parent, pool=QThreadPool.globalInstance())
+    started = threading.Event()
+    finished = threading.Event()
+
+    def work(progress: Progress) -> None:
+        started.set()
+        try:
+            while True:
+                progress.check()
+                time.sleep(0.005)
+        finally:
+            finished.set()
+
+    runner.run(work, title="Long", on_success=lambda _: None, on_failure=lambda _: None, show_dialog=False)
+    assert started.wait(10)
+    runner.stop_all()
+    assert finished.is_set()  # stopped before stop_all returned

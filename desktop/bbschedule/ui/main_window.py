@@ -314,6 +314,7 @@ class MainWindow(QMainWindow):
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.runner.stop_all()
         self.save_settings()
         self.workspace.close()
         super().closeEvent(event)

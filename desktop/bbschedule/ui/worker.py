@@ -67,7 +67,7 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._window = parent
         self._pool: Pool = pool if pool is not None else QThreadPool.globalInstance()
-        self._running: list[tuple[_Relay, QProgressDialog | None]] = []
+        self._running: list[tuple[_Relay, QProgressDialog | None, Progress]] = []
 
     @property
     def busy(self) -> bool:
@@ -94,7 +94,7 @@ class TaskRunner(QObject):
                 relay.sig_progressed.emit(fraction, message)
 
         progress = Progress(on_report=report)
-        entry = (relay, dialog)
+        entry = (relay, dialog, progress)
 
         def finish() -> None:
             if entry in self._running:
@@ -135,6 +135,13 @@ class TaskRunner(QObject):
         self.sig_busy_changed.emit(True)
         self._pool.start(_Job(work, progress, relay))
         return progress
+
+    def stop_all(self, *, wait_ms: int = 10_000) -> None:
+        """Cancel running work and wait for it to stop (closing the window must not pull the cache from under it)."""
+        for _relay, _dialog, progress in self._running:
+            progress.cancel()
+        if self._running and isinstance(self._pool, QThreadPool):
+            self._pool.waitForDone(wait_ms)
 
     def _dialog(self, title: str) -> QProgressDialog:
         dialog = QProgressDialog(title, "Cancel", 0, 1000, self._window)
