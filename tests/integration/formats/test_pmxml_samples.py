@@ -221,3 +221,28 @@ def test_baseline_projects_do_not_confuse_mpxj(
     )
     back = _read(out)
     assert [b.name for b in back.baselines.values()] == [b.name for b in data.baselines.values()]
+
+
+@pytest.mark.java
+def test_activity_codes_from_an_xer_reach_mpxj_through_pmxml(
+    samples_dir: Path, tmp_path: Path, mpxj_reader: Callable[..., Any]
+) -> None:
+    try:
+        data = read_file(samples_dir / "xer" / "jaggelas_test.xer").pick()
+    except ModuleNotFoundError:
+        pytest.skip("the XER reader is not there yet")
+    assert data.code_values
+    out = tmp_path / "codes.pmxml"
+    pmxml.write(data, out)
+    types = {t.id: t.name for t in data.code_types.values()}
+    values = {v.id: v.code for v in data.code_values.values()}
+    ours = {a.code: {(types[t], values[v]) for t, v in a.codes.items()} for a in data.activities.values()}
+    peer = {}
+    for task in mpxj_reader(out).getTasks():
+        if task.getActivityType() is None:
+            continue
+        assigned = task.getActivityCodeValues()
+        peer[str(task.getActivityID())] = {
+            (str(code.getName()), str(value.getName())) for code, value in assigned.items()
+        }
+    assert peer == ours

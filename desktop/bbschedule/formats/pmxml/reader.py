@@ -29,6 +29,7 @@ from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.pmxml.baselines import read_baselines
 from bbschedule.formats.pmxml.calendars import read_calendar
+from bbschedule.formats.pmxml.codes import Codes
 from bbschedule.formats.pmxml.vocabulary import (
     ACTIVITY_TYPES,
     DURATION_TYPES,
@@ -47,11 +48,6 @@ if TYPE_CHECKING:
 
 _DROPPED_KINDS = (
     "Role",
-    "ActivityCodeType",
-    "ActivityCode",
-    "Code",
-    "UDFType",
-    "UDF",
     "ActivityExpense",
     "ActivityStep",
     "ProjectNote",
@@ -92,6 +88,7 @@ class _PmxmlReader:
         self.resources: dict[str, Resource] = {}
         self.activities: dict[str, tuple[ProjectData, Activity]] = {}
         self.by_object_id: dict[str, ProjectData] = {}
+        self.codes = Codes()
 
     def fail(self, el: etree._Element, message: str, field: str) -> InputFileError:
         return InputFileError(self.path, message, line=line_of(el), field=field)
@@ -122,6 +119,7 @@ class _PmxmlReader:
                     self.calendars[object_id].name,
                 )
         self._resources()
+        self.codes.read_definitions(r, root, project="", report=self.report)
         projects = [self._project(el) for el in r.children(root, "Project")]
         self._relationships(root)
         read_baselines(r, root, projects=self.by_object_id, report=self.report)
@@ -227,6 +225,8 @@ class _PmxmlReader:
             raise self.fail(el, exc.message, exc.field) from None
         data = ProjectData(project=project)
         self.by_object_id[object_id] = data
+        self.codes.read_definitions(r, el, project=object_id, report=self.report)
+        self.codes.fill(data, project=object_id)
         data.calendars = {cal.id: cal for cal in self.calendars.values()}
         data.resources = {res.id: res for res in self.resources.values()}
         wbs_ids = self._wbs(el, data, object_id)
@@ -297,6 +297,7 @@ class _PmxmlReader:
         if actual_start is not None and not kind.is_milestone:
             remaining = max(0, durations.hours_to_minutes(r.number(el, "RemainingDuration")))
         physical = r.number(el, "PhysicalPercentComplete")
+        codes_, udfs = self.codes.of_activity(r, el)
         constraints_ = [
             self._constraint(el, "PrimaryConstraintType", "PrimaryConstraintDate", code),
             self._constraint(el, "SecondaryConstraintType", "SecondaryConstraintDate", code),
@@ -329,6 +330,8 @@ class _PmxmlReader:
                 planned_start=r.date(el, "PlannedStartDate"),
                 planned_finish=r.date(el, "PlannedFinishDate"),
                 notes="\n\n".join(notes.get(r.text(el, "ObjectId") or "", [])),
+                codes=codes_,
+                user_fields=udfs,
                 source_id=code,
             )
         except ValidationError as exc:

@@ -19,6 +19,7 @@ from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.pmxml.baselines import write_baselines
 from bbschedule.formats.pmxml.calendars import CalendarWriter
+from bbschedule.formats.pmxml.codes import CodeWriter
 from bbschedule.formats.pmxml.vocabulary import (
     ACTIVITY_TYPE_NAMES,
     DURATION_TYPE_NAMES,
@@ -81,6 +82,8 @@ class _Writer:
         nsmap: Any = {None: NS, "xsi": XSI}
         root = self.etree.Element(f"{{{NS}}}APIBusinessObjects", nsmap=nsmap)
         has_notes = any(a.notes for a in data.activities.values())
+        self.codes = CodeWriter(data, obj=self.obj, sub=self.sub, fmt=_fmt)
+        self.codes.udf_types(root)
         if has_notes:
             self.obj(
                 root,
@@ -142,6 +145,7 @@ class _Writer:
                         "ResourceObjectId": self.res_ids[res_id],
                     },
                 )
+        self.codes.code_definitions(root, is_global=True, project_id=PROJECT_OBJECT_ID)
         opts = project.options
         project_el = self.obj(
             root,
@@ -159,6 +163,7 @@ class _Writer:
         )
         # P6's schema orders a project's children: WBS, Activity, ResourceAssignment, ActivityNote, Relationship.
         self._wbs(project_el)
+        self.codes.code_definitions(project_el, is_global=False, project_id=PROJECT_OBJECT_ID)
         self._activities(project_el)
         self._assignments(project_el)
         if has_notes:
@@ -221,7 +226,8 @@ class _Writer:
         self.act_ids = {act_id: n for n, act_id in enumerate(data.activities, start=1)}
         codes = self._activity_ids()
         for act_id, activity in data.activities.items():
-            self.obj(parent, "Activity", self._activity_fields(activity, codes[act_id]))
+            element = self.obj(parent, "Activity", self._activity_fields(activity, codes[act_id]))
+            self.codes.assignments(element, activity.codes, activity.user_fields)
 
     def _notes(self, parent: etree._Element) -> None:
         noted = [(k, a) for k, a in self.data.activities.items() if a.notes]
@@ -363,8 +369,6 @@ def _report_unwritten(data: ProjectData, report: FidelityReport) -> None:
     """Count what the model holds that this format does not carry, so the report says what stayed behind."""
     acts = list(data.activities.values())
     counts = {
-        "activity code assignments": sum(len(a.codes) for a in acts),
-        "user field values": sum(len(a.user_fields) for a in acts),
         "quantities and production rates": sum(a.quantity is not None or a.production_rate is not None for a in acts),
         "location ranges": sum(a.location_start is not None or a.location_end is not None for a in acts),
         "expenses": len(data.expenses),

@@ -121,3 +121,37 @@ def build() -> ProjectData:
     data.baselines = {baseline.id: baseline}
     data.check_all()
     return data
+
+
+def build_with_codes() -> ProjectData:
+    """The rich project with a global and a project code type (hierarchical values) and a UDF of each type."""
+    import dataclasses
+
+    from bbschedule.core.codes import ActivityCodeType, ActivityCodeValue, UserField
+    from bbschedule.core.enums import UserFieldType
+
+    data = build()
+    area = ActivityCodeType("Area", is_global=True)
+    phase = ActivityCodeType("Phase", is_global=False)
+    north = ActivityCodeValue(area.id, "N", "North", sequence=1)
+    north_east = ActivityCodeValue(area.id, "NE", "North east", parent_id=north.id, sequence=2)
+    design = ActivityCodeValue(phase.id, "DES", "Design")
+    data.code_types = {t.id: t for t in (area, phase)}
+    data.code_values = {v.id: v for v in (north, north_east, design)}
+    fields = {kind: UserField(f"UDF {kind.value}", kind) for kind in UserFieldType}
+    data.user_fields = {f.id: f for f in fields.values()}
+    values: dict[UserFieldType, object] = {
+        UserFieldType.TEXT: "rock",
+        UserFieldType.NUMBER: 2.5,
+        UserFieldType.INTEGER: 7.0,
+        UserFieldType.COST: 1234.5,
+        UserFieldType.DATE: "2024-04-01T08:00:00",
+    }
+    key = next(k for k, a in data.activities.items() if a.code == "A1010")
+    data.activities[key] = dataclasses.replace(
+        data.activities[key],
+        codes={area.id: north_east.id, phase.id: design.id},
+        user_fields={fields[k].id: v for k, v in values.items()},
+    )
+    data.check_all()
+    return data

@@ -168,3 +168,32 @@ def test_one_link_between_two_activities(tmp_path: Path) -> None:
         back = module.read(tmp_path / name, options=ReadOptions()).pick()
         assert len(back.relationships) == len(data.relationships) - 2 + kept
         assert report.summary()["relationship.duplicate"] == 2 - kept
+
+
+def test_activity_codes_and_user_fields_survive(tmp_path: Path) -> None:
+    from tests.unit.formats.mspdi.rich_project import build_with_codes
+
+    data = build_with_codes()
+    out = tmp_path / "codes.pmxml"
+    report = pmxml.write(data, out)
+    back = pmxml.read(out, options=ReadOptions()).pick()
+    back.check_all()
+
+    def view(d: object) -> dict[str, object]:
+        assert hasattr(d, "activities")
+        types = {t.id: (t.name, t.is_global) for t in d.code_types.values()}
+        values = {v.id: (v.code, v.description) for v in d.code_values.values()}
+        fields = {f.id: (f.name, f.data_type) for f in d.user_fields.values()}
+        return {
+            a.code: (
+                sorted((types[t], values[v]) for t, v in a.codes.items()),
+                sorted((fields[k], v) for k, v in a.user_fields.items()),
+            )
+            for a in d.activities.values()
+        }
+
+    assert view(back) == view(data)
+    parents = {v.code: v.parent_id for v in back.code_values.values()}
+    north = next(v.id for v in back.code_values.values() if v.code == "N")
+    assert parents["NE"] == north
+    assert "pmxml.not_written" not in report.summary()
