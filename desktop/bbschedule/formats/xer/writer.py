@@ -262,9 +262,15 @@ def _memos(out: Out, data: ProjectData, task_ids: dict[str, str], *, proj_id: st
         })  # fmt: skip
 
 
-P6_LIMITS = (("activity", "code", 40), ("activity", "name", 120), ("wbs", "code", 40), ("wbs", "name", 100))
-"""P6's field lengths (Activity ID 40, activity name 120, WBS code 40, WBS name 100): longer text is refused
-or cut by P6's import, so the report warns before the planner sends the file."""
+P6_LIMITS = (
+    ("activity", "code", 40),
+    ("activity", "name", 120),
+    ("wbs", "code", 40),
+    ("wbs", "name", 100),
+    ("resource", "name", 100),
+)
+"""P6's field lengths: longer text is refused or cut by P6's import, so the report warns before the planner
+sends the file."""
 
 
 def _check_p6_limits(data: ProjectData, report: FidelityReport) -> None:
