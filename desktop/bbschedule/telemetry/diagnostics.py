@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.metadata
-import json
 import os
 import platform
 import shutil
@@ -132,16 +131,9 @@ def run_diagnostics(
 
 def configured_server_dsn(profile: Path | None) -> str | None:
     """The server this profile synchronises with: $BBSCHEDULE_SERVER, else settings.json's "server_dsn"."""
-    from_env = os.environ.get("BBSCHEDULE_SERVER")
-    if from_env:
-        return from_env
-    settings = locations.data_dir(profile) / "settings.json"
-    try:
-        raw = json.loads(settings.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    value = raw.get("server_dsn") if isinstance(raw, dict) else None
-    return str(value) if value else None
+    from bbschedule.telemetry.settings import read_settings
+
+    return read_settings(profile).server_dsn
 
 
 def _folder_check(name: str, folder: Path) -> Check:

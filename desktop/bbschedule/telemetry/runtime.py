@@ -16,6 +16,7 @@ from bbschedule.telemetry.crash import CrashHandler, install_crash_handler
 from bbschedule.telemetry.logging_setup import configure_logging
 from bbschedule.telemetry.observability import ObservabilityStatus, configure_observability
 from bbschedule.telemetry.recovery import PreviousRun, RunMarker
+from bbschedule.telemetry.settings import read_settings
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,9 @@ class TelemetryRuntime:
 
 
 def start_telemetry(
-    profile: Path | None, *, gui: bool, include_content: bool = False, verbose: bool = False
+    profile: Path | None, *, gui: bool, include_content: bool | None = None, verbose: bool = False
 ) -> TelemetryRuntime:
+    """include_content None: as the profile's settings say (telemetry_include_content, default off)."""
     # A profile folder that cannot be written must not end in a traceback here: the application names the
     # folder in a clear error (exit 2) itself, so telemetry steps back to what still works.
     log_file: Path | None = None
@@ -68,6 +70,8 @@ def start_telemetry(
     except OSError as exc:
         log.warning("no log file: the profile folder %s cannot be written (%s)", profile, exc)
     log.info("BBSchedule %s starting (profile %s, %s)", __version__, profile or "default", "gui" if gui else "cli")
+    if include_content is None:
+        include_content = read_settings(profile).include_content if data_dir is not None else False
     status = configure_observability(include_content=include_content, data_dir=data_dir)
     handler = install_crash_handler()
     marker = RunMarker(data_dir) if gui and data_dir is not None else None
