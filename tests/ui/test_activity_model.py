@@ -154,3 +154,27 @@ def test_original_duration_of_an_unstarted_activity_carries_the_remaining_one(se
     assert session.history.undo_label == "Change original duration"
     session.undo()
     assert model.index_of(a1020.id, COLUMN_INDEX["remaining_duration"]).data() == "10d"
+
+
+def test_constraints_are_chosen_and_dated_in_the_table(qtbot: Any, session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    a1030 = _activity(session, "A1030")
+    kind = model.index_of(a1030.id, COLUMN_INDEX["constraint"])
+    when = model.index_of(a1030.id, COLUMN_INDEX["constraint_date"])
+    with qtbot.waitSignal(model.sig_edit_refused) as refused:
+        assert not model.setData(when, "16-Mar-26", roles.EDIT)
+    assert "choose a constraint" in refused.args[0]
+    assert ("Finish On or Before", "finish_on_or_before") in kind.data(roles.CHOICES)
+    assert model.setData(kind, "finish_on_or_before", roles.EDIT)
+    constraint = session.data.activities[a1030.id].primary_constraint
+    assert constraint is not None
+    assert constraint.date == session.data.computed[a1030.id].early_finish  # P6 dates it at the activity's finish
+    assert model.setData(when, "27-Mar-26", roles.EDIT)
+    assert when.data() == "27-Mar-26"
+    assert kind.data() == "Finish On or Before"
+    constraint = session.data.activities[a1030.id].primary_constraint
+    assert constraint is not None
+    assert constraint.date is not None
+    assert (constraint.date.day, constraint.date.hour) == (27, 17)  # the end of the working day
+    assert model.setData(kind, "", roles.EDIT)
+    assert session.data.activities[a1030.id].primary_constraint is None

@@ -19,7 +19,7 @@ from bbschedule.core.changes import ChangeSet
 from bbschedule.core.errors import BBScheduleError
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
-from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, Editor, Row
+from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, CONSTRAINT_LABELS, Editor, Row
 from bbschedule.ui.edits import activity_edit, wbs_edit
 from bbschedule.ui.rollups import RollupTable
 
@@ -328,6 +328,8 @@ class ActivityTreeModel(QAbstractItemModel):
             return [(c.name, c.id) for c in calendars]
         if editor is Editor.ACTIVITY_TYPE:
             return [(label, kind.value) for kind, label in ACTIVITY_TYPE_LABELS.items()]
+        if editor is Editor.CONSTRAINT:
+            return [("", ""), *((label, kind.value) for kind, label in CONSTRAINT_LABELS.items())]
         return None
 
     @override

@@ -25,6 +25,8 @@ class Editor(Enum):
     FINISH_DATE = "finish_date"
     CALENDAR = "calendar"
     ACTIVITY_TYPE = "activity_type"
+    CONSTRAINT = "constraint"
+    CONSTRAINT_DATE = "constraint_date"
 
 
 ACTIVITY_TYPE_LABELS = {
@@ -213,8 +215,15 @@ COLUMNS: tuple[Column, ...] = (
         Editor.CALENDAR,
         "calendar_id",
     ),
-    Column("constraint", "Primary\nConstraint", 128, _constraint),
-    Column("constraint_date", "Primary\nConstraint Date", 92, _constraint_date),
+    Column("constraint", "Primary\nConstraint", 128, _constraint, Editor.CONSTRAINT, "primary_constraint"),
+    Column(
+        "constraint_date",
+        "Primary\nConstraint Date",
+        92,
+        _constraint_date,
+        Editor.CONSTRAINT_DATE,
+        "primary_constraint",
+    ),
 )
 
 _ORDER = (

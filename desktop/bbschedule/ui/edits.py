@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from bbschedule.core.activity import Activity
+from bbschedule.core.activity import Activity, Constraint
 from bbschedule.core.commands import Command, Composite, SetActivityField, SetField
 from bbschedule.core.enums import ActivityType
 from bbschedule.core.project_data import ProjectData
-from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, Column, Editor
+from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, CONSTRAINT_LABELS, Column, Editor, finish_of, start_of
 from bbschedule.ui.formatting import at_work_finish, at_work_start, parse_date, parse_duration
 
 
@@ -42,6 +42,10 @@ def activity_edit(data: ProjectData, *, activity_id: str, column: Column, value:
         return SetActivityField(activity_id, field, _calendar_id(data, value))
     if column.editor is Editor.ACTIVITY_TYPE:
         return _type_edit(activity, _activity_type(value))
+    if column.editor is Editor.CONSTRAINT:
+        return SetActivityField(activity_id, field, _constraint(data, activity, value))
+    if column.editor is Editor.CONSTRAINT_DATE:
+        return SetActivityField(activity_id, field, _constraint_on(data, activity, value))
     raise ValueError(f"{column.title} cannot be edited")
 
 
@@ -77,6 +81,38 @@ def _calendar_id(data: ProjectData, value: Any) -> str:
         if calendar.name.lower() == text.lower():
             return calendar.id
     raise ValueError(f"no calendar {text!r} in this project")
+
+
+def _constraint(data: ProjectData, activity: Activity, value: Any) -> Constraint | None:
+    """A constraint type from the combo; its date stays, or is the activity's start (finish) as in P6."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    kind = next((k for k, label in CONSTRAINT_LABELS.items() if text.lower() in (label.lower(), k.value)), None)
+    if kind is None:
+        raise ValueError(f"{text!r} is not a constraint")
+    if not kind.needs_date:
+        return Constraint(kind)
+    current = activity.primary_constraint
+    if current is not None and current.date is not None:
+        return Constraint(kind, current.date)
+    computed = data.computed.get(activity.id)
+    when = finish_of(activity, computed) if "finish" in kind.value else start_of(activity, computed)
+    if when is None:
+        raise ValueError(f"{CONSTRAINT_LABELS[kind]} needs a date: schedule first or type it in the date column")
+    return Constraint(kind, when)
+
+
+def _constraint_on(data: ProjectData, activity: Activity, value: Any) -> Constraint | None:
+    current = activity.primary_constraint
+    if current is None or not current.type.needs_date:
+        raise ValueError("choose a constraint with a date first (Primary Constraint column)")
+    day = parse_date(str(value))
+    if day is None:
+        raise ValueError(f"{CONSTRAINT_LABELS[current.type]} needs a date")
+    calendar = data.calendars.get(activity.calendar_id) or data.default_calendar()
+    finish = "finish" in current.type.value
+    return Constraint(current.type, at_work_finish(day, calendar) if finish else at_work_start(day, calendar))
 
 
 def _activity_type(value: Any) -> ActivityType:
