@@ -61,7 +61,9 @@ def _random_edit(rng: random.Random, client: Client, project_id: str, tag: str, 
         pass  # a local loop or a clash: the planner's command is refused locally, as in the application
 
 
-def _kill_while_pushing(cluster: PgCluster, dbname: str, user: str, project_id: str, action: str) -> Callable[[], None]:
+def _kill_while_pushing(
+    cluster: PgCluster, dbname: str, user: str, project_id: str, action: str, fired: dict[str, int]
+) -> Callable[[], None]:
     """Hold the project's push lock and every row lock; once `user` waits inside push, kill it (or crash the
     server). Returns a function that waits for the fault thread to finish."""
     ready = threading.Event()
@@ -85,6 +87,7 @@ def _kill_while_pushing(cluster: PgCluster, dbname: str, user: str, project_id: 
                         cluster.restart(mode="immediate")
                     else:
                         cluster.terminate_backends(user=user)
+                    fired[action] = fired.get(action, 0) + 1  # it struck while the push was under way
                     return
                 time.sleep(0.05)
         except psycopg.Error:
@@ -159,6 +162,7 @@ def test_three_planners_with_faults_converge_and_lose_nothing(
         return results
 
     monkeypatch.setattr(protocol, "push", recording_push)
+    fired: dict[str, int] = {}
     faults = {"killed": 0, "restarted": 0, "lost_answer": 0, "failed_syncs": 0}
     serial = 0
     for _round in range(ROUNDS):
@@ -173,10 +177,10 @@ def test_three_planners_with_faults_converge_and_lose_nothing(
             fault = rng.random()
             finish: Callable[[], None] | None = None
             if fault < 0.25:
-                finish = _kill_while_pushing(server_db.cluster, server_db.dbname, name, pid, "kill")
+                finish = _kill_while_pushing(server_db.cluster, server_db.dbname, name, pid, "kill", fired)
                 faults["killed"] += 1
             elif fault < 0.35:
-                finish = _kill_while_pushing(server_db.cluster, server_db.dbname, name, pid, "restart")
+                finish = _kill_while_pushing(server_db.cluster, server_db.dbname, name, pid, "restart", fired)
                 faults["restarted"] += 1
             elif fault < 0.50:
                 lose_answer["armed"] = True
@@ -201,6 +205,8 @@ def test_three_planners_with_faults_converge_and_lose_nothing(
     _check_logic(server, "the server")
     assert faults["failed_syncs"] > 0
     assert min(faults["killed"], faults["restarted"], faults["lost_answer"]) > 0, faults
+    assert fired.get("kill", 0) > 0, fired  # backends really were killed inside push
+    assert fired.get("restart", 0) > 0, fired  # and the server really crashed under a push
 
     with psycopg.connect(server_db.admin_dsn) as conn:
         audit = {
