@@ -149,7 +149,9 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     loe_rels: list[Relationship] = []
     ignored: list[str] = []
     keep: list[int] = []
-    for k, (p, s) in enumerate(zip(link_p, link_s, strict=True)):
+    # Most projects link only tasks and milestones: two C-speed scans then skip the sorting loop.
+    mixed = -1 in link_p or -1 in link_s
+    for k, (p, s) in enumerate(zip(link_p, link_s, strict=True)) if mixed else ():
         if p >= 0 and s >= 0:
             keep.append(k)
             continue
@@ -160,7 +162,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
             loe_rels.append(rel)
         else:
             ignored.append(rel.id)
-    if len(keep) < len(rels):
+    if mixed and len(keep) < len(rels):
         link_p = [link_p[k] for k in keep]
         link_s = [link_s[k] for k in keep]
         rels = [rels[k] for k in keep]
