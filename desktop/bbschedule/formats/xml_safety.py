@@ -134,7 +134,7 @@ class Reader:
         return self._fields(element).get(tag)
 
     def children(self, element: etree._Element, tag: str) -> Iterator[etree._Element]:
-        return element.iterfind(self.prefix + tag)
+        return element.iterchildren(self.prefix + tag)
 
     def text(self, element: etree._Element, tag: str) -> str | None:
         """The stripped text of a child, None when it is missing, empty or xsi:nil."""
