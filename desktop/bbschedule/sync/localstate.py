@@ -91,6 +91,12 @@ class SyncState:
         with transaction(self._engine, write=False) as db:
             return _exact_revs(db, project_id, keys)
 
+    def role(self, project_id: str) -> str | None:
+        """The user's role on the project at the last sync (viewer: the application opens it read-only)."""
+        with transaction(self._engine, write=False) as db:
+            row = db.execute("SELECT role FROM sync_project WHERE project_id = ?", (project_id,)).fetchone()
+        return None if row is None else row[0]
+
     def cursor(self, project_id: str) -> Cursor:
         with transaction(self._engine, write=False) as db:
             row = db.execute(

@@ -14,7 +14,9 @@ from tests.integration.sync.conftest import ServerDb
 from bbschedule.core.commands import DeleteActivity, SetActivityField
 from bbschedule.sync import admin, protocol
 from bbschedule.sync import client as client_module
+from bbschedule.sync.conflicts import mark_resolved, open_conflicts
 from bbschedule.sync.errors import ProtocolMismatchError, SyncError
+from bbschedule.sync.localstate import SyncState
 
 pytestmark = pytest.mark.postgres
 
@@ -137,3 +139,32 @@ def test_another_protocol_or_an_old_schema_stops_the_sync_with_a_clear_message(
     with pytest.raises(SyncError, match="server init"):
         alice.sync()
     assert alice.cache.outbox() != []  # nothing was pushed
+
+
+def test_conflicts_are_listed_for_their_planner_and_resolved_once(
+    server_db: ServerDb, two_clients: tuple[Client, Client]
+) -> None:
+    alice, bob = two_clients
+    data = sample_project(3)
+    pid = data.project.id
+    first = next(iter(data.activities))
+    alice.cache.import_project(data)
+    alice.sync()
+    admin.grant(server_db.admin_dsn, user=str(bob.user), project=pid, role="planner")
+    bob.sync()
+    alice.session(pid).apply(SetActivityField(first, "name", "alice's"))
+    bob.session(pid).apply(SetActivityField(first, "name", "bob's"))
+    alice.sync()
+    bob.sync()
+    assert SyncState(bob.cache).role(pid) == "planner"
+    with psycopg.connect(bob.dsn) as conn:
+        found = open_conflicts(conn, pid)
+        assert [(c.kind, c.row_id, c.field, c.theirs, c.mine) for c in found] == [
+            ("activity", first, "name", "alice's", "bob's")
+        ]
+        assert found[0].other_user == alice.user
+        assert mark_resolved(conn, found[0].id)
+        assert not mark_resolved(conn, found[0].id)
+        assert open_conflicts(conn, pid) == []
+    with psycopg.connect(alice.dsn) as conn:
+        assert open_conflicts(conn, pid) == []  # not alice's to see or to close
