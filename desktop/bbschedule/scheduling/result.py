@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Warning:
+class ScheduleWarning:
     code: str
     """open_start, open_end, constraint_violated, out_of_sequence, ignored_link."""
     message: str
@@ -75,7 +75,7 @@ class ScheduleResult:
         return from_minutes(self.project_finish)
 
     @cached_property
-    def warnings(self) -> list[Warning]:
+    def warnings(self) -> list[ScheduleWarning]:
         return collect_warnings(self.net, self.dates, self.scheduler.data, self.total_float)
 
     def dates_of(self, activity_id: str) -> ComputedDates:
@@ -113,9 +113,9 @@ class ScheduleResult:
 
 def collect_warnings(
     net: Network, d: Dates, data: ProjectData, total_float: list[int | None], *, limit: int = 10_000
-) -> list[Warning]:
+) -> list[ScheduleWarning]:
     """Open ends, constraints that logic breaks (negative float at a constraint), out-of-sequence progress."""
-    out: list[Warning] = []
+    out: list[ScheduleWarning] = []
     n = net.n_pass
     has_succ = [False] * n
     for p in net.pred_src:
@@ -125,29 +125,33 @@ def collect_warnings(
             break
         a_id, code = net.ids[i], net.codes[i]
         if net.pred_ptr[i] == net.pred_ptr[i + 1] and net.status[i] == NOT_STARTED:
-            out.append(Warning("open_start", f"{code} has no predecessor", a_id))
+            out.append(ScheduleWarning("open_start", f"{code} has no predecessor", a_id))
         if not has_succ[i] and net.status[i] != COMPLETE:
-            out.append(Warning("open_end", f"{code} has no successor", a_id))
+            out.append(ScheduleWarning("open_end", f"{code} has no successor", a_id))
         tf = total_float[i]
         hard = {C_SNLT, C_SON, C_FNLT, C_FON, C_MSO, C_MFO}
         if tf is not None and tf < 0 and (net.c1_type[i] in hard or net.c2_type[i] in hard):
-            out.append(Warning("constraint_violated", f"{code}: its constraint leaves {tf / 60:g} h of float", a_id))
+            out.append(
+                ScheduleWarning("constraint_violated", f"{code}: its constraint leaves {tf / 60:g} h of float", a_id)
+            )
         if net.status[i] != NOT_STARTED:
             for k in range(net.pred_ptr[i], net.pred_ptr[i + 1]):
                 p = net.pred_src[k]
                 t = net.pred_type[k]
                 if (t == FS and net.status[p] != COMPLETE) or (t == SS and net.status[p] == NOT_STARTED):
                     out.append(
-                        Warning("out_of_sequence", f"{code} started before its predecessor {net.codes[p]}", a_id)
+                        ScheduleWarning(
+                            "out_of_sequence", f"{code} started before its predecessor {net.codes[p]}", a_id
+                        )
                     )
                     break
                 if t == FF and net.status[i] == COMPLETE and net.status[p] != COMPLETE:
-                    out.append(Warning("out_of_sequence", f"{code} finished before {net.codes[p]}", a_id))
+                    out.append(ScheduleWarning("out_of_sequence", f"{code} finished before {net.codes[p]}", a_id))
                     break
     for rel_id in net.ignored_links[: max(0, limit - len(out))]:
         rel = data.relationships[rel_id]
         pred = data.activities.get(rel.predecessor_id)
         succ = data.activities.get(rel.successor_id)
         names = f"{pred.code if pred else '?'} -> {succ.code if succ else '?'}"
-        out.append(Warning("ignored_link", f"relationship {names} on a WBS summary is not scheduled"))
+        out.append(ScheduleWarning("ignored_link", f"relationship {names} on a WBS summary is not scheduled"))
     return out
