@@ -94,8 +94,11 @@ def test_add_and_delete_update_rows_without_a_reset(qtbot: Any, session: Project
     assert model.index(0, 0, frame).data() == "A1035"
     assert not resets
     session.apply(SetField("wbs", (str(wbs_id),), "name", "Frame"))
-    assert resets
+    assert not resets  # a renamed WBS repaints its row; nothing moves
     assert model.index(1, 1).data() == "Frame"
+    session.apply(SetField("wbs", (str(wbs_id),), "sequence", 0))
+    assert resets  # re-ordered: the rows are rebuilt
+    assert model.index(0, 1).data() == "Frame"
 
 
 def test_the_sample_project_passes_the_model_tester(qtmodeltester: Any) -> None:

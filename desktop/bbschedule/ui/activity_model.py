@@ -46,6 +46,17 @@ _ALIGNMENTS = [_alignment(c.key, c.numeric) for c in COLUMNS]
 _FLOAT_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.key == "total_float")
 
 
+def _wbs_edited_in_place(change_set: ChangeSet) -> bool:
+    """True when every WBS change keeps the node where it is (a new code or name), so no row moves."""
+    return all(
+        c.before is not None
+        and c.after is not None
+        and (c.before.parent_id, c.before.sequence) == (c.after.parent_id, c.after.sequence)
+        for c in change_set.changes
+        if c.kind == "wbs"
+    )
+
+
 def _flag_table(*, wbs: bool, read_only: bool) -> list[Qt.ItemFlag]:
     base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
     table = []
@@ -359,11 +370,15 @@ class ActivityTreeModel(QAbstractItemModel):
             self._rollups.rebuild(self)
             self._all_changed()
             return
-        if "wbs" in kinds or "calendar" in kinds:
+        if "calendar" in kinds or ("wbs" in kinds and not _wbs_edited_in_place(change_set)):
             self.rebuild()
             return
         touched: set[int] = set()
         for change in change_set.changes:
+            if change.kind == "wbs":  # renamed or recoded: its own row only
+                node = self._node_of[change.id]
+                self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
+                continue
             if change.kind != "activity":
                 continue
             if change.before is None:
