@@ -274,3 +274,22 @@ def test_a_p6_rich_project_follows_both_schemas(
     pmxml.write(data, tmp_path / "rich.pmxml")
     assert schema_order_problems(tmp_path / "rich.xml", "org.mpxj.mspdi.schema.Project") == []
     assert schema_order_problems(tmp_path / "rich.pmxml", "org.mpxj.primavera.schema.APIBusinessObjects") == []
+
+
+@pytest.mark.java
+def test_custom_fields_reach_mpxj(tmp_path: Path, mpxj_reader: Callable[[Path], Any]) -> None:
+    """The Activity ID, user fields and codes as MS Project custom fields, named, with MPXJ reading the values."""
+    from tests.unit.formats.mspdi.rich_project import build_with_codes
+
+    out = tmp_path / "custom.xml"
+    mspdi.write(build_with_codes(), out)
+    project = mpxj_reader(out)
+    aliases = {str(f.getAlias()): str(f.getFieldType()) for f in project.getCustomFields()}
+    assert aliases["Activity ID"] == "Text1"
+    assert {"UDF text", "UDF number", "UDF integer", "UDF cost", "UDF date", "Area", "Phase"} <= set(aliases)
+    task = next(t for t in project.getTasks() if str(t.getText(1)) == "A1010")
+    field = aliases
+    assert str(task.getText(int(field["UDF text"][4:]))) == "rock"
+    assert float(task.getCost(int(field["UDF cost"][4:]))) == 1234.5
+    assert float(task.getNumber(int(field["UDF number"][6:]))) == 2.5
+    assert str(task.getText(int(field["Area"][4:]))) == "NE"

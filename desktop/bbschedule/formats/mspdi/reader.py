@@ -19,6 +19,7 @@ from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.mspdi.calendars import read_calendars
+from bbschedule.formats.mspdi.custom_fields import CustomFieldReader
 from bbschedule.formats.mspdi.resources import read_assignments, read_resources
 from bbschedule.formats.mspdi.tasks import read_computed, read_constraints
 from bbschedule.formats.registry import ImportResult, ReadOptions
@@ -92,10 +93,11 @@ class _MspdiReader:
             self.default_calendar = Calendar(name="Standard", source_id=None)
             self.calendars["(default)"] = self.default_calendar
             self.report.add(Severity.CONVERTED, "calendar.default_created", "no calendar: a standard one was made")
-        self.activity_id_field = self._activity_id_field()
+        self.custom = CustomFieldReader(self.r, root, self.report)
         self._not_read()
         data = ProjectData(project=self._project())
         data.calendars = {cal.id: cal for cal in self.calendars.values()}
+        data.user_fields = {f.id: f for f in self.custom.fields.values()}
         self._tasks(data)
         self._links(data)
         resources = read_resources(
@@ -150,23 +152,6 @@ class _MspdiReader:
         except ValidationError as exc:
             raise self.fail(root, exc.message, exc.field) from None
 
-    def _activity_id_field(self) -> str | None:
-        """The FieldID of the custom field aliased "Activity ID" (how our writer and P6 users keep it)."""
-        r = self.r
-        holder = r.child(self.root, "ExtendedAttributes")
-        for attribute in r.children(holder, "ExtendedAttribute") if holder is not None else ():
-            if (r.text(attribute, "Alias") or "").strip().lower() == "activity id":
-                return r.text(attribute, "FieldID")
-        return None
-
-    def _activity_id(self, el: etree._Element) -> str | None:
-        if self.activity_id_field is None:
-            return None
-        for attribute in self.r.children(el, "ExtendedAttribute"):
-            if self.r.text(attribute, "FieldID") == self.activity_id_field:
-                return self.r.text(attribute, "Value")
-        return None
-
     def _not_read(self) -> None:
         """Count what MSPDI holds that the model does not, so the report says what was left behind."""
         r, root = self.r, self.root
@@ -184,7 +169,7 @@ class _MspdiReader:
             "inactive tasks (read as active)": task_flags("Active", "0"),
             "custom field values": sum(
                 getattr(e.getparent(), "tag", None) != r.q("ExtendedAttributes")
-                and r.text(e, "FieldID") != self.activity_id_field
+                and not self.custom.known(r.text(e, "FieldID"))
                 for e in root.iter(r.q("ExtendedAttribute"))
             ),
             "outline code values": len(list(root.iter(r.q("OutlineCode")))),
@@ -337,7 +322,8 @@ class _MspdiReader:
         if actual_start is not None and kind is ActivityType.TASK:
             remaining = 0 if actual_finish else self.minutes(el, "RemainingDuration", calendar=calendar, anchor=None)
             actual = self.minutes(el, "ActualDuration", calendar=calendar, anchor=None) or 0
-        code = self._activity_id(el) or r.text(el, "ID") or uid
+        activity_id, user_fields = self.custom.of_task(el)
+        code = activity_id or r.text(el, "ID") or uid
         if code in codes:
             code = f"{code}-{uid}"
         codes.add(code)
@@ -364,6 +350,7 @@ class _MspdiReader:
                 planned_start=start,
                 planned_finish=finish,
                 notes=r.text(el, "Notes") or "",
+                user_fields=user_fields,
                 source_id=uid,
             )
         except ValidationError as exc:

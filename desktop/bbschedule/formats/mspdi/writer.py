@@ -18,6 +18,7 @@ from bbschedule.core.project_data import ProjectData
 from bbschedule.core.resource import Assignment, Resource
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
+from bbschedule.formats.mspdi.custom_fields import CustomFieldWriter
 from bbschedule.formats.mspdi.resources import TYPE_NUMBERS
 from bbschedule.formats.xml_safety import atomic_write
 
@@ -33,9 +34,6 @@ TASK_TYPE_NUMBERS = {
     DurationType.FIXED_UNITS: 2,
 }
 _MAX_BASELINES = 11
-ACTIVITY_ID_FIELD = 188743731
-"""MS Project's field id of Text1."""
-ACTIVITY_ID_ALIAS = "Activity ID"
 
 
 def _date(value: dt.datetime) -> str:
@@ -103,12 +101,9 @@ class _Writer:
         self.el(root, "HonorConstraints", 1)
         if project.data_date is not None:
             self.el(root, "StatusDate", project.data_date)
-        # The Activity ID has no home in MS Project: it travels in Text1, named "Activity ID", and comes back.
-        attributes = self.el(root, "ExtendedAttributes")
-        attribute = self.el(attributes, "ExtendedAttribute")
-        self.el(attribute, "FieldID", ACTIVITY_ID_FIELD)
-        self.el(attribute, "FieldName", "Text1")
-        self.el(attribute, "Alias", ACTIVITY_ID_ALIAS)
+        # The Activity ID, user fields and activity codes have no home in MS Project: custom fields carry them.
+        self.custom = CustomFieldWriter(data, self.report)
+        self.custom.definitions(root, self.el)
         calendars = self.el(root, "Calendars")
         for calendar in data.calendars.values():
             self._calendar(calendars, calendar)
@@ -325,9 +320,7 @@ class _Writer:
             self.el(link, "CrossProject", 0)
             self.el(link, "LinkLag", lag * 10)
             self.el(link, "LagFormat", durations.msp_lag_format_for(lag, minutes_per_day=self.minutes_per_day))
-        code = self.el(el, "ExtendedAttribute")
-        self.el(code, "FieldID", ACTIVITY_ID_FIELD)
-        self.el(code, "Value", activity.code)
+        self.custom.values(el, self.el, code=activity.code, activity=activity)
         for number, rows in enumerate(self.baseline_rows):
             row = rows.get(activity.id)
             if row is None:
@@ -436,8 +429,6 @@ def _report_unwritten(data: ProjectData, report: FidelityReport) -> None:
     """Count what the model holds that this format does not carry, so the report says what stayed behind."""
     acts = list(data.activities.values())
     counts = {
-        "activity code assignments": sum(len(a.codes) for a in acts),
-        "user field values": sum(len(a.user_fields) for a in acts),
         "quantities and production rates": sum(a.quantity is not None or a.production_rate is not None for a in acts),
         "location ranges": sum(a.location_start is not None or a.location_end is not None for a in acts),
         "expenses": len(data.expenses),
