@@ -320,7 +320,7 @@ def _pull_project(
         fetched = {(r.kind, r.id): r for r in protocol.fetch_rows(conn, project_id, wanted)} if wanted else {}
         page = [fetched.get((r.kind, r.id), r) for r in keys]
         cursor = keys[-1].cursor
-        state.apply_page(project_id, page, cursor, role=role)
+        state.apply_page(project_id, page, cursor, role=role, known=known)
         count += len(keys)
         if len(keys) < PULL_PAGE:
             return count

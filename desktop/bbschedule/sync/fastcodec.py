@@ -50,7 +50,7 @@ def _to_conv_plain(hint: Any) -> Conv:
     if hint in (str, int, float, bool):
         return None
     if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return lambda v: v.value
+        return lambda v: v._value_  # the attribute itself: `.value` goes through a slow descriptor
     if hint is dt.datetime:
         return _iso_datetime
     if hint is dt.date:

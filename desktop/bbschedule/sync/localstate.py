@@ -176,7 +176,10 @@ class SyncState:
                 _write_local(db, project_id, kind, row_id, None if server is None or server.deleted else server.fields)
 
     # ---- pull -------------------------------------------------------------------------------------------------
-    def apply_page(self, project_id: str, rows: Sequence[PulledRow], cursor: Cursor, *, role: str | None) -> None:
+    def apply_page(
+        self, project_id: str, rows: Sequence[PulledRow], cursor: Cursor, *, role: str | None,
+        known: dict[tuple[str, str], int] | None = None,
+    ) -> None:  # fmt: skip
         """The server's rows, rebased under any local edit not yet pushed, and the cursor: one transaction.
 
         References are checked by the server across the whole project; a page can hold a link whose activity
@@ -188,7 +191,8 @@ class SyncState:
                     "SELECT kind, row_id FROM outbox WHERE pushed = 0 AND project_id = ?", (project_id,)
                 ).fetchall()
             }
-            known = _exact_revs(db, project_id, [(r.kind, r.id) for r in rows])
+            if known is None:
+                known = _exact_revs(db, project_id, [(r.kind, r.id) for r in rows])
             upserts: dict[str, list[tuple[Any, ...]]] = {}
             deletes: dict[str, list[tuple[str, str]]] = {}
             shadows: list[tuple[Any, ...]] = []
