@@ -144,3 +144,17 @@ def test_ms_project_2019_task_links_differs_from_2003_on_the_same_logic(samples_
         assert activity is not None
         assert old_late[code] != new_late[code]  # the two MS Project versions disagree here
         assert ours.dates_of(activity.id).total_float == old_late[code]  # and we give what 2003 gives
+
+
+@pytest.mark.parametrize("name", ["pyp6xer_SP10_COST_LOADED.xer", "jaggelas_test.xer"])
+def test_longest_path_and_critical_flags_match_p6(samples_dir: Path, name: str) -> None:
+    data = read_file(samples_dir / "xer" / name).pick()
+    result = schedule(data)
+    p6_longest = {a for a, c in data.computed.items() if c.longest_path}
+    ours_longest = {a for a in data.activities if result.dates_of(a).longest_path}
+    assert p6_longest
+    assert ours_longest == p6_longest
+    live = [a for a in data.activities.values() if a.actual_finish is None and a.id in data.computed]
+    agree = sum(result.dates_of(a.id).critical == data.computed[a.id].critical for a in live)
+    print(f"\n{name}: longest path {len(ours_longest)} activities as P6; critical flags agree on {agree}/{len(live)}")
+    assert agree / len(live) >= TARGET
