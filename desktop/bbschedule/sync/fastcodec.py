@@ -116,6 +116,8 @@ def _from_conv_plain(hint: Any) -> Conv:
     if origin is tuple:
         item = _from_conv(typing.get_args(hint)[0])
         return tuple if item is None else (lambda v: tuple(item(x) for x in v))
+    if origin is dict and typing.get_args(hint)[1] in (str, Any):
+        return dict  # what core.codec gives for these: the same keys and values, in a new dict
     return lambda v: from_plain(hint, v)
 
 
