@@ -6,6 +6,8 @@ and floats go to ProjectData.computed.
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -232,7 +234,7 @@ class _PmxmlReader:
         wbs_ids = self._wbs(el, data, object_id)
         notes: dict[str, list[str]] = {}
         for note in r.children(el, "ActivityNote"):
-            text = r.text(note, "Note")
+            text = _plain_text(r.text(note, "Note") or "")
             if text:
                 notes.setdefault(r.text(note, "ActivityObjectId") or "", []).append(text)
         codes: set[str] = set()
@@ -418,6 +420,17 @@ class _PmxmlReader:
             self.report.add(
                 Severity.DROPPED, "assignment.role_only", f"{role_only} role assignments without a resource"
             )
+
+
+def _plain_text(note: str) -> str:
+    """P6 keeps notes as HTML; the model keeps text (tags dropped, entities decoded, blank lines squeezed)."""
+    if "<" not in note:
+        return note.strip()
+    text = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", "", note)
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", "\n", text)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    lines = [line.strip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line)
 
 
 def _with_base(calendar: Calendar, base: Calendar) -> Calendar:

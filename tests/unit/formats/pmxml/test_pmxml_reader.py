@@ -56,7 +56,7 @@ FILE = """<?xml version="1.0" encoding="UTF-8"?>
       <TotalFloat>12.5</TotalFloat><FreeFloat>0</FreeFloat><IsCritical>0</IsCritical><WBSObjectId>21</WBSObjectId></Activity>
     <Activity><ObjectId>202</ObjectId><Id>B3</Id><Name>Oversee</Name><Type>Level of Effort</Type><PlannedDuration>80</PlannedDuration>
       <PrimaryConstraintType>Weird Constraint</PrimaryConstraintType></Activity>
-    <ActivityNote><ActivityObjectId>201</ActivityObjectId><Note>Rock expected</Note></ActivityNote>
+    <ActivityNote><ActivityObjectId>201</ActivityObjectId><Note>&lt;html&gt;&lt;head&gt;&lt;style&gt;p {}&lt;/style&gt;&lt;/head&gt;&lt;body&gt;&lt;p&gt;Rock expected&lt;/p&gt;&lt;p&gt;Use &amp;amp; breakers&lt;/p&gt;&lt;/body&gt;&lt;/html&gt;</Note></ActivityNote>
     <ResourceAssignment><ActivityObjectId>201</ActivityObjectId><ResourceObjectId>7</ResourceObjectId><PlannedUnits>40</PlannedUnits></ResourceAssignment>
     <ResourceAssignment><ActivityObjectId>201</ActivityObjectId><RoleObjectId>5</RoleObjectId><PlannedUnits>8</PlannedUnits></ResourceAssignment>
     <Relationship><ObjectId>1</ObjectId><PredecessorActivityObjectId>200</PredecessorActivityObjectId><SuccessorActivityObjectId>201</SuccessorActivityObjectId><Type>Start to Start</Type><Lag>-4</Lag></Relationship>
@@ -112,7 +112,7 @@ def test_activities_wbs_and_computed(result: ImportResult) -> None:
     assert dig.primary_constraint.type is ConstraintType.START_ON_OR_AFTER
     assert dig.secondary_constraint is not None
     assert dig.secondary_constraint.type is ConstraintType.FINISH_ON_OR_BEFORE
-    assert dig.notes == "Rock expected"
+    assert dig.notes == "Rock expected\nUse & breakers"
     assert big.calendars[dig.calendar_id].name == "Nights"
     assert acts["B1"].type is ActivityType.START_MILESTONE
     assert acts["B3"].type is ActivityType.LEVEL_OF_EFFORT
