@@ -176,6 +176,15 @@ class ActivityTreeModel(QAbstractItemModel):
 
     # -- what the rollup table and views read -----------------------------------------------------------------
 
+    @property
+    def node_kinds(self) -> list[int]:
+        """Kind by node number (WBS, ACTIVITY or DEAD): read-only, for bulk readers like the roll-ups."""
+        return self._kind
+
+    @property
+    def node_ids(self) -> list[str]:
+        return self._ids
+
     def node_kind(self, node: int) -> int:
         return self._kind[node]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from bbschedule.ui.columns import Rollup, finish_of, start_of
+from bbschedule.ui.columns import Rollup
 
 if TYPE_CHECKING:
     from bbschedule.ui.activity_model import ActivityTreeModel
@@ -73,15 +73,19 @@ class RollupTable:
             return _EMPTY
         data = session.data
         activities, computed, calendars = data.activities, data.computed, data.calendars
-        groups = [self._by_node.get(n, _EMPTY) for n in model.children_of(node) if model.node_kind(n) == _WBS]
-        acts = [
-            a
-            for n in model.children_of(node)
-            if model.node_kind(n) == _ACTIVITY and (a := activities.get(model.node_id(n))) is not None
-        ]
+        kinds, ids, children = model.node_kinds, model.node_ids, model.children_of(node)
+        groups = [self._by_node.get(n, _EMPTY) for n in children if kinds[n] == _WBS]
+        acts = [a for n in children if kinds[n] == _ACTIVITY and (a := activities.get(ids[n])) is not None]
         comps = [computed.get(a.id) for a in acts]
-        starts = [start_of(a, c) for a, c in zip(acts, comps, strict=True)] + [g.start for g in groups]
-        finishes = [finish_of(a, c) for a, c in zip(acts, comps, strict=True)] + [g.finish for g in groups]
+        # start_of/finish_of inlined: actual date, else the early date, else the planned date.
+        starts = [
+            a.actual_start or (c.early_start if c is not None and c.early_start is not None else a.planned_start)
+            for a, c in zip(acts, comps, strict=True)
+        ] + [g.start for g in groups]
+        finishes = [
+            a.actual_finish or (c.early_finish if c is not None and c.early_finish is not None else a.planned_finish)
+            for a, c in zip(acts, comps, strict=True)
+        ] + [g.finish for g in groups]
         known = [c for c in comps if c is not None]
         floats = [(c.total_float, a.calendar_id) for a, c in zip(acts, comps, strict=True) if c is not None]
         least = min((f for f in floats if f[0] is not None), key=lambda f: f[0], default=None)  # type: ignore[arg-type,return-value]
