@@ -6,6 +6,7 @@ MSPDI money is in cents (Cost, ActualCost …); rates are per hour; work is an I
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bbschedule.core.activity import Activity
@@ -155,3 +156,62 @@ def _float(text: str | None, default: float) -> float:
         return float(text)
     except ValueError:
         return default
+
+
+def write_resource(
+    parent: etree._Element,
+    resource: Resource,
+    *,
+    el: Callable[..., etree._Element],
+    res_uid: dict[str, int],
+    cal_uid: dict[str, int],
+) -> None:
+    node = el(parent, "Resource")
+    el(node, "UID", res_uid[resource.id])
+    el(node, "ID", res_uid[resource.id])
+    el(node, "Name", resource.name)
+    el(node, "Type", TYPE_NUMBERS[resource.type])
+    el(node, "IsNull", 0)
+    el(node, "Initials", resource.code)
+    if resource.type is ResourceType.MATERIAL:
+        el(node, "MaterialLabel", resource.unit)
+    rates = sorted(resource.rates, key=lambda r: r.effective_from)
+    el(node, "MaxUnits", rates[0].max_units_per_hour if rates else 1.0)
+    el(node, "StandardRate", rates[0].price_per_unit if rates else 0.0)
+    el(node, "StandardRateFormat", 2)
+    if resource.calendar_id in cal_uid:
+        el(node, "CalendarUID", cal_uid[resource.calendar_id])
+    if len(rates) > 1:
+        holder = el(node, "Rates")
+        for index, rate in enumerate(rates):
+            item = el(holder, "Rate")
+            el(item, "RatesFrom", dt.datetime.combine(rate.effective_from, dt.time()))
+            until = rates[index + 1].effective_from if index + 1 < len(rates) else dt.date(2049, 12, 31)
+            el(item, "RatesTo", dt.datetime.combine(until, dt.time(23, 59)))
+            el(item, "RateTable", 0)
+            el(item, "StandardRate", rate.price_per_unit)
+            el(item, "StandardRateFormat", 2)
+
+
+def write_assignment(
+    parent: etree._Element,
+    uid: int,
+    assignment: Assignment,
+    *,
+    el: Callable[..., etree._Element],
+    task_uid: dict[str, int],
+    res_uid: dict[str, int],
+) -> None:
+    if assignment.activity_id not in task_uid or assignment.resource_id not in res_uid:
+        return
+    node = el(parent, "Assignment")
+    el(node, "UID", uid)
+    el(node, "TaskUID", task_uid[assignment.activity_id])
+    el(node, "ResourceUID", res_uid[assignment.resource_id])
+    el(node, "ActualCost", round(assignment.actual_cost * 100))
+    el(node, "ActualWork", durations.format_iso_duration(round(assignment.actual_units * 60)))
+    el(node, "Cost", round(assignment.budgeted_cost * 100))
+    el(node, "RemainingCost", round(assignment.remaining_cost * 100))
+    el(node, "RemainingWork", durations.format_iso_duration(round(assignment.remaining_units * 60)))
+    el(node, "Units", 1)
+    el(node, "Work", durations.format_iso_duration(round(assignment.budgeted_units * 60)))

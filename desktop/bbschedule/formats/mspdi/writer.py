@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.calendar import Calendar, DayIntervals
-from bbschedule.core.enums import ActivityType, DurationType, LagCalendar, RelationshipType, ResourceType
+from bbschedule.core.enums import ActivityType, DurationType, LagCalendar, RelationshipType
 from bbschedule.core.project_data import ProjectData
-from bbschedule.core.resource import Assignment, Resource
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.mspdi.custom_fields import CustomFieldWriter
-from bbschedule.formats.mspdi.resources import TYPE_NUMBERS
+from bbschedule.formats.mspdi.resources import write_assignment, write_resource
 from bbschedule.formats.xml_safety import atomic_write
 
 if TYPE_CHECKING:
@@ -111,10 +110,10 @@ class _Writer:
         self._tasks(tasks)
         resources = self.el(root, "Resources")
         for resource in data.resources.values():
-            self._resource(resources, resource)
+            write_resource(resources, resource, el=self.el, res_uid=self.res_uid, cal_uid=self.cal_uid)
         assignments = self.el(root, "Assignments")
         for uid, assignment in enumerate(data.assignments.values(), start=1):
-            self._assignment(assignments, uid, assignment)
+            write_assignment(assignments, uid, assignment, el=self.el, task_uid=self.task_uid, res_uid=self.res_uid)
         return root
 
     def _assign_ids(self) -> None:
@@ -362,50 +361,6 @@ class _Writer:
                     f"secondary constraint {secondary.type.value}: MS Project holds one constraint a task",
                     where,
                 )
-
-    # --- resources -----------------------------------------------------------------------------------------
-
-    def _resource(self, parent: etree._Element, resource: Resource) -> None:
-        el = self.el(parent, "Resource")
-        self.el(el, "UID", self.res_uid[resource.id])
-        self.el(el, "ID", self.res_uid[resource.id])
-        self.el(el, "Name", resource.name)
-        self.el(el, "Type", TYPE_NUMBERS[resource.type])
-        self.el(el, "IsNull", 0)
-        self.el(el, "Initials", resource.code)
-        if resource.type is ResourceType.MATERIAL:
-            self.el(el, "MaterialLabel", resource.unit)
-        rates = sorted(resource.rates, key=lambda r: r.effective_from)
-        self.el(el, "MaxUnits", rates[0].max_units_per_hour if rates else 1.0)
-        self.el(el, "StandardRate", rates[0].price_per_unit if rates else 0.0)
-        self.el(el, "StandardRateFormat", 2)
-        if resource.calendar_id in self.cal_uid:
-            self.el(el, "CalendarUID", self.cal_uid[resource.calendar_id])
-        if len(rates) > 1:
-            holder = self.el(el, "Rates")
-            for index, rate in enumerate(rates):
-                item = self.el(holder, "Rate")
-                self.el(item, "RatesFrom", dt.datetime.combine(rate.effective_from, dt.time()))
-                until = rates[index + 1].effective_from if index + 1 < len(rates) else dt.date(2049, 12, 31)
-                self.el(item, "RatesTo", dt.datetime.combine(until, dt.time(23, 59)))
-                self.el(item, "RateTable", 0)
-                self.el(item, "StandardRate", rate.price_per_unit)
-                self.el(item, "StandardRateFormat", 2)
-
-    def _assignment(self, parent: etree._Element, uid: int, assignment: Assignment) -> None:
-        if assignment.activity_id not in self.task_uid or assignment.resource_id not in self.res_uid:
-            return
-        el = self.el(parent, "Assignment")
-        self.el(el, "UID", uid)
-        self.el(el, "TaskUID", self.task_uid[assignment.activity_id])
-        self.el(el, "ResourceUID", self.res_uid[assignment.resource_id])
-        self.el(el, "ActualCost", round(assignment.actual_cost * 100))
-        self.el(el, "ActualWork", durations.format_iso_duration(round(assignment.actual_units * 60)))
-        self.el(el, "Cost", round(assignment.budgeted_cost * 100))
-        self.el(el, "RemainingCost", round(assignment.remaining_cost * 100))
-        self.el(el, "RemainingWork", durations.format_iso_duration(round(assignment.remaining_units * 60)))
-        self.el(el, "Units", 1)
-        self.el(el, "Work", durations.format_iso_duration(round(assignment.budgeted_units * 60)))
 
 
 def _uids(pairs: Iterable[tuple[str, str | None]]) -> dict[str, int]:
