@@ -289,7 +289,9 @@ class MainWindow(QMainWindow):
         self._update_selection()
 
     def _update_selection(self, *_: object) -> None:
-        count = len(self.activity_view.selected_ids())
+        # Counted, not sorted: this runs on every selection change, and "select all" may be 100k rows.
+        rows = self.activity_view.selectionModel().selectedRows(0)
+        count = sum(1 for index in rows if self.activity_model.is_activity(index))
         self.status_selection.setText(f"{count} selected" if count else "")
 
     # -- window state -----------------------------------------------------------------------------------------
