@@ -19,6 +19,7 @@ from psycopg.conninfo import make_conninfo
 
 from bbschedule.storage.cache import LocalCache
 from bbschedule.sync import protocol
+from bbschedule.sync.credentials import stored_password
 from bbschedule.sync.errors import ProtocolMismatchError, SyncError
 from bbschedule.sync.localstate import PendingRow, Shadow, SyncState
 from bbschedule.sync.protocol import OutgoingChange, PushResult, dumps
@@ -92,6 +93,9 @@ def connect(server: str, *, user: str, password: str | None) -> psycopg.Connecti
 
 
 def sync_all(cache: LocalCache, *, server: str, user: str, password: str | None) -> SyncSummary:
+    """One synchronisation; `password` None: the keyring's, else whatever libpq finds (PGPASSFILE, ...)."""
+    if password is None:
+        password = stored_password(server, user)
     with connect(server, user=user, password=password) as conn:
         try:
             return sync_connection(conn, cache)

@@ -8,6 +8,8 @@ import json
 import subprocess
 from pathlib import Path
 
+import keyring
+import keyring.backend
 import psycopg
 import pytest
 from tests.integration.sync.clients import sample_project
@@ -18,6 +20,7 @@ from bbschedule.storage.cache import LocalCache
 from bbschedule.storage.paths import cache_path
 from bbschedule.sync import admin
 from bbschedule.sync.client import sync_all
+from bbschedule.sync.credentials import store_password
 from bbschedule.sync.errors import SyncError
 
 pytestmark = pytest.mark.postgres
@@ -82,3 +85,46 @@ def test_sync_over_tls_with_verify_full(server_db: ServerDb, tmp_path: Path) -> 
         )  # fmt: skip
         with pytest.raises(SyncError, match="cannot sign in"):
             sync_all(cache, server=f"{base} sslrootcert={other_ca}", user="tls_alice", password="tls-pw")
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring that lives in this process, standing in for the desktop's (there is none on a CI runner)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.items.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.items[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.items.pop((service, username), None)
+
+
+def test_sync_without_a_password_takes_the_one_in_the_keyring(
+    server_db: ServerDb, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    admin.add_user(server_db.admin_dsn, name="key_alice", password="kept-pw")
+    server = f"host=127.0.0.1 port={server_db.cluster.port} dbname={server_db.dbname}"
+    profile = tmp_path / "alice"
+    with LocalCache(cache_path(profile)) as cache:
+        cache.import_project(sample_project(3, code="KEYRING"))
+    previous = keyring.get_keyring()
+    memory = MemoryKeyring()
+    keyring.set_keyring(memory)
+    try:
+        assert main(["--profile", str(profile), "sync", "--server", server, "--user", "key_alice"]) == 1
+        assert "cannot sign in" in capsys.readouterr().err
+        # The same server written another way finds the same entry.
+        assert store_password(f"dbname={server_db.dbname} host=127.0.0.1 port={server_db.cluster.port}",
+                              "key_alice", "kept-pw")  # fmt: skip
+        assert main(["--profile", str(profile), "sync", "--server", server, "--user", "key_alice"]) == 0
+        assert "KEYRING" in capsys.readouterr().out
+        assert list(memory.items.values()) == ["kept-pw"]
+    finally:
+        keyring.set_keyring(previous)
