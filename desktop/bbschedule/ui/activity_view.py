@@ -54,11 +54,12 @@ class ActivityView(QTreeView):
         """Open every WBS group: what planners expect on opening a project."""
         self.expandAll()
 
-    def selected_ids(self) -> list[str]:
-        """Ids of the selected activities, in row order (WBS rows left out)."""
-        rows = self.selectionModel().selectedRows(0) if self.selectionModel() is not None else []
-        found = [(self.visualRect(i).top(), i) for i in rows if self._model.is_activity(i)]
-        ids = [self._model.object_id(i) for _, i in sorted(found, key=lambda pair: pair[0])]
+    def selected_ids(self, *, ordered: bool = True) -> list[str]:
+        """Ids of the selected activities (WBS rows left out), in row order unless `ordered` is False."""
+        rows = [i for i in self.selectionModel().selectedRows(0) if self._model.is_activity(i)]
+        if ordered:
+            rows.sort(key=lambda index: self.visualRect(index).top())
+        ids = [self._model.object_id(i) for i in rows]
         return [i for i in ids if i is not None]
 
     def current_object_id(self) -> str | None:

@@ -70,7 +70,7 @@ class ActivityEditing:
 
     def delete_activities(self) -> None:
         win = self.window
-        ids = win.activity_view.selected_ids()
+        ids = win.activity_view.selected_ids(ordered=False)
         if not ids:
             win.show_message("Select the activities to delete")
             return
