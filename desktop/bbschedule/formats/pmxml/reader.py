@@ -21,17 +21,17 @@ from bbschedule.core.enums import (
     LagCalendar,
     PercentCompleteType,
     ProgressMode,
-    ResourceType,
 )
 from bbschedule.core.errors import InputFileError, ValidationError
 from bbschedule.core.project import Project, ScheduleOptions, Wbs
 from bbschedule.core.project_data import ProjectData
-from bbschedule.core.resource import Assignment, Resource, ResourceRate
+from bbschedule.core.resource import Assignment, Resource
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.pmxml.baselines import read_baselines
 from bbschedule.formats.pmxml.calendars import read_calendar
 from bbschedule.formats.pmxml.codes import Codes
+from bbschedule.formats.pmxml.resources import read_resources
 from bbschedule.formats.pmxml.vocabulary import (
     ACTIVITY_TYPES,
     DURATION_TYPES,
@@ -40,7 +40,6 @@ from bbschedule.formats.pmxml.vocabulary import (
     PERCENT_TYPES,
     PROGRESS_MODES,
     RELATIONSHIP_TYPES,
-    RESOURCE_TYPES,
 )
 from bbschedule.formats.registry import ImportResult, ReadOptions
 from bbschedule.formats.xml_safety import Reader, line_of, parse
@@ -120,57 +119,12 @@ class _PmxmlReader:
                     f"exceptions of base calendar {self.calendars[base].name!r} copied in",
                     self.calendars[object_id].name,
                 )
-        self._resources()
+        self.resources = read_resources(self.r, self.root, path=self.path, calendars=self.calendars)
         self.codes.read_definitions(r, root, project="", report=self.report)
         projects = [self._project(el) for el in r.children(root, "Project")]
         self._relationships(root)
         read_baselines(r, root, projects=self.by_object_id, report=self.report)
         return projects
-
-    def _resources(self) -> None:
-        r = self.r
-        rates: dict[str, list[ResourceRate]] = {}
-        for el in r.children(self.root, "ResourceRate"):
-            owner = r.text(el, "ResourceObjectId") or ""
-            effective = r.date(el, "EffectiveDate")
-            if effective is None:
-                continue
-            rates.setdefault(owner, []).append(
-                ResourceRate(
-                    effective.date(),
-                    max(0.0, r.number(el, "PricePerUnit")),
-                    r.number(el, "MaxUnitsPerTime", 1.0),
-                )
-            )
-        parents: dict[str, str] = {}
-        for el in r.children(self.root, "Resource"):
-            object_id = r.text(el, "ObjectId")
-            if object_id is None:
-                raise self.fail(el, "a resource has no ObjectId", "Resource/ObjectId")
-            kind = RESOURCE_TYPES.get((r.text(el, "ResourceType") or "labor").lower(), ResourceType.LABOR)
-            calendar = self.calendars.get(r.text(el, "CalendarObjectId") or "")
-            try:
-                resource = Resource(
-                    code=r.text(el, "Id") or object_id,
-                    name=r.text(el, "Name") or r.text(el, "Id") or object_id,
-                    type=kind,
-                    unit="h"
-                    if kind is not ResourceType.MATERIAL
-                    else (r.text(el, "UnitOfMeasureAbbreviation") or "unit"),
-                    calendar_id=calendar.id if calendar else None,
-                    rates=tuple(sorted(rates.get(object_id, []), key=lambda x: x.effective_from)),
-                    source_id=object_id,
-                )
-            except ValidationError as exc:
-                raise self.fail(el, exc.message, exc.field) from None
-            self.resources[object_id] = resource
-            parent = r.text(el, "ParentObjectId")
-            if parent:
-                parents[object_id] = parent
-        for child, parent in parents.items():
-            if parent in self.resources:
-                res = self.resources[child]
-                self.resources[child] = _replace_parent(res, self.resources[parent].id)
 
     def _options(self, el: etree._Element) -> ScheduleOptions:
         r = self.r
@@ -437,9 +391,3 @@ def _with_base(calendar: Calendar, base: Calendar) -> Calendar:
     from dataclasses import replace
 
     return replace(calendar, base_calendar_id=base.id, exceptions=(*base.exceptions, *calendar.exceptions))
-
-
-def _replace_parent(resource: Resource, parent_id: str) -> Resource:
-    from dataclasses import replace
-
-    return replace(resource, parent_id=parent_id)
