@@ -330,3 +330,26 @@ def test_project_tree_opens_another_project(qtbot: Any, window: MainWindow, tmp_
     assert window.windowTitle().startswith(session.data.project.code)
     # Edits go to the project now shown, and the first keeps its own history.
     assert not session.history.can_undo
+
+
+def test_calendar_is_chosen_in_a_combo_box_in_the_cell(qtbot: Any, window: MainWindow) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    session = window.session
+    assert session is not None
+    a1020 = session.data.activity_by_code("A1020")
+    assert a1020 is not None
+    index = window.activity_model.index_of(a1020.id, COLUMN_INDEX["calendar"])
+    view = window.activity_view
+    view.setCurrentIndex(index)
+    view.edit(index)
+    combos = [c for c in view.findChildren(QComboBox) if c.isVisible()]
+    assert len(combos) == 1
+    combo = combos[0]
+    assert combo.currentText() == "5-Day Site"  # opens on the current calendar
+    combo.setCurrentIndex(combo.findText("6-Day Concrete"))
+    qtbot.keyClick(combo, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: view.state() != view.State.EditingState)
+    calendar = session.data.calendars[session.data.activities[a1020.id].calendar_id]
+    assert calendar.name == "6-Day Concrete"
+    assert _plain(window.window_actions.undo.text()) == "Undo Change calendar id"
