@@ -19,6 +19,17 @@ from bbschedule.core.changes import ChangeSet
 from bbschedule.core.errors import BBScheduleError
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
+from bbschedule.ui.activity_cells import (
+    ACTIVITY_FLAGS,
+    ALIGN_CENTER,
+    ALIGNMENTS,
+    BAND_COLORS,
+    FLOAT_COLUMN,
+    NEGATIVE_FLOAT,
+    NO_FLAGS,
+    WBS_FLAGS,
+    wbs_edited_in_place,
+)
 from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, CONSTRAINT_LABELS, Editor, Row
 from bbschedule.ui.edits import activity_edit, wbs_edit
 from bbschedule.ui.rollups import RollupTable
@@ -29,48 +40,6 @@ DEAD = -1
 ROOT = -1
 
 Index = QModelIndex | QPersistentModelIndex
-
-_ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_ALIGN_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_ALIGN_CENTER = int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter)
-_DATE_KEYS = frozenset(c.key for c in COLUMNS if "start" in c.key or "finish" in c.key or "date" in c.key)
-
-
-def _alignment(key: str, numeric: bool) -> int:
-    if numeric:
-        return _ALIGN_RIGHT
-    return _ALIGN_CENTER if key in _DATE_KEYS else _ALIGN_LEFT
-
-
-_ALIGNMENTS = [_alignment(c.key, c.numeric) for c in COLUMNS]
-_FLOAT_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.key == "total_float")
-
-
-def _wbs_edited_in_place(change_set: ChangeSet) -> bool:
-    """True when every WBS change keeps the node where it is (a new code or name), so no row moves."""
-    return all(
-        c.before is not None
-        and c.after is not None
-        and (c.before.parent_id, c.before.sequence) == (c.after.parent_id, c.after.sequence)
-        for c in change_set.changes
-        if c.kind == "wbs"
-    )
-
-
-def _flag_table(*, wbs: bool, read_only: bool) -> list[Qt.ItemFlag]:
-    base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-    table = []
-    for column in COLUMNS:
-        editable = column.key in ("code", "name") if wbs else column.editor is not Editor.NONE
-        table.append(base | Qt.ItemFlag.ItemIsEditable if editable and not read_only else base)
-    return table
-
-
-_NO_FLAGS = Qt.ItemFlag.NoItemFlags
-_ACTIVITY_FLAGS = {ro: _flag_table(wbs=False, read_only=ro) for ro in (False, True)}
-_WBS_FLAGS = {ro: _flag_table(wbs=True, read_only=ro) for ro in (False, True)}
-_BAND_COLORS = ("#c9d9ee", "#dae5f3", "#e7eef8", "#f0f4fa")
-_NEGATIVE_FLOAT = QColor("#c0392b")
 
 
 class ActivityTreeModel(QAbstractItemModel):
@@ -94,7 +63,7 @@ class ActivityTreeModel(QAbstractItemModel):
         self._rollups = RollupTable()
         self._bold = QFont()
         self._bold.setBold(True)
-        self._bands = [QBrush(QColor(c)) for c in _BAND_COLORS]
+        self._bands = [QBrush(QColor(c)) for c in BAND_COLORS]
         self._icons: dict[str, QIcon] = {}
         if session is not None:
             self.set_session(session)
@@ -256,16 +225,16 @@ class ActivityTreeModel(QAbstractItemModel):
             if role == roles.DISPLAY:
                 return COLUMNS[section].title
             if role == roles.TEXT_ALIGNMENT:
-                return _ALIGN_CENTER
+                return ALIGN_CENTER
         return None
 
     @override
     def flags(self, index: Index) -> Qt.ItemFlag:
         # Looked up, not computed: expanding 100k rows asks for every row's flags, and enum arithmetic is slow.
         if not index.isValid():
-            return _NO_FLAGS
+            return NO_FLAGS
         read_only = self._session is None or self._session.read_only
-        table = _WBS_FLAGS if self._kind[index.internalId()] == WBS else _ACTIVITY_FLAGS
+        table = WBS_FLAGS if self._kind[index.internalId()] == WBS else ACTIVITY_FLAGS
         return table[read_only][index.column()]
 
     @override
@@ -283,18 +252,18 @@ class ActivityTreeModel(QAbstractItemModel):
                 texts = self._texts[node] = [column.text(row) for column in COLUMNS]
             return texts[index.column()]
         if role == roles.TEXT_ALIGNMENT:
-            return _ALIGNMENTS[index.column()]
+            return ALIGNMENTS[index.column()]
         if role == roles.DECORATION:
             if index.column() != 0:
                 return None
             activity = self._session.data.activities.get(self._ids[node])
             return self._icons.get(activity.type.value) if activity is not None else None
         if role == roles.FOREGROUND:
-            if index.column() != _FLOAT_COLUMN:
+            if index.column() != FLOAT_COLUMN:
                 return None
             computed = self._session.data.computed.get(self._ids[node])
             if computed is not None and computed.total_float is not None and computed.total_float < 0:
-                return _NEGATIVE_FLOAT
+                return NEGATIVE_FLOAT
             return None
         if role == roles.OBJECT_ID:
             return self._ids[node]
@@ -320,7 +289,7 @@ class ActivityTreeModel(QAbstractItemModel):
         if role == roles.BACKGROUND:
             return self._bands[min(self._depth(node), len(self._bands) - 1)]
         if role == roles.TEXT_ALIGNMENT:
-            return _ALIGNMENTS[column]
+            return ALIGNMENTS[column]
         if role == roles.DECORATION and column == 0:
             return self._icons.get("wbs")
         if role == roles.OBJECT_ID:
@@ -379,7 +348,7 @@ class ActivityTreeModel(QAbstractItemModel):
             self._rollups.rebuild(self)
             self._all_changed()
             return
-        if "calendar" in kinds or ("wbs" in kinds and not _wbs_edited_in_place(change_set)):
+        if "calendar" in kinds or ("wbs" in kinds and not wbs_edited_in_place(change_set)):
             self.rebuild()
             return
         touched: set[int] = set()
