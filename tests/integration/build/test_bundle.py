@@ -113,6 +113,18 @@ def test_unneeded_qt_modules_stay_out(bundle: Path) -> None:
     assert size_mb < 400, f"bundle grew to {size_mb:.0f} MB"
 
 
+def test_the_qt_plugins_for_screens_and_svg_icons_are_there(bundle: Path) -> None:
+    plugins = bundle / "_internal" / "PySide6" / "Qt" / "plugins"
+    for needed in (
+        "platforms/libqxcb.so",
+        "platforms/libqoffscreen.so",
+        "platforms/libqwayland.so",
+        "imageformats/libqsvg.so",
+        "iconengines/libqsvgicon.so",
+    ):
+        assert (plugins / needed).is_file(), needed
+
+
 def test_work_folders_are_ignored_by_git() -> None:
     if shutil.which("git") is None:
         pytest.skip("git not on PATH")
