@@ -58,9 +58,13 @@ class Workspace:
         return self.cache.list_eps()
 
     def list_projects(self) -> list[ProjectEntry]:
+        # The cache's summaries do not carry the EPS node yet: an open project tells its own.
+        def eps_of(summary: object, project_id: str) -> str | None:
+            session = self._sessions.get(project_id)
+            return session.data.project.eps_id if session is not None else getattr(summary, "eps_id", None)
+
         return [
-            ProjectEntry(s.id, s.code, s.name, getattr(s, "eps_id", None), s.activity_count)
-            for s in self.cache.list_projects()
+            ProjectEntry(s.id, s.code, s.name, eps_of(s, s.id), s.activity_count) for s in self.cache.list_projects()
         ]
 
     def open_session(self, project_id: str) -> ProjectSession:
