@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
             "Activity Details", "detailsDock", self.details, Qt.DockWidgetArea.BottomDockWidgetArea
         )
         self.details_dock.hide()  # a planner opens it when needed; the table and Gantt get the height
+        self.details_dock.visibilityChanged.connect(self.on_details_visibility_changed)
+        self._details_sized = False
 
         self.window_actions = WindowActions(self)
         self.toolbar = self.window_actions.build_toolbar(self)
@@ -209,6 +211,11 @@ class MainWindow(QMainWindow):
             self.show_message(f"Saved {self.session.data.project.code}")
 
     # -- panels and dialogs -----------------------------------------------------------------------------------
+
+    def on_details_visibility_changed(self, visible: bool) -> None:
+        if visible and not self._details_sized:  # first shown: a strip under the table, not half the window
+            self._details_sized = True
+            self.resizeDocks([self.details_dock], [260], Qt.Orientation.Vertical)
 
     def on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.details.show_activity(
