@@ -74,7 +74,9 @@ def _refuse_declarations(name: str, raw: bytes) -> None:
     head = raw[:_HEAD_BYTES]
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         head = head.decode("utf-16", errors="ignore").encode("ascii", errors="ignore")
-    upper = head.upper()
+    # Only the prolog (before the root element) can declare a DTD; CDATA text later may mention one.
+    root_tag = re.search(rb"<[A-Za-z_]", head)
+    upper = (head[: root_tag.start()] if root_tag else head).upper()
     for marker in _FORBIDDEN:
         index = upper.find(marker)
         if index >= 0:

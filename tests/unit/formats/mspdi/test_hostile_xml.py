@@ -155,3 +155,11 @@ def test_a_failed_write_leaves_nothing_behind(samples_dir: Path, tmp_path: Path)
     with pytest.raises(IsADirectoryError):
         pmxml.write(data, target)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["taken.xml"]
+
+
+def test_a_note_that_mentions_a_doctype_is_fine(tmp_path: Path) -> None:
+    from tests.unit.formats.mspdi.handmade import MSPDI
+
+    text = MSPDI.replace("<Name>Design</Name>", "<Name>Design</Name><Notes><![CDATA[<!DOCTYPE html><p>x</p>]]></Notes>")
+    data = mspdi.read(_write(tmp_path, "note.xml", text), options=ReadOptions()).pick()
+    assert any("<!DOCTYPE html>" in a.notes for a in data.activities.values())
