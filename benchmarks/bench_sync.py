@@ -69,7 +69,9 @@ def main() -> None:
     data = generate_project(args.n, seed=1)
     print(f"project: {len(data.activities)} activities, {len(data.relationships)} relationships, "
           f"{len(data.calendars)} calendars; load average {os.getloadavg()[0]:.2f} (2 cores)")  # fmt: skip
-    cluster = PgCluster.create(bindir)
+    # Sized as a central server would be (PostgreSQL's defaults suit a laptop): a first sync of 250k rows
+    # should not checkpoint halfway or churn a 128 MB buffer pool.
+    cluster = PgCluster.create(bindir, settings={"shared_buffers": "'1GB'", "max_wal_size": "'8GB'"})
     first, second, push_edit, pull_edit, round_trip = [], [], [], [], []
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -73,7 +73,8 @@ class PgCluster:
 
     # ---- life cycle ---------------------------------------------------------------------------------------
     @classmethod
-    def create(cls, bindir: Path) -> PgCluster:
+    def create(cls, bindir: Path, *, settings: dict[str, str] | None = None) -> PgCluster:
+        """`settings`: extra postgresql.conf lines (a benchmark sizes the server as a real one would be)."""
         root = Path(tempfile.mkdtemp(prefix="bbpg-"))  # short: a unix socket path must stay under 107 bytes
         run_as = None
         if os.geteuid() == 0:
@@ -86,7 +87,7 @@ class PgCluster:
         if run_as is not None:
             entry = pwd.getpwnam(run_as)
             os.chown(cluster.sockdir, entry.pw_uid, entry.pw_gid)
-        cluster._initdb()
+        cluster._initdb(settings or {})
         cluster._make_certificates()
         cluster.start()
         return cluster
@@ -101,7 +102,7 @@ class PgCluster:
             raise RuntimeError(f"{' '.join(args)} failed ({result.returncode}):\n{result.stdout}{result.stderr}\n{log}")
         return result
 
-    def _initdb(self) -> None:
+    def _initdb(self, extra: dict[str, str]) -> None:
         self._run("initdb", "-D", str(self.datadir), "-U", SUPERUSER, "-E", "UTF8", "--no-locale", "--no-sync")
         settings = {
             "listen_addresses": "'127.0.0.1'",
@@ -116,6 +117,7 @@ class PgCluster:
             "max_connections": "120",
             "shared_buffers": "128MB",
             "log_min_messages": "warning",
+            **extra,
         }
         with (self.datadir / "postgresql.conf").open("a", encoding="utf-8") as conf:
             conf.write("\n# bbschedule test cluster\n")
