@@ -112,18 +112,12 @@ class Reader:
         self._cache: dict[etree._Element, dict[str, etree._Element]] = {}
 
     def _fields(self, element: etree._Element) -> dict[str, etree._Element]:
-        """The first child of each name, indexed once per element; readers go back and forth between a
-        record and its children, so the last few indexes are kept."""
+        """Children by qualified tag, indexed once per element (readers read many fields of one record, and go
+        back and forth between a record and its children, so the last few indexes are kept). Repeated children
+        are read with children(), never through this index."""
         index = self._cache.get(element)
         if index is None:
-            index = {}
-            cut = len(self.prefix)
-            for child in element:
-                tag: Any = child.tag
-                if isinstance(tag, str):
-                    name = tag[cut:] if cut and tag.startswith(self.prefix) else tag.rsplit("}", 1)[-1]
-                    if name not in index:
-                        index[name] = child
+            index = {child.tag: child for child in element}
             if len(self._cache) >= _CACHED_ELEMENTS:
                 self._cache.pop(next(iter(self._cache)))
             self._cache[element] = index
@@ -133,14 +127,14 @@ class Reader:
         return self.prefix + tag
 
     def child(self, element: etree._Element, tag: str) -> etree._Element | None:
-        return self._fields(element).get(tag)
+        return self._fields(element).get(self.prefix + tag)
 
     def children(self, element: etree._Element, tag: str) -> Iterator[etree._Element]:
         return element.iterchildren(self.prefix + tag)
 
     def text(self, element: etree._Element, tag: str) -> str | None:
         """The stripped text of a child, None when it is missing, empty or xsi:nil."""
-        found = self._fields(element).get(tag)
+        found = self._fields(element).get(self.prefix + tag)
         if found is None or found.text is None:
             return None
         value = found.text.strip()

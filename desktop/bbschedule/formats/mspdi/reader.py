@@ -156,26 +156,39 @@ class _MspdiReader:
         """Count what MSPDI holds that the model does not, so the report says what was left behind."""
         r, root = self.r, self.root
         task = r.q("Task")
-
-        def task_flags(tag: str, value: str | None) -> int:
-            # One pass in C over the flags: reading them task by task would index every task again.
-            return sum(
-                (value is None or e.text == value) and getattr(e.getparent(), "tag", None) == task
-                for e in root.iter(r.q(tag))
-            )
-
+        tags = (
+            "Manual",
+            "Active",
+            "Hyperlink",
+            "ExtendedAttribute",
+            "OutlineCode",
+            "TimephasedData",
+            "AvailabilityPeriod",
+        )
+        seen = dict.fromkeys(tags, 0)
+        cut = len(r.prefix)
+        # One pass in C over the whole tree: reading the flags task by task would index every task again.
+        for e in root.iter(*(r.q(t) for t in tags)):
+            name = e.tag[cut:]
+            parent_tag = getattr(e.getparent(), "tag", None)
+            if name == "Manual":
+                seen[name] += e.text == "1" and parent_tag == task
+            elif name == "Active":
+                seen[name] += e.text == "0" and parent_tag == task
+            elif name == "Hyperlink":
+                seen[name] += parent_tag == task
+            elif name == "ExtendedAttribute":
+                seen[name] += parent_tag != r.q("ExtendedAttributes") and not self.custom.known(r.text(e, "FieldID"))
+            else:
+                seen[name] += 1
         counts = {
-            "manually scheduled tasks (read as automatically scheduled)": task_flags("Manual", "1"),
-            "inactive tasks (read as active)": task_flags("Active", "0"),
-            "custom field values": sum(
-                getattr(e.getparent(), "tag", None) != r.q("ExtendedAttributes")
-                and not self.custom.known(r.text(e, "FieldID"))
-                for e in root.iter(r.q("ExtendedAttribute"))
-            ),
-            "outline code values": len(list(root.iter(r.q("OutlineCode")))),
-            "timephased data rows": len(list(root.iter(r.q("TimephasedData")))),
-            "resource availability periods": len(list(root.iter(r.q("AvailabilityPeriod")))),
-            "task hyperlinks": task_flags("Hyperlink", None),
+            "manually scheduled tasks (read as automatically scheduled)": seen["Manual"],
+            "inactive tasks (read as active)": seen["Active"],
+            "custom field values": seen["ExtendedAttribute"],
+            "outline code values": seen["OutlineCode"],
+            "timephased data rows": seen["TimephasedData"],
+            "resource availability periods": seen["AvailabilityPeriod"],
+            "task hyperlinks": seen["Hyperlink"],
         }
         for what, count in counts.items():
             if count:
