@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -152,10 +154,35 @@ def _push_project(
         return
     if _recover(conn, state, project_id, pending, entry):
         pending = state.pending(project_id)
-    for batch, covered in _batches(state, project_id, pending):
-        shadows = state.shadows(project_id, {(c.kind, c.row_id) for c in batch})
-        results = protocol.push(conn, batch) if batch else []
-        _settle(state, project_id, list(zip(batch, results, strict=True)), shadows, covered, entry)
+    # One thread talks to the server while this one prepares the next batch and settles the previous one: the
+    # server's work and ours overlap (batches touch different rows, so their order of settling is free).
+    in_flight: deque[tuple[Future[list[PushResult]], list[OutgoingChange], dict[Key, Shadow], list[int]]] = deque()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbschedule-push") as pool:
+        try:
+            for batch, covered in _batches(state, project_id, pending):
+                shadows = state.shadows(project_id, {(c.kind, c.row_id) for c in batch})
+                in_flight.append((pool.submit(protocol.push, conn, batch), batch, shadows, covered))
+                if len(in_flight) > 1:
+                    _settle_when_done(state, project_id, in_flight.popleft(), entry)
+            while in_flight:
+                _settle_when_done(state, project_id, in_flight.popleft(), entry)
+        finally:
+            for future, *_ in in_flight:
+                future.cancel()
+
+
+Key = tuple[str, str]
+
+
+def _settle_when_done(
+    state: SyncState,
+    project_id: str,
+    item: tuple[Future[list[PushResult]], list[OutgoingChange], dict[Key, Shadow], list[int]],
+    entry: ProjectSummary,
+) -> None:
+    future, batch, shadows, covered = item
+    results = future.result() if batch else []
+    _settle(state, project_id, list(zip(batch, results, strict=True)), shadows, covered, entry)
 
 
 def _recover(
