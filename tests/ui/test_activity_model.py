@@ -181,3 +181,24 @@ def test_constraints_are_chosen_and_dated_in_the_table(qtbot: Any, session: Proj
     assert (constraint.date.day, constraint.date.hour) == (27, 17)  # the end of the working day
     assert model.setData(kind, "", roles.EDIT)
     assert session.data.activities[a1030.id].primary_constraint is None
+
+
+def test_multi_data_gives_the_delegate_every_role_in_one_call(session: ProjectSession) -> None:
+    from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+    model = ActivityTreeModel(session)
+    delegate = QStyledItemDelegate()
+    a1030 = _activity(session, "A1030")
+    seen = []
+    for column in ("original_duration", "name", "code"):
+        option = QStyleOptionViewItem()
+        delegate.initStyleOption(option, model.index_of(a1030.id, COLUMN_INDEX[column]))
+        seen.append((option.text, option.font.bold()))
+    # Values from the right cell each time (the delegate reuses its span: nothing stale carries over).
+    assert seen == [("6d", False), ("Pile caps", False), ("A1030", False)]
+    option = QStyleOptionViewItem()
+    delegate.initStyleOption(option, model.index(0, 1))  # a WBS band
+    assert (option.text, option.font.bold()) == ("Site Works", True)
+    option = QStyleOptionViewItem()
+    delegate.initStyleOption(option, model.index_of(a1030.id, COLUMN_INDEX["name"]))
+    assert not option.font.bold()  # the band's bold font did not stick
