@@ -23,7 +23,7 @@ from bbschedule.formats.mspdi.custom_fields import CustomFieldReader
 from bbschedule.formats.mspdi.resources import read_assignments, read_resources
 from bbschedule.formats.mspdi.tasks import read_computed, read_constraints
 from bbschedule.formats.registry import ImportResult, ReadOptions
-from bbschedule.formats.xml_safety import Reader, line_of, parse
+from bbschedule.formats.xml_safety import Reader, gc_paused, line_of, parse
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -40,7 +40,8 @@ def read(path: Path, *, options: ReadOptions) -> ImportResult:
     root = parse(path, max_bytes=options.max_bytes, roots=("Project",))
     report = FidelityReport(str(path), "mspdi", "import")
     try:
-        data = _MspdiReader(Reader(root, str(path)), root, str(path), report).build()
+        with gc_paused():
+            data = _MspdiReader(Reader(root, str(path)), root, str(path), report).build()
     except ValidationError as exc:
         raise InputFileError(str(path), exc.message, field=exc.field) from None
     except (ValueError, TypeError, KeyError) as exc:

@@ -42,7 +42,7 @@ from bbschedule.formats.pmxml.vocabulary import (
     RELATIONSHIP_TYPES,
 )
 from bbschedule.formats.registry import ImportResult, ReadOptions
-from bbschedule.formats.xml_safety import Reader, line_of, parse
+from bbschedule.formats.xml_safety import Reader, gc_paused, line_of, parse
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -60,7 +60,8 @@ def read(path: Path, *, options: ReadOptions) -> ImportResult:
     report = FidelityReport(str(path), "pmxml", "import")
     reader = _PmxmlReader(Reader(root, str(path)), root, str(path), report)
     try:
-        projects = reader.build()
+        with gc_paused():
+            projects = reader.build()
     except ValidationError as exc:
         raise InputFileError(str(path), exc.message, field=exc.field) from None
     except (ValueError, TypeError, KeyError) as exc:
