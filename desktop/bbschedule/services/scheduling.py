@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from bbschedule.scheduling.engine import Scheduler, schedule
 from bbschedule.scheduling.network import NONE
 from bbschedule.scheduling.result import ScheduleResult
 from bbschedule.services.session import ProjectSession
+from bbschedule.telemetry.observability import SpanHandle, span
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,11 @@ class ScheduledProject:
     data: ProjectData
     result: ScheduleResult
     source_format: str
+
+
+def _span(data: ProjectData, *, kind: str = "full") -> AbstractContextManager[SpanHandle]:
+    """The telemetry span of one scheduling run: sizes only, never project content."""
+    return span("schedule", kind=kind, activities=len(data.activities), relationships=len(data.relationships))
 
 
 def with_data_date(data: ProjectData, data_date: dt.datetime | None) -> ProjectData:
@@ -45,14 +52,16 @@ def schedule_data(
     data: ProjectData, *, data_date: dt.datetime | None = None, progress: Progress = NO_PROGRESS
 ) -> ScheduleResult:
     """Schedule a snapshot (raises LogicLoopError naming a loop)."""
-    result = schedule(with_data_date(data, data_date), progress=progress)
+    with _span(data):
+        result = schedule(with_data_date(data, data_date), progress=progress)
     log.info("scheduled %s: %d activities in %.0f ms", data.project.code, len(data.activities), result.elapsed_ms)
     return result
 
 
 def schedule_session(session: ProjectSession, *, progress: Progress = NO_PROGRESS) -> ScheduleResult:
     """Schedule the session's project and keep the dates as its computed cache (stored, not undoable)."""
-    result = schedule(session.data, progress=progress)
+    with _span(session.data):
+        result = schedule(session.data, progress=progress)
     session.set_computed(result.computed())
     return result
 
@@ -76,6 +85,10 @@ class SessionScheduler:
                 self._edited.add(change.id)
 
     def run(self, *, progress: Progress = NO_PROGRESS) -> ScheduleResult:
+        with _span(self.session.data, kind="full" if self._scheduler is None or self._structural else "incremental"):
+            return self._run(progress)
+
+    def _run(self, progress: Progress) -> ScheduleResult:
         data = self.session.data
         if self._scheduler is None:
             self._scheduler = Scheduler(data, progress=progress)
