@@ -202,3 +202,16 @@ def test_multi_data_gives_the_delegate_every_role_in_one_call(session: ProjectSe
     option = QStyleOptionViewItem()
     delegate.initStyleOption(option, model.index_of(a1030.id, COLUMN_INDEX["name"]))
     assert not option.font.bold()  # the band's bold font did not stick
+
+
+def test_negative_float_shows_red_on_activities_and_their_bands(session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    a1000 = _activity(session, "A1000")  # -1d of float in the test project
+    a1010 = _activity(session, "A1010")  # 0d
+    float_column = COLUMN_INDEX["total_float"]
+    red = model.index_of(a1000.id, float_column).data(roles.FOREGROUND)
+    assert red is not None
+    assert model.index_of(a1010.id, float_column).data(roles.FOREGROUND) is None
+    site = model.index_of(a1000.id).parent()
+    assert model.index(site.row(), float_column).data() == "-1d"
+    assert model.index(site.row(), float_column).data(roles.FOREGROUND) == red

@@ -353,3 +353,13 @@ def test_calendar_is_chosen_in_a_combo_box_in_the_cell(qtbot: Any, window: MainW
     calendar = session.data.calendars[session.data.activities[a1020.id].calendar_id]
     assert calendar.name == "6-Day Concrete"
     assert _plain(window.window_actions.undo.text()) == "Undo Change calendar id"
+
+
+def test_default_layout_brings_back_hidden_columns_and_docks(window: MainWindow) -> None:
+    window.activity_view.setColumnHidden(COLUMN_INDEX["calendar"], True)
+    window.activity_view.setColumnWidth(COLUMN_INDEX["name"], 40)
+    window.project_dock.hide()
+    window.window_actions.reset_layout.trigger()
+    assert not window.activity_view.isColumnHidden(COLUMN_INDEX["calendar"])
+    assert window.activity_view.columnWidth(COLUMN_INDEX["name"]) > 200
+    assert window.project_dock.isVisible()

@@ -320,6 +320,9 @@ class ActivityTreeModel(QAbstractItemModel):
             return rollup_text(self._rollups.get(node)) if rollup_text is not None else ""
         if role == roles.FONT:
             return self._bold
+        if role == roles.FOREGROUND and column == FLOAT_COLUMN:
+            total_float = self._rollups.get(node).total_float
+            return NEGATIVE_FLOAT if total_float is not None and total_float < 0 else None
         if role == roles.BACKGROUND:
             return self._bands[min(self._depth(node), len(self._bands) - 1)]
         if role == roles.TEXT_ALIGNMENT:
