@@ -25,7 +25,7 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="minutes" if value.second == 0 and value.microsecond == 0 else "seconds")
+        return datetime_text(value)
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, tuple | list):
@@ -33,6 +33,13 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: to_plain(v) for k, v in value.items()}
     return value
+
+
+def datetime_text(value: dt.datetime) -> str:
+    """ISO 8601 to the minute when that is exact (schedule data almost always is), else as precise as needed."""
+    if value.microsecond:
+        return value.isoformat()
+    return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
 
 
 @cache

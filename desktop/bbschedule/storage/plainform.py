@@ -10,7 +10,7 @@ from typing import Any
 
 from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.changes import Change, ChangeSet
-from bbschedule.core.codec import change_set_from_plain, to_plain
+from bbschedule.core.codec import change_set_from_plain, datetime_text, to_plain
 from bbschedule.storage.mapping import (
     ACTIVITY_TYPES,
     CONSTRAINT_TYPES,
@@ -24,11 +24,7 @@ from bbschedule.storage.mapping import (
 
 
 def _plain_dt(value: dt.datetime | None) -> str | None:
-    # As core.codec.to_plain writes datetimes: to the minute unless there are seconds.
-    if value is None:
-        return None
-    whole_minute = value.second == 0 and value.microsecond == 0
-    return value.isoformat(timespec="minutes" if whole_minute else "seconds")
+    return None if value is None else datetime_text(value)
 
 
 def _plain_constraint(c: Constraint | None) -> dict[str, Any] | None:

@@ -13,14 +13,13 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from bbschedule.core.codec import entity_class, from_plain, to_plain
+from bbschedule.core.codec import datetime_text, entity_class, from_plain, to_plain
 
 Conv = Callable[[Any], Any] | None
 """None: the value passes as it is."""
 
 
-def _iso_datetime(value: dt.datetime) -> str:
-    return value.isoformat(timespec="minutes" if value.second == 0 and value.microsecond == 0 else "seconds")
+_iso_datetime = datetime_text
 
 
 def _optional(inner: Callable[[Any], Any]) -> Callable[[Any], Any]:

@@ -116,3 +116,11 @@ def test_failed_change_set_leaves_data_as_it_was(data: ProjectData) -> None:
     with pytest.raises(ValidationError):
         apply_change_set(data, stale)
     assert data.activities == before
+
+
+def test_codec_keeps_seconds_and_microseconds() -> None:
+    from bbschedule.core.codec import datetime_text, from_plain
+
+    for moment in (dt.datetime(2026, 1, 5, 8), dt.datetime(2026, 1, 5, 8, 0, 30), dt.datetime(2026, 1, 5, 8, 0, 0, 250)):
+        assert from_plain(dt.datetime, datetime_text(moment)) == moment
+    assert datetime_text(dt.datetime(2026, 1, 5, 8)) == "2026-01-05T08:00"
