@@ -1,0 +1,327 @@
+"""Sync in the window: a "Sync" menu (Sign In…, Sync Now, Conflicts…), one sync at a time on a pool thread, a
+periodic background sync, the status-bar indicator (offline, syncing, up to date, N conflicts), the open project
+reopened when a sync changed it, and viewers' projects read-only.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QMenu, QWidget
+from typing_extensions import override
+
+from bbschedule.core.errors import ValidationError
+from bbschedule.core.history import UndoHistory
+from bbschedule.core.progress import Progress
+from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
+from bbschedule.services.session import ProjectSession
+from bbschedule.storage.cache import LocalCache
+from bbschedule.sync.client import SyncSummary, connect, sync_connection
+from bbschedule.sync.conflicts import Conflict, mark_resolved, open_conflicts
+from bbschedule.sync.credentials import store_password, stored_password
+from bbschedule.sync.errors import SyncError
+from bbschedule.sync.localstate import SyncState
+from bbschedule.ui.conflicts_dialog import ConflictsDialog, resolution_command
+from bbschedule.ui.sync_signin import SignInDialog, SyncConfig
+from bbschedule.ui.worker import Pool, TaskRunner
+
+if TYPE_CHECKING:
+    from bbschedule.ui.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+
+DEFAULT_INTERVAL_S = 300
+"""Background sync every five minutes (settings key sync/interval_s; 0 turns it off)."""
+
+OFFLINE, SYNCING, UP_TO_DATE, CONFLICTS, SIGNED_OUT = "offline", "syncing", "up to date", "conflicts", "signed out"
+
+
+@dataclass
+class SyncOutcome:
+    """What one sync brought back to the GUI thread."""
+
+    summary: SyncSummary
+    project_id: str | None
+    conflicts: list[Conflict] = field(default_factory=list)
+    """The open project's unresolved conflicts of this user."""
+    fresh: tuple[ProjectData, UndoHistory] | None = None
+    """The open project as the cache holds it after the sync (None: nothing was pulled for it)."""
+
+    @property
+    def open_conflicts(self) -> int:
+        return sum(p.open_conflicts for p in self.summary.projects)
+
+
+def run_sync(
+    cache: LocalCache, *, server: str, user: str, password: str | None, project_id: str | None,
+    resolved: Sequence[int] = (),
+) -> SyncOutcome:  # fmt: skip
+    """One sync on one connection (a pool thread): push and pull, close the conflicts the planner settled (after
+    the push carried their picks), list the open project's conflicts and read it back if rows came in."""
+    with connect(server, user=user, password=password) as conn:
+        try:
+            summary = sync_connection(conn, cache)
+            for conflict_id in resolved:
+                mark_resolved(conn, conflict_id)
+            conflicts = open_conflicts(conn, project_id) if project_id else []
+        except psycopg.OperationalError as exc:
+            raise SyncError(f"the connection to the server broke off: {_first_line(exc)}") from None
+        except psycopg.Error as exc:
+            raise SyncError(f"the server refused the synchronisation: {_first_line(exc)}") from None
+    if resolved:  # the count in the summary was taken before these were closed
+        for entry in summary.projects:
+            if entry.project_id == project_id:
+                entry.open_conflicts = len(conflicts)
+    outcome = SyncOutcome(summary, project_id, conflicts)
+    pulled = sum(p.pulled for p in summary.projects if p.project_id == project_id)
+    if project_id is not None and pulled:
+        outcome.fresh = cache.load_project(project_id)
+    return outcome
+
+
+def same_rows(a: ProjectData, b: ProjectData) -> bool:
+    """Whether two copies of a project hold the same rows (scheduling results aside: they are not synced)."""
+    return a.project == b.project and all(a.table(kind) == b.table(kind) for kind in ENTITY_KINDS)
+
+
+class SyncStatus(QLabel):
+    """The status-bar indicator: one word or two, the details in the tooltip."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("syncStatus")
+        self.state = SIGNED_OUT
+        self.conflicts = 0
+        self.show_state(SIGNED_OUT, "Not signed in to a server (Sync ▸ Sign In…)")
+
+    def show_state(self, state: str, detail: str = "", *, conflicts: int = 0) -> None:
+        self.state, self.conflicts = state, conflicts
+        text = {
+            OFFLINE: "Offline", SYNCING: "Syncing…", UP_TO_DATE: "Up to date", SIGNED_OUT: "Not synced",
+            CONFLICTS: f"{conflicts} conflict{'s' if conflicts != 1 else ''}",
+        }[state]  # fmt: skip
+        self.setText(f"⟳ {text}")
+        self.setToolTip(detail or text)
+
+
+class SyncController(QObject):
+    sig_finished = Signal(object)
+    """A sync ended: the SyncOutcome, or the exception that stopped it."""
+
+    def __init__(self, window: MainWindow, *, pool: Pool | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.config = SyncConfig.load(window.settings)
+        self.runner = TaskRunner(window, pool=pool)
+        self.status = SyncStatus(window)
+        self.conflicts: list[Conflict] = []
+        self._password: str | None = None
+        """Kept in memory for this run when the machine has no keyring."""
+        self._state: SyncState | None = None
+        self.menu: QMenu | None = None
+        self._again: list[int] | None = None
+        """A sync asked for while one runs: run once more after it (with these conflicts to close)."""
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.sync_now)
+        interval = int(str(window.settings.value("sync/interval_s", DEFAULT_INTERVAL_S)))
+        if interval > 0:
+            self.timer.start(interval * 1000)
+        window.sig_project_opened.connect(self.on_project_opened)
+        window.installEventFilter(self)
+        if self.config is not None:
+            self.status.show_state(OFFLINE, f"Signed in as {self.config.user}; not synced yet")
+
+    # -- sign-in ----------------------------------------------------------------------------------------------
+
+    def show_sign_in(self) -> None:
+        dialog = SignInDialog(self.config, self.window)
+        if dialog.exec() == SignInDialog.DialogCode.Accepted:
+            self.sign_in(dialog.config(), dialog.password(), remember=dialog.remember.isChecked())
+
+    def sign_in(self, config: SyncConfig, password: str | None, *, remember: bool = True) -> None:
+        """Keep the server and user in the settings and the password in the keyring (else in memory), then sync."""
+        self.config = config
+        config.save(self.window.settings)
+        self._password = password
+        if password is not None and remember and store_password(config.server, config.user, password):
+            self._password = None  # the keyring has it: read it from there at each sync
+        self.sync_now()
+
+    # -- syncing ----------------------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def sync_now(self, resolved: Sequence[int] = ()) -> None:
+        if self.config is None:
+            self.status.show_state(SIGNED_OUT, "Not signed in to a server (Sync ▸ Sign In…)")
+            return
+        if self.runner.busy:  # one at a time: the cache takes one sync's writes, then the next
+            self._again = [*(self._again or []), *resolved]
+            return
+        config, cache = self.config, self.window.workspace.cache
+        password = self._password if self._password is not None else stored_password(config.server, config.user)
+        session = self.window.session
+        project_id = session.project_id if session is not None else None
+        mark = _history_mark(session)
+
+        def work(_progress: Progress) -> SyncOutcome:
+            return run_sync(
+                cache, server=config.server, user=config.user, password=password, project_id=project_id,
+                resolved=resolved,
+            )  # fmt: skip
+
+        self.status.show_state(SYNCING, f"Synchronising with the server as {config.user}")
+        self.runner.run(
+            work,
+            title="Sync",
+            on_success=lambda outcome: self._succeeded(outcome, session, mark),
+            on_failure=self._failed,
+            show_dialog=False,
+        )
+
+    def _succeeded(self, outcome: SyncOutcome, session: ProjectSession | None, mark: tuple[int, int]) -> None:
+        self.conflicts = outcome.conflicts
+        count = outcome.open_conflicts
+        if count:
+            self.status.show_state(CONFLICTS, f"{count} open conflicts: Sync ▸ Conflicts…", conflicts=count)
+        else:
+            self.status.show_state(UP_TO_DATE, outcome.summary.to_text())
+        self.window.refresh_catalog()
+        if session is not None and session is self.window.session and outcome.fresh is not None:
+            self._refresh_open_project(session, outcome.fresh, edited=_history_mark(session) != mark)
+        self.apply_role()
+        self.sig_finished.emit(outcome)
+        self._run_again()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.show_state(OFFLINE, f"Offline: {exc}")
+        self.window.show_message(f"Sync: {exc}")
+        self.sig_finished.emit(exc)
+        self._run_again()
+
+    def _run_again(self) -> None:
+        if self._again is not None:
+            resolved, self._again = self._again, None
+            self.sync_now(resolved)
+
+    def _refresh_open_project(
+        self, session: ProjectSession, fresh: tuple[ProjectData, UndoHistory], *, edited: bool
+    ) -> None:
+        """Show the pulled rows. ProjectSession has no way to take rows from outside, so the project is opened
+        anew through the window's open path (the view's selection and scroll position are lost)."""
+        if not edited and same_rows(session.data, fresh[0]):
+            return
+        session.save()
+        cache = self.window.workspace.cache
+        sessions = _workspace_sessions(self.window.workspace)
+        sessions.pop(session.project_id, None)
+        if not edited:  # what the pool thread read is current: no second load of a large project
+            data, history = fresh
+            sessions[session.project_id] = ProjectSession(
+                data, store=cache.store_for(session.project_id), history=history
+            )
+        self.window.open_project(session.project_id)
+        self.window.show_message("Sync: the project was reopened with the rows from the server")
+
+    # -- roles and conflicts ----------------------------------------------------------------------------------
+
+    def role(self, project_id: str) -> str | None:
+        if self._state is None:
+            self._state = SyncState(self.window.workspace.cache)
+        return self._state.role(project_id)
+
+    def on_project_opened(self, _project_id: str) -> None:
+        self.apply_role()
+
+    def apply_role(self) -> None:
+        """A viewer's project is read-only: the session refuses edits, the edit actions go grey."""
+        session = self.window.session
+        if session is None:
+            return
+        read_only = self.role(session.project_id) == "viewer"
+        if session.read_only != read_only:
+            session.read_only = read_only
+            self.window.update_actions()
+            if read_only:
+                self.window.show_message("You are a viewer of this project: it is read-only")
+
+    def show_conflicts(self) -> None:
+        session = self.window.session
+        if session is None or not self.conflicts or self.conflicts[0].project_id != session.project_id:
+            self.window.show_message("Sync: no open conflicts in this project (as of the last sync)")
+            return
+        dialog = ConflictsDialog(self.conflicts, session.data, self.window)
+        if dialog.exec() == ConflictsDialog.DialogCode.Accepted:
+            self.resolve(dialog.picks())
+
+    def resolve(self, picks: Sequence[tuple[Conflict, bool]]) -> None:
+        """The "mine" picks as one undoable step through the session; the conflicts are closed on the server by
+        the sync that pushes them."""
+        session = self.window.session
+        if session is None or not picks:
+            return
+        try:
+            command = resolution_command(session.data, picks)
+            if command is not None:
+                session.apply(command)
+        except ValidationError as exc:
+            self.window.show_error("Resolve conflicts", exc)
+            return
+        self.sync_now([conflict.id for conflict, _ in picks])
+
+    # -- closing ----------------------------------------------------------------------------------------------
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.timer.stop()
+            self.runner.stop_all()  # a sync must not be writing the cache while the window closes it
+        return False
+
+
+def install_sync(window: MainWindow, *, pool: Pool | None = None) -> SyncController:
+    """Add the Sync menu and the status indicator to a MainWindow, through its public API only."""
+    controller = SyncController(window, pool=pool)
+    menu = QMenu("&Sync", window)
+    menu.setObjectName("syncMenu")
+    sign_in = menu.addAction("Sign &In…")
+    sign_in.triggered.connect(controller.show_sign_in)
+    sync_now = menu.addAction("Sync &Now")
+    sync_now.setShortcut("F9")
+    sync_now.triggered.connect(lambda: controller.sync_now())
+    conflicts = menu.addAction("&Conflicts…")
+    conflicts.triggered.connect(controller.show_conflicts)
+    bar = window.menuBar()
+    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    if help_menu is not None:
+        bar.insertMenu(help_menu, menu)
+    else:
+        bar.addMenu(menu)
+    window.statusBar().addPermanentWidget(controller.status)
+    controller.menu = menu
+    controller.apply_role()
+    return controller
+
+
+def _history_mark(session: ProjectSession | None) -> tuple[int, int]:
+    if session is None:
+        return (0, 0)
+    return (len(session.history.entries), session.history.cursor)
+
+
+def _workspace_sessions(workspace: Any) -> dict[str, ProjectSession]:
+    """The Workspace's open sessions. It keeps one per project and has no call to drop one; until it offers one
+    (see the sync UI report), the reopen reaches its table so that opening the project reads the cache again."""
+    sessions: dict[str, ProjectSession] = vars(workspace)["_sessions"]
+    return sessions
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
