@@ -8,10 +8,11 @@ from pathlib import Path
 from bbschedule.core.errors import InputFileError
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.formats.fidelity import FidelityReport
-from bbschedule.formats.registry import ReadOptions, read_file, write_file
+from bbschedule.formats.registry import ReadOptions, format_of, read_file, write_file
 from bbschedule.services.session import ProjectSession
 from bbschedule.storage.cache import LocalCache, ProjectSummary
 from bbschedule.storage.paths import cache_path
+from bbschedule.telemetry.observability import span
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,14 @@ def import_file(
     Runs on any thread; `progress` reports and cancels (a cancel leaves the cache as it was).
     """
     progress.report(0.0, f"Reading {path.name}…")
-    result = read_file(path, options=ReadOptions(encoding=encoding))
-    data = result.pick(project_code)
-    progress.check()
-    summary = cache.import_project(data, replace=replace, progress=PartOf(progress, start=0.5, end=1.0))
+    with span("import", kind=format_of(path), bytes=path.stat().st_size if path.is_file() else 0) as run:
+        run.set_content("file", path.name)
+        result = read_file(path, options=ReadOptions(encoding=encoding))
+        data = result.pick(project_code)
+        run.set_size("activities", len(data.activities))
+        run.set_size("relationships", len(data.relationships))
+        progress.check()
+        summary = cache.import_project(data, replace=replace, progress=PartOf(progress, start=0.5, end=1.0))
     progress.report(1.0, f"Imported {summary.code}")
     log.info("imported %s from %s (%d activities)", summary.code, path, summary.activity_count)
     return summary, result.report
@@ -82,4 +87,6 @@ def find_project(cache: LocalCache, code_or_id: str) -> ProjectSummary:
 def export_project(cache: LocalCache, code_or_id: str, out: Path, *, fmt: str | None = None) -> FidelityReport:
     """Write a cached project to a file; the format follows the extension unless `fmt` is given."""
     data, _history = cache.load_project(find_project(cache, code_or_id).id)
-    return write_file(data, out, fmt=fmt)
+    with span("export", kind=fmt or format_of(out, sniff=False), activities=len(data.activities)) as run:
+        run.set_content("file", out.name)
+        return write_file(data, out, fmt=fmt)
