@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 from psycopg.conninfo import conninfo_to_dict
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QSettings, QThreadPool
 from tests.integration.sync.clients import Client, server_state
 from tests.integration.sync.conftest import ServerDb
 from tests.integration.sync.pgcluster import PgCluster, find_bindir
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.calendar import Calendar
-from bbschedule.core.commands import SetActivityField
+from bbschedule.core.commands import DeleteActivity, SetActivityField
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.project import Project
 from bbschedule.core.project_data import ProjectData
@@ -161,6 +161,8 @@ def test_pulled_rows_reach_the_open_session_and_a_conflict_is_resolved_as_one_st
     a1 = win.session.data.activity_by_code("A1")
     assert a0 is not None
     assert a1 is not None
+    a2 = win.session.data.activity_by_code("A2")
+    assert a2 is not None
 
     bob_name, bob_dsn = server_db.user("bob")
     admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
@@ -170,11 +172,13 @@ def test_pulled_rows_reach_the_open_session_and_a_conflict_is_resolved_as_one_st
         bob_session = bob.session(pid)
         bob_session.apply(SetActivityField(a0.id, "name", "Bob's name"))
         bob_session.apply(SetActivityField(a1.id, "notes", "pulled from Bob"))
+        bob_session.apply(DeleteActivity(a2.id))
         bob.sync()
     finally:
         bob.close()
     before = win.session
     before.apply(SetActivityField(a0.id, "name", "Alice's name"))
+    before.apply(SetActivityField(a2.id, "name", "edited, but Bob deleted it"))
     outcome = sync(qtbot, controller)
     assert win.session is not before  # reopened from the cache: there is no call to refresh a session in place
 
@@ -182,14 +186,19 @@ def test_pulled_rows_reach_the_open_session_and_a_conflict_is_resolved_as_one_st
     assert win.session.data.activities[a1.id].notes == "pulled from Bob"
     assert win.session.data.activities[a0.id].name == "Bob's name"
     assert controller.status.state == CONFLICTS
-    assert controller.status.text().endswith("1 conflict")
-    assert [(c.field, c.theirs, c.mine) for c in outcome.conflicts] == [("name", "Bob's name", "Alice's name")]
+    assert a2.id not in win.session.data.activities  # delete beats edit
+    assert controller.status.text().endswith("2 conflicts")
+    same_field = [(c.field, c.theirs, c.mine) for c in outcome.conflicts if not c.lost_to_delete]
+    assert same_field == [("name", "Bob's name", "Alice's name")]
+    assert [c.row_id for c in outcome.conflicts if c.lost_to_delete] == [a2.id]
 
     dialog = ConflictsDialog(controller.conflicts, win.session.data, win)
     qtbot.addWidget(dialog)
     shown = [item.text() if (item := dialog.table.item(0, column)) else "" for column in range(4)]
     assert shown[1:] == ["name", f"Bob's name ({bob_name})", "Alice's name"]
     assert "A0" in shown[0]
+    assert dialog.table.item(1, 2).text() == f"deleted ({bob_name})"  # type: ignore[union-attr]
+    assert dialog.choices[1].count() == 1  # a deleted row is not brought back: only theirs
     dialog.pick(0, mine=True)
     steps_before = len(win.session.history.entries)
     with qtbot.waitSignal(controller.sig_finished, timeout=30_000):
@@ -258,3 +267,21 @@ def test_sign_in_with_verify_full_and_the_ca_file(
         controller.sign_in(wrong, str(parts["password"]), remember=False)
     assert not isinstance(blocker.args[0], SyncOutcome)
     assert controller.status.state == OFFLINE
+
+
+def test_a_pasted_connection_string_keeps_its_password_out_of_the_settings(qtbot: Any, tmp_path: Path) -> None:
+    make_application()
+    dialog = SignInDialog(None)
+    qtbot.addWidget(dialog)
+    dialog.dsn.setText("host=db.example.com port=6543 dbname=plans user=kim password=s3cret")
+    dialog.tls_mode.setCurrentText("require")
+    dialog.accept()
+    assert dialog.result() == SignInDialog.DialogCode.Accepted
+    config, password = dialog.config(), dialog.password()
+    assert (config.user, password) == ("kim", "s3cret")
+    server = conninfo_to_dict(config.server)
+    assert server == {"host": "db.example.com", "port": "6543", "dbname": "plans", "sslmode": "require"}
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    config.save(settings)
+    assert SyncConfig.load(settings) == config
+    assert "s3cret" not in (tmp_path / "settings.ini").read_text(encoding="utf-8")

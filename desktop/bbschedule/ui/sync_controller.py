@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 DEFAULT_INTERVAL_S = 300
 """Background sync every five minutes (settings key sync/interval_s; 0 turns it off)."""
 
+_FIRST_SYNC_MS = 3000
 OFFLINE, SYNCING, UP_TO_DATE, CONFLICTS, SIGNED_OUT = "offline", "syncing", "up to date", "conflicts", "signed out"
 
 
@@ -135,6 +136,7 @@ class SyncController(QObject):
         window.installEventFilter(self)
         if self.config is not None:
             self.status.show_state(OFFLINE, f"Signed in as {self.config.user}; not synced yet")
+            QTimer.singleShot(_FIRST_SYNC_MS, self, self.sync_now)  # once the window is up, not before
 
     # -- sign-in ----------------------------------------------------------------------------------------------
 
