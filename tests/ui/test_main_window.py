@@ -363,3 +363,12 @@ def test_default_layout_brings_back_hidden_columns_and_docks(window: MainWindow)
     assert not window.activity_view.isColumnHidden(COLUMN_INDEX["calendar"])
     assert window.activity_view.columnWidth(COLUMN_INDEX["name"]) > 200
     assert window.project_dock.isVisible()
+
+
+def test_double_clicking_a_gantt_bar_opens_its_details(window: MainWindow) -> None:
+    assert window.session is not None
+    activity = sorted(window.session.data.activities.values(), key=lambda a: a.code)[2]
+    window.gantt.chart.sig_bar_double_clicked.emit(activity.id)
+    assert window.details.activity_id == activity.id
+    assert not window.details_dock.isHidden()
+    assert window.activity_view.selected_ids() == [activity.id]

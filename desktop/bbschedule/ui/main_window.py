@@ -9,9 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QMessageBox, QSplitter, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QTreeView,
+    QWidget,
+)
 from typing_extensions import override
 
 from bbschedule.core.changes import ChangeSet
@@ -154,6 +164,8 @@ class MainWindow(QMainWindow):
         self.activity_view.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
         self.project_view.doubleClicked.connect(self.on_project_tree_double_clicked)
         self.project_view.clicked.connect(self.on_project_tree_clicked)
+        self.gantt.chart.sig_bar_double_clicked.connect(self.on_gantt_bar_double_clicked)
+        self.gantt.chart.sig_context_menu.connect(self.on_gantt_context_menu)
 
     # -- projects ---------------------------------------------------------------------------------------------
 
@@ -221,6 +233,22 @@ class MainWindow(QMainWindow):
         self.details.show_activity(
             self.activity_model.object_id(current) if self.activity_model.is_activity(current) else None
         )
+
+    def on_gantt_bar_double_clicked(self, key: str) -> None:
+        """A bar double-clicked opens its activity in the details panel, as in the table."""
+        self.activity_view.select_ids([key])
+        self.details_dock.show()
+        self.details.show_activity(key)
+
+    def on_gantt_context_menu(self, key: str, where: QPoint) -> None:
+        self.activity_view.select_ids([key])
+        menu = QMenu(self)
+        menu.addAction("Activity Details", lambda: self.on_gantt_bar_double_clicked(key))
+        menu.addSeparator()
+        menu.addActions(self.window_actions.table_context_actions())
+        menu.addSeparator()
+        menu.addActions([self.gantt.action_zoom_in, self.gantt.action_zoom_out, self.gantt.action_fit])
+        menu.exec(where)
 
     def on_project_tree_double_clicked(self, index: QModelIndex) -> None:
         if index.data(roles.NODE_KIND) == "project":
