@@ -30,7 +30,7 @@ from bbschedule.ui.conflicts_dialog import RESOLVE_LABEL, ConflictsDialog
 from bbschedule.ui.main_window import MainWindow
 from bbschedule.ui.sync_controller import CONFLICTS, OFFLINE, UP_TO_DATE, SyncController, SyncOutcome, install_sync
 from bbschedule.ui.sync_signin import SignInDialog, SyncConfig
-from bbschedule.ui.worker import SynchronousPool
+from bbschedule.ui.worker import SynchronousPool, TaskRunner
 
 pytestmark = pytest.mark.postgres
 
@@ -285,3 +285,37 @@ def test_a_pasted_connection_string_keeps_its_password_out_of_the_settings(qtbot
     config.save(settings)
     assert SyncConfig.load(settings) == config
     assert "s3cret" not in (tmp_path / "settings.ini").read_text(encoding="utf-8")
+
+
+def test_an_edit_typed_while_the_sync_runs_is_kept_beside_the_pulled_rows(
+    qtbot: Any, alice_window: tuple[MainWindow, SyncController, str], server_db: ServerDb, tmp_path: Path
+) -> None:
+    win, controller, dsn = alice_window
+    parts = conninfo_to_dict(dsn)
+    controller.sign_in(SyncConfig(user=str(parts["user"]), dsn=dsn), str(parts["password"]), remember=False)
+    qtbot.waitUntil(lambda: controller.status.state == UP_TO_DATE, timeout=30_000)
+    assert win.session is not None
+    pid = win.session.project_id
+    a0, a1 = (win.session.data.activity_by_code(code) for code in ("A0", "A1"))
+    assert a0 is not None
+    assert a1 is not None
+    bob_name, bob_dsn = server_db.user("bob")
+    admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
+    bob = Client(tmp_path / "bob", bob_dsn)
+    try:
+        bob.sync()
+        bob.session(pid).apply(SetActivityField(a1.id, "notes", "from Bob"))
+        bob.sync()
+    finally:
+        bob.close()
+    # In place: the sync is done when sync_now returns, its answer waits in the event queue behind this edit.
+    controller.runner = TaskRunner(win, pool=SynchronousPool())
+    with qtbot.waitSignal(controller.sig_finished, timeout=30_000):
+        controller.sync_now()
+        win.session.apply(SetActivityField(a0.id, "name", "typed during the sync"))
+    session = win.session
+    assert session.data.activities[a1.id].notes == "from Bob"
+    assert session.data.activities[a0.id].name == "typed during the sync"
+    assert session.history.undo_label == "Change name"
+    sync(qtbot, controller)
+    assert server_state(server_db.admin_dsn, pid)[("activity", a0.id)]["name"] == "typed during the sync"

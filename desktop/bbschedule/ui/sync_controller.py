@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 from typing_extensions import override
 
+from bbschedule.core.changes import ChangeSet
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.history import UndoHistory
 from bbschedule.core.progress import Progress
@@ -171,7 +172,9 @@ class SyncController(QObject):
         password = self._password if self._password is not None else stored_password(config.server, config.user)
         session = self.window.session
         project_id = session.project_id if session is not None else None
-        mark = _history_mark(session)
+        # Edits made while the sync runs: the copy the pool thread reads back may predate them.
+        edits: list[ChangeSet] = []
+        unsubscribe = session.subscribe(edits.append) if session is not None else (lambda: None)
 
         def work(_progress: Progress) -> SyncOutcome:
             return run_sync(
@@ -179,16 +182,24 @@ class SyncController(QObject):
                 resolved=resolved,
             )  # fmt: skip
 
+        def succeeded(outcome: SyncOutcome) -> None:
+            unsubscribe()
+            self._succeeded(outcome, session, edited=bool(edits))
+
+        def failed(exc: BaseException) -> None:
+            unsubscribe()
+            self._failed(exc)
+
         self.status.show_state(SYNCING, f"Synchronising with the server as {config.user}")
         self.runner.run(
             work,
             title="Sync",
-            on_success=lambda outcome: self._succeeded(outcome, session, mark),
-            on_failure=self._failed,
+            on_success=succeeded,
+            on_failure=failed,
             show_dialog=False,
         )
 
-    def _succeeded(self, outcome: SyncOutcome, session: ProjectSession | None, mark: tuple[int, int]) -> None:
+    def _succeeded(self, outcome: SyncOutcome, session: ProjectSession | None, *, edited: bool) -> None:
         self.conflicts = outcome.conflicts
         count = outcome.open_conflicts
         if count:
@@ -197,7 +208,7 @@ class SyncController(QObject):
             self.status.show_state(UP_TO_DATE, outcome.summary.to_text())
         self.window.refresh_catalog()
         if session is not None and session is self.window.session and outcome.fresh is not None:
-            self._refresh_open_project(session, outcome.fresh, edited=_history_mark(session) != mark)
+            self._refresh_open_project(session, outcome.fresh, edited=edited)
         self.apply_role()
         self.sig_finished.emit(outcome)
         self._run_again()
@@ -310,12 +321,6 @@ def install_sync(window: MainWindow, *, pool: Pool | None = None) -> SyncControl
     controller.menu = menu
     controller.apply_role()
     return controller
-
-
-def _history_mark(session: ProjectSession | None) -> tuple[int, int]:
-    if session is None:
-        return (0, 0)
-    return (len(session.history.entries), session.history.cursor)
 
 
 def _workspace_sessions(workspace: Any) -> dict[str, ProjectSession]:
