@@ -126,6 +126,8 @@ def test_sign_in_syncs_the_cache_up_and_the_status_follows(
     assert [a.text() for a in controller.menu.actions()] == [
         "Sign &In…", "Sync &Now", "&Conflicts…",
     ]  # fmt: skip
+    titles = [a.text().replace("&", "") for a in win.menuBar().actions()]
+    assert titles[-2:] == ["Sync", "Help"]
     assert controller.status.state != UP_TO_DATE
     outcome = sign_in_through_dialog(qtbot, controller, dsn)
     assert win.session is not None

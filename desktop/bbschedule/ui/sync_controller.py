@@ -130,7 +130,10 @@ class SyncController(QObject):
         """A sync asked for while one runs: run once more after it (with these conflicts to close)."""
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.sync_now)
-        interval = int(str(window.settings.value("sync/interval_s", DEFAULT_INTERVAL_S)))
+        try:
+            interval = int(str(window.settings.value("sync/interval_s", DEFAULT_INTERVAL_S)))
+        except ValueError:  # a hand-edited settings file: fall back rather than fail to open the window
+            interval = DEFAULT_INTERVAL_S
         if interval > 0:
             self.timer.start(interval * 1000)
         window.sig_project_opened.connect(self.on_project_opened)
