@@ -15,6 +15,7 @@ from bbschedule.core.activity import Activity, Relationship
 from bbschedule.core.baseline import Baseline
 from bbschedule.core.calendar import Calendar
 from bbschedule.core.changes import PROJECT_KIND, Change, ChangeSet
+from bbschedule.core.enums import ActivityType
 from bbschedule.core.errors import LogicLoopError, ValidationError
 from bbschedule.core.project import Wbs
 from bbschedule.core.project_data import ProjectData
@@ -124,6 +125,51 @@ class SetField(Command):
 
 def SetActivityField(activity_id: str, field: str, value: Any) -> SetField:  # noqa: N802
     return SetField("activity", (activity_id,), field, value)
+
+
+@dataclass(frozen=True)
+class SetActivityDuration(Command):
+    """Set the original or remaining duration; before progress the remaining follows the original, as in P6."""
+
+    activity_id: str
+    field: str
+    minutes: int
+
+    @property
+    def label(self) -> str:
+        return f"Change {self.field.replace('_', ' ')}"
+
+    def build(self, data: ProjectData) -> ChangeSet:
+        if self.field not in ("original_duration", "remaining_duration"):
+            raise ValidationError(self.field, "is not a duration of an activity")
+        activity = _get(data, "activity", self.activity_id)
+        steps: list[Command] = [SetActivityField(self.activity_id, self.field, self.minutes)]
+        if self.field == "original_duration" and not activity.is_started and activity.remaining_duration is not None:
+            steps.append(SetActivityField(self.activity_id, "remaining_duration", None))
+        return Composite(self.label, steps).build(data)
+
+
+@dataclass(frozen=True)
+class SetActivityType(Command):
+    """Change an activity's type; becoming a milestone clears its durations in the same step, as in P6."""
+
+    activity_id: str
+    type: ActivityType
+
+    @property
+    def label(self) -> str:
+        return "Change activity type"
+
+    def build(self, data: ProjectData) -> ChangeSet:
+        activity = _get(data, "activity", self.activity_id)
+        steps: list[Command] = []
+        if self.type.is_milestone and activity.original_duration:
+            steps += [
+                SetActivityField(self.activity_id, "remaining_duration", None),
+                SetActivityField(self.activity_id, "original_duration", 0),
+            ]
+        steps.append(SetActivityField(self.activity_id, "type", self.type))
+        return Composite(self.label, steps).build(data)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bbschedule.core.activity import Activity, Constraint, Relationship
-from bbschedule.core.commands import AddRelationship, Command, Composite, SetActivityField, SetField
+from bbschedule.core.commands import (
+    AddRelationship,
+    Command,
+    Composite,
+    SetActivityDuration,
+    SetActivityField,
+    SetField,
+)
 from bbschedule.core.enums import ConstraintType, RelationshipType
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.project_data import ProjectData
@@ -44,9 +51,9 @@ def resize_command(data: ProjectData, activity_id: str, start: dt.datetime, new_
     if activity.is_started:
         from_moment = max(start, data.project.effective_data_date)
         minutes = working_minutes(data, activity.calendar_id, from_moment, new_finish)
-        return SetActivityField(activity_id, "remaining_duration", max(minutes, 0))
+        return SetActivityDuration(activity_id, "remaining_duration", max(minutes, 0))
     minutes = working_minutes(data, activity.calendar_id, start, new_finish)
-    return SetActivityField(activity_id, "original_duration", max(minutes, 0))
+    return SetActivityDuration(activity_id, "original_duration", max(minutes, 0))
 
 
 def link_command(data: ProjectData, predecessor: str, successor: str, rel_type: RelationshipType) -> Command:

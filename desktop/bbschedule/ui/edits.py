@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bbschedule.core.activity import Activity, Constraint
-from bbschedule.core.commands import Command, Composite, SetActivityField, SetField
+from bbschedule.core.commands import Command, SetActivityDuration, SetActivityField, SetActivityType, SetField
 from bbschedule.core.enums import ActivityType
 from bbschedule.core.project_data import ProjectData
 from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, CONSTRAINT_LABELS, Column, Editor, finish_of, start_of
@@ -41,7 +41,7 @@ def activity_edit(data: ProjectData, *, activity_id: str, column: Column, value:
     if column.editor is Editor.CALENDAR:
         return SetActivityField(activity_id, field, _calendar_id(data, value))
     if column.editor is Editor.ACTIVITY_TYPE:
-        return _type_edit(activity, _activity_type(value))
+        return SetActivityType(activity_id, _activity_type(value))
     if column.editor is Editor.CONSTRAINT:
         return SetActivityField(activity_id, field, _constraint(data, activity, value))
     if column.editor is Editor.CONSTRAINT_DATE:
@@ -64,13 +64,7 @@ def _duration_edit(data: ProjectData, activity: Activity, field: str, value: Any
     hours_per_day = calendar.hours_per_day if calendar is not None else 8.0
     hours_per_week = calendar.hours_per_week if calendar is not None else None
     minutes = parse_duration(str(value), hours_per_day=hours_per_day, hours_per_week=hours_per_week)
-    command = SetActivityField(activity.id, field, minutes)
-    if field == "original_duration" and not activity.is_started and activity.remaining_duration is not None:
-        # Before progress the remaining duration follows the original one (P6): one undoable step for both.
-        # A core command (SetActivityDuration) is the better home for this once the core has one.
-        follow = SetActivityField(activity.id, "remaining_duration", None)
-        return Composite(command.label, [command, follow])
-    return command
+    return SetActivityDuration(activity.id, field, minutes)
 
 
 def _calendar_id(data: ProjectData, value: Any) -> str:
@@ -123,18 +117,6 @@ def _activity_type(value: Any) -> ActivityType:
         if text.lower() in (label.lower(), kind.value):
             return kind
     raise ValueError(f"{text!r} is not an activity type")
-
-
-def _type_edit(activity: Activity, kind: ActivityType) -> Command:
-    set_type = SetActivityField(activity.id, "type", kind)
-    if kind.is_milestone and activity.original_duration:
-        # A milestone has no duration: clear it in the same undoable step, as P6 does.
-        clear = [
-            SetActivityField(activity.id, "remaining_duration", None),
-            SetActivityField(activity.id, "original_duration", 0),
-        ]
-        return Composite(set_type.label, [*clear, set_type])
-    return set_type
 
 
 def next_activity_code(data: ProjectData, *, after: str | None) -> str:

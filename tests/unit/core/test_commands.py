@@ -121,6 +121,45 @@ def test_failed_change_set_leaves_data_as_it_was(data: ProjectData) -> None:
 def test_codec_keeps_seconds_and_microseconds() -> None:
     from bbschedule.core.codec import datetime_text, from_plain
 
-    for moment in (dt.datetime(2026, 1, 5, 8), dt.datetime(2026, 1, 5, 8, 0, 30), dt.datetime(2026, 1, 5, 8, 0, 0, 250)):
+    for moment in (
+        dt.datetime(2026, 1, 5, 8),
+        dt.datetime(2026, 1, 5, 8, 0, 30),
+        dt.datetime(2026, 1, 5, 8, 0, 0, 250),
+    ):
         assert from_plain(dt.datetime, datetime_text(moment)) == moment
     assert datetime_text(dt.datetime(2026, 1, 5, 8)) == "2026-01-05T08:00"
+
+
+def test_original_duration_before_progress_takes_the_remaining_with_it(data: ProjectData) -> None:
+    from bbschedule.core.commands import SetActivityDuration
+
+    a10 = _ids(data)[0]
+    apply_change_set(data, SetActivityField(a10, "remaining_duration", 240).build(data))
+    change_set = SetActivityDuration(a10, "original_duration", 960).build(data)
+    apply_change_set(data, change_set)
+    assert (data.activities[a10].original_duration, data.activities[a10].remaining) == (960, 960)
+    apply_change_set(data, change_set.inverted())
+    assert data.activities[a10].remaining_duration == 240
+
+
+def test_started_activity_keeps_its_remaining_duration(data: ProjectData) -> None:
+    from bbschedule.core.commands import SetActivityDuration
+
+    a10 = _ids(data)[0]
+    started = SetActivityField(a10, "actual_start", dt.datetime(2026, 1, 5, 8)).build(data)
+    apply_change_set(data, started)
+    apply_change_set(data, SetActivityField(a10, "remaining_duration", 240).build(data))
+    apply_change_set(data, SetActivityDuration(a10, "original_duration", 960).build(data))
+    assert data.activities[a10].remaining == 240
+
+
+def test_becoming_a_milestone_clears_the_duration_in_one_step(data: ProjectData) -> None:
+    from bbschedule.core.commands import SetActivityType
+    from bbschedule.core.enums import ActivityType
+
+    a10 = _ids(data)[0]
+    change_set = SetActivityType(a10, ActivityType.FINISH_MILESTONE).build(data)
+    apply_change_set(data, change_set)
+    assert (data.activities[a10].type, data.activities[a10].original_duration) == (ActivityType.FINISH_MILESTONE, 0)
+    apply_change_set(data, change_set.inverted())
+    assert data.activities[a10].original_duration == 480
