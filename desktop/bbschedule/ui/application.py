@@ -18,6 +18,7 @@ from bbschedule.telemetry.runtime import TelemetryRuntime
 from bbschedule.ui.crash_dialog import attach_telemetry
 from bbschedule.ui.main_window import MainWindow
 from bbschedule.ui.resources import icon, sample_projects, style_sheet
+from bbschedule.ui.sync_controller import install_sync
 from bbschedule.ui.worker import Pool, SynchronousPool
 from bbschedule.ui.workspace import Workspace
 
@@ -132,6 +133,7 @@ def run(
     if telemetry is not None:
         # Kept on the window: the presenter must live as long as it does (it may offer to reopen a project).
         window.crash_presenter = attach_telemetry(window, telemetry)
+    install_sync(window)  # parented to the window: the Sync menu, the status indicator, background sync
     if open_path is not None or window.session is None:  # unless recovery reopened the project already
         load_projects(window, open_path=open_path)
     return app.exec()

@@ -310,7 +310,7 @@ def install_sync(window: MainWindow, *, pool: Pool | None = None) -> SyncControl
     sign_in = menu.addAction("Sign &In…")
     sign_in.triggered.connect(controller.show_sign_in)
     sync_now = menu.addAction("Sync &Now")
-    sync_now.setShortcut("F9")
+    sync_now.setShortcut("F5")  # F9 schedules, as in P6
     sync_now.triggered.connect(lambda: controller.sync_now())
     conflicts = menu.addAction("&Conflicts…")
     conflicts.triggered.connect(controller.show_conflicts)
