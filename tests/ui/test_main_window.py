@@ -372,3 +372,36 @@ def test_double_clicking_a_gantt_bar_opens_its_details(window: MainWindow) -> No
     assert window.details.activity_id == activity.id
     assert not window.details_dock.isHidden()
     assert window.activity_view.selected_ids() == [activity.id]
+
+
+def test_restore_from_backup_brings_back_the_projects_and_keeps_a_backup_of_now(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    from bbschedule.core.commands import SetActivityField
+    from bbschedule.services.backups import backups
+    from bbschedule.storage.backup import backup_now
+    from bbschedule.storage.paths import backup_dir, cache_path
+    from bbschedule.ui.backup_dialog import BackupDialog
+
+    profile = window.workspace.profile
+    assert window.session is not None
+    activity = sorted(window.session.data.activities.values(), key=lambda a: a.code)[0]
+    saved = backup_now(cache_path(profile), backup_dir(profile))
+    window.session.apply(SetActivityField(activity.id, "name", "Renamed after the backup"))
+    dialog = BackupDialog(profile)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1
+    dialog.accept()
+    assert dialog.chosen == saved
+    window.restore_from(saved)
+    assert window.session is not None
+    assert window.session.data.activities[activity.id].name == activity.name
+    names = [b.path.name for b in backups(profile)]
+    assert any("before-restore" in name for name in names)
+
+
+def test_scheduled_backup_runs_off_the_gui_thread(qtbot: Any, window: MainWindow) -> None:
+    from bbschedule.services.backups import backups
+
+    window.start_scheduled_backups(every_ms=60_000)
+    qtbot.waitUntil(lambda: len(backups(window.workspace.profile)) == 1, timeout=10_000)

@@ -57,6 +57,7 @@ class WindowActions:
         )
         self.calendars = make("&Calendars…", tip="Work weeks, holidays and exceptions")
         self.import_report = make("Import &Report…", tip="What the last import dropped or converted")
+        self.restore_backup = make("Restore from &Backup…", tip="Replace this profile's projects by a backup")
         self.about = make("&About BBSchedule")
         # Edit-in-place keys belong to the table: do not let Delete fire while a cell editor has focus.
         for action in (self.add_activity, self.delete_activity, self.copy):
@@ -76,7 +77,7 @@ class WindowActions:
                 ("help", "&Help"),
             )
         }
-        menus["file"].addActions([self.open, self.save, self.export, self.import_report])
+        menus["file"].addActions([self.open, self.save, self.export, self.import_report, self.restore_backup])
         menus["file"].addSeparator()
         menus["file"].addAction(self.quit)
         menus["edit"].addActions([self.undo, self.redo])

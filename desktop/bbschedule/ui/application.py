@@ -134,6 +134,7 @@ def run(
         # Kept on the window: the presenter must live as long as it does (it may offer to reopen a project).
         window.crash_presenter = attach_telemetry(window, telemetry)
     install_sync(window)  # parented to the window: the Sync menu, the status indicator, background sync
+    window.start_scheduled_backups()
     if open_path is not None or window.session is None:  # unless recovery reopened the project already
         load_projects(window, open_path=open_path)
     return app.exec()

@@ -6,10 +6,11 @@ tasks.py.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPoint, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,11 +28,14 @@ from typing_extensions import override
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.commands import Command
 from bbschedule.core.enums import ActivityType
+from bbschedule.core.errors import BBScheduleError
+from bbschedule.services.backups import restore_backup, scheduled_backup
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
 from bbschedule.ui.actions import WindowActions
 from bbschedule.ui.activity_model import ActivityTreeModel
 from bbschedule.ui.activity_view import ActivityView
+from bbschedule.ui.backup_dialog import BackupDialog, confirm_restore
 from bbschedule.ui.diagnostics_dialog import install_help_menu
 from bbschedule.ui.editing import ActivityEditing
 from bbschedule.ui.formatting import format_date
@@ -159,6 +163,7 @@ class MainWindow(QMainWindow):
         a.project_info.triggered.connect(self.on_project_properties_triggered)
         a.calendars.triggered.connect(self.on_calendars_triggered)
         a.about.triggered.connect(self.on_about_triggered)
+        a.restore_backup.triggered.connect(self.on_restore_backup_triggered)
         self.activity_model.sig_edit_refused.connect(self.show_message)
         self.activity_view.selectionModel().selectionChanged.connect(self._update_selection)
         self.activity_view.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
@@ -185,6 +190,7 @@ class MainWindow(QMainWindow):
 
     def set_session(self, session: ProjectSession | None) -> None:
         self._unsubscribe()
+        self._unsubscribe = lambda: None
         self.session = session
         self.activity_model.set_session(session)
         self.gantt.set_session(session)
@@ -233,6 +239,38 @@ class MainWindow(QMainWindow):
         self.details.show_activity(
             self.activity_model.object_id(current) if self.activity_model.is_activity(current) else None
         )
+
+    def on_restore_backup_triggered(self) -> None:
+        dialog = BackupDialog(self.workspace.profile, self)
+        if dialog.exec() != BackupDialog.DialogCode.Accepted or dialog.chosen is None:
+            return
+        if self.interactive and not confirm_restore(self, dialog.chosen):
+            return
+        self.restore_from(dialog.chosen)
+
+    def restore_from(self, backup: Path) -> None:
+        """Replace the cache by a backup and reopen the projects from it (the open sessions are dropped)."""
+        self.set_session(None)
+        self.workspace.forget_sessions()
+        try:
+            restore_backup(self.workspace.profile, backup)
+        except BBScheduleError as exc:
+            self.show_error("Could not restore the backup", exc)
+        self.open_largest_project()
+        self.refresh_catalog()
+        self.show_message(f"Restored {backup.name}")
+
+    def start_scheduled_backups(self, *, every_ms: int = 3_600_000) -> None:
+        """A backup of the cache now if the newest is old, and again on a timer; each runs off the GUI thread."""
+        profile = self.workspace.profile
+
+        def backup() -> None:
+            threading.Thread(target=scheduled_backup, args=(profile,), name="backup", daemon=True).start()
+
+        self._backup_timer = QTimer(self)
+        self._backup_timer.timeout.connect(backup)
+        self._backup_timer.start(every_ms)
+        backup()
 
     def on_gantt_bar_double_clicked(self, key: str) -> None:
         """A bar double-clicked opens its activity in the details panel, as in the table."""

@@ -51,6 +51,10 @@ class Workspace:
         self._sessions.clear()
         self.cache.close()
 
+    def forget_sessions(self) -> None:
+        """Drop the open sessions so that projects are read again from the cache (after a restore)."""
+        self._sessions.clear()
+
     def is_empty(self) -> bool:
         return not self.cache.list_projects()
 
