@@ -335,12 +335,12 @@ def _cmd_server_status(args: argparse.Namespace) -> int:
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:
-    from bbschedule.sync.client import sync_all
+    from bbschedule.services.sync import sync_profile
 
     password = _read_password() if args.password_stdin else None
     cache = _open_cache(args)
     try:
-        summary = sync_all(cache, server=args.server, user=args.user, password=password)
+        summary = sync_profile(cache, server=args.server, user=args.user, password=password)
     finally:
         cache.close()
     print(json.dumps(summary.to_json(), indent=1) if args.json else summary.to_text())

@@ -24,11 +24,12 @@ from bbschedule.core.errors import ValidationError
 from bbschedule.core.project import Project
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import project_json
+from bbschedule.services.sync import SyncOutcome
 from bbschedule.sync import admin
 from bbschedule.ui.application import build_window, make_application
 from bbschedule.ui.conflicts_dialog import RESOLVE_LABEL, ConflictsDialog
 from bbschedule.ui.main_window import MainWindow
-from bbschedule.ui.sync_controller import CONFLICTS, OFFLINE, UP_TO_DATE, SyncController, SyncOutcome, install_sync
+from bbschedule.ui.sync_controller import CONFLICTS, OFFLINE, UP_TO_DATE, SyncController, install_sync
 from bbschedule.ui.sync_signin import SignInDialog, SyncConfig
 from bbschedule.ui.worker import SynchronousPool, TaskRunner
 

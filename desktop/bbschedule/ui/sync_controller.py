@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QMenu, QWidget
 from typing_extensions import override
@@ -19,13 +17,11 @@ from bbschedule.core.changes import ChangeSet
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.history import UndoHistory
 from bbschedule.core.progress import Progress
-from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
+from bbschedule.core.project_data import ProjectData
 from bbschedule.services.session import ProjectSession
-from bbschedule.storage.cache import LocalCache
-from bbschedule.sync.client import SyncSummary, connect, sync_connection
-from bbschedule.sync.conflicts import Conflict, mark_resolved, open_conflicts
+from bbschedule.services.sync import SyncOutcome, run_sync, same_rows
+from bbschedule.sync.conflicts import Conflict
 from bbschedule.sync.credentials import store_password, stored_password
-from bbschedule.sync.errors import SyncError
 from bbschedule.sync.localstate import SyncState
 from bbschedule.ui.conflicts_dialog import ConflictsDialog, resolution_command
 from bbschedule.ui.sync_signin import SignInDialog, SyncConfig
@@ -41,54 +37,6 @@ DEFAULT_INTERVAL_S = 300
 
 _FIRST_SYNC_MS = 3000
 OFFLINE, SYNCING, UP_TO_DATE, CONFLICTS, SIGNED_OUT = "offline", "syncing", "up to date", "conflicts", "signed out"
-
-
-@dataclass
-class SyncOutcome:
-    """What one sync brought back to the GUI thread."""
-
-    summary: SyncSummary
-    project_id: str | None
-    conflicts: list[Conflict] = field(default_factory=list)
-    """The open project's unresolved conflicts of this user."""
-    fresh: tuple[ProjectData, UndoHistory] | None = None
-    """The open project as the cache holds it after the sync (None: nothing was pulled for it)."""
-
-    @property
-    def open_conflicts(self) -> int:
-        return sum(p.open_conflicts for p in self.summary.projects)
-
-
-def run_sync(
-    cache: LocalCache, *, server: str, user: str, password: str | None, project_id: str | None,
-    resolved: Sequence[int] = (),
-) -> SyncOutcome:  # fmt: skip
-    """One sync on one connection (a pool thread): push and pull, close the conflicts the planner settled (after
-    the push carried their picks), list the open project's conflicts and read it back if rows came in."""
-    with connect(server, user=user, password=password) as conn:
-        try:
-            summary = sync_connection(conn, cache)
-            for conflict_id in resolved:
-                mark_resolved(conn, conflict_id)
-            conflicts = open_conflicts(conn, project_id) if project_id else []
-        except psycopg.OperationalError as exc:
-            raise SyncError(f"the connection to the server broke off: {_first_line(exc)}") from None
-        except psycopg.Error as exc:
-            raise SyncError(f"the server refused the synchronisation: {_first_line(exc)}") from None
-    if resolved:  # the count in the summary was taken before these were closed
-        for entry in summary.projects:
-            if entry.project_id == project_id:
-                entry.open_conflicts = len(conflicts)
-    outcome = SyncOutcome(summary, project_id, conflicts)
-    pulled = sum(p.pulled for p in summary.projects if p.project_id == project_id)
-    if project_id is not None and pulled:
-        outcome.fresh = cache.load_project(project_id)
-    return outcome
-
-
-def same_rows(a: ProjectData, b: ProjectData) -> bool:
-    """Whether two copies of a project hold the same rows (scheduling results aside: they are not synced)."""
-    return a.project == b.project and all(a.table(kind) == b.table(kind) for kind in ENTITY_KINDS)
 
 
 class SyncStatus(QLabel):
@@ -331,7 +279,3 @@ def _workspace_sessions(workspace: Any) -> dict[str, ProjectSession]:
     (see the sync UI report), the reopen reaches its table so that opening the project reads the cache again."""
     sessions: dict[str, ProjectSession] = vars(workspace)["_sessions"]
     return sessions
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
