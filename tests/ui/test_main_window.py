@@ -405,3 +405,21 @@ def test_scheduled_backup_runs_off_the_gui_thread(qtbot: Any, window: MainWindow
 
     window.start_scheduled_backups(every_ms=60_000)
     qtbot.waitUntil(lambda: len(backups(window.workspace.profile)) == 1, timeout=10_000)
+
+
+def test_driving_path_is_selected_on_demand(qtbot: Any, window: MainWindow) -> None:
+    from bbschedule.services.scheduling import driving_path
+
+    session = window.session
+    assert session is not None
+    with_preds = {r.successor_id for r in session.data.relationships.values()}
+    target = max((a for a in session.data.activities.values() if a.id in with_preds), key=lambda a: a.code)
+    qtbot.waitUntil(lambda: not window.runner.busy)  # the schedule run that followed the import has settled
+    window.tasks.show_driving_path(target.id)
+    qtbot.waitUntil(lambda: bool(window.activity_view.selected_ids()))
+    selected = set(window.activity_view.selected_ids())
+    expected = set(driving_path(session.data, target.id))
+    assert target.id in selected
+    assert len(selected) > 1
+    assert selected == expected
+    assert "Driving path" in window.statusBar().currentMessage()

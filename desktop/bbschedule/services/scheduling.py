@@ -66,6 +66,12 @@ def schedule_session(session: ProjectSession, *, progress: Progress = NO_PROGRES
     return result
 
 
+def driving_path(data: ProjectData, activity_id: str, *, progress: Progress = NO_PROGRESS) -> list[str]:
+    """The activities whose logic sets `activity_id`'s early dates, first to last ("why is this date here?")."""
+    with _span(data, kind="driving_path"):
+        return schedule(data, progress=progress).driving_path(activity_id)
+
+
 class SessionScheduler:
     """Schedules a session's project and keeps the compiled network, so that after edits (F9 again) only what
     the edited activities can reach is recomputed. Listens to the session for what changed."""

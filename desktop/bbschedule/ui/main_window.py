@@ -282,6 +282,7 @@ class MainWindow(QMainWindow):
         self.activity_view.select_ids([key])
         menu = QMenu(self)
         menu.addAction("Activity Details", lambda: self.on_gantt_bar_double_clicked(key))
+        menu.addAction("Show Driving Path", lambda: self.tasks.show_driving_path(key))
         menu.addSeparator()
         menu.addActions(self.window_actions.table_context_actions())
         menu.addSeparator()

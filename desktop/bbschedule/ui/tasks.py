@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.progress import Progress
 from bbschedule.formats.fidelity import FidelityReport
+from bbschedule.services.scheduling import driving_path
 from bbschedule.ui.workspace import Imported, Scheduled, snapshot
 
 if TYPE_CHECKING:
@@ -92,6 +93,29 @@ class ProjectTasks:
             on_success=done,
             on_failure=lambda exc: win.show_error("Could not schedule", exc),
             on_cancel=lambda: win.show_message("Scheduling cancelled"),
+        )
+
+    def show_driving_path(self, activity_id: str) -> None:
+        """Select the activities that drive this one's dates (off the GUI thread: it schedules a snapshot)."""
+        win = self.window
+        session = win.session
+        if session is None or win.runner.busy or activity_id not in session.data.activities:
+            return
+        data = snapshot(session.data)
+        code = data.activities[activity_id].code
+
+        def done(outcome: object) -> None:
+            path = [a for a in cast(list[str], outcome) if a in session.data.activities]
+            if win.session is session:
+                win.activity_view.select_ids(path)
+                win.show_message(f"Driving path to {code}: {len(path)} activities, selected in the table and the Gantt")
+
+        win.runner.run(
+            lambda progress: driving_path(data, activity_id, progress=progress),
+            title=f"Tracing the driving path to {code}",
+            on_success=done,
+            on_failure=lambda exc: win.show_error("Could not trace the driving path", exc),
+            on_cancel=lambda: win.show_message("Cancelled"),
         )
 
     def ask_open(self) -> None:
