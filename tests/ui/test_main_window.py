@@ -423,3 +423,27 @@ def test_driving_path_is_selected_on_demand(qtbot: Any, window: MainWindow) -> N
     assert len(selected) > 1
     assert selected == expected
     assert "Driving path" in window.statusBar().currentMessage()
+
+
+def test_a_file_with_several_projects_lets_the_planner_choose(
+    qtbot: Any, window: MainWindow, samples_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    offered: list[list[str]] = []
+
+    def pick_the_second(*args: Any) -> tuple[str, bool]:
+        labels = list(args[3])
+        offered.append(labels)
+        return labels[1], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(pick_the_second))
+    window.interactive = True
+    qtbot.waitUntil(lambda: not window.runner.busy)
+    window.tasks.import_path(samples_dir / "xer" / "jaggelas_test.xer")
+    qtbot.waitUntil(
+        lambda: bool(offered) and window.session is not None and window.session.data.project.code in offered[0][1]
+    )
+    assert len(offered[0]) == 2
+    assert window.session is not None
+    assert len(window.session.data.activities) < int(offered[0][0].rsplit("(", 1)[1].split()[0])

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from bbschedule.core.errors import InputFileError
 from bbschedule.core.progress import NO_PROGRESS, Progress
+from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport
-from bbschedule.formats.registry import ReadOptions, format_of, read_file, write_file
+from bbschedule.formats.registry import ImportResult, ReadOptions, format_of, read_file, write_file
 from bbschedule.services.session import ProjectSession
 from bbschedule.storage.cache import LocalCache, ProjectSummary
 from bbschedule.storage.paths import cache_path
@@ -41,18 +42,34 @@ def import_file(
 
     Runs on any thread; `progress` reports and cancels (a cancel leaves the cache as it was).
     """
+    result = read_projects(path, encoding=encoding, progress=PartOf(progress, start=0.0, end=0.5))
+    data = result.pick(project_code)
+    summary = store_project(cache, data, source=path, replace=replace, progress=PartOf(progress, start=0.5, end=1.0))
+    return summary, result.report
+
+
+def read_projects(path: Path, *, encoding: str | None = None, progress: Progress = NO_PROGRESS) -> ImportResult:
+    """Read every project of a file (the first half of an import, so that the planner can choose one)."""
     progress.report(0.0, f"Reading {path.name}…")
-    with span("import", kind=format_of(path), bytes=path.stat().st_size if path.is_file() else 0) as run:
+    with span("import.read", kind=format_of(path), bytes=path.stat().st_size if path.is_file() else 0) as run:
         run.set_content("file", path.name)
         result = read_file(path, options=ReadOptions(encoding=encoding))
-        data = result.pick(project_code)
-        run.set_size("activities", len(data.activities))
+        run.set_size("projects", len(result.projects))
+    progress.report(1.0)
+    return result
+
+
+def store_project(
+    cache: LocalCache, data: ProjectData, *, source: Path, replace: bool = False, progress: Progress = NO_PROGRESS
+) -> ProjectSummary:
+    """Put one read project into the cache in one transaction (a cancel or a failure leaves it as it was)."""
+    progress.check()
+    with span("import", kind=format_of(source, sniff=False), activities=len(data.activities)) as run:
         run.set_size("relationships", len(data.relationships))
-        progress.check()
-        summary = cache.import_project(data, replace=replace, progress=PartOf(progress, start=0.5, end=1.0))
+        summary = cache.import_project(data, replace=replace, progress=progress)
     progress.report(1.0, f"Imported {summary.code}")
-    log.info("imported %s from %s (%d activities)", summary.code, path, summary.activity_count)
-    return summary, result.report
+    log.info("imported %s from %s (%d activities)", summary.code, source, summary.activity_count)
+    return summary
 
 
 class PartOf(Progress):

@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.progress import Progress
+from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport
+from bbschedule.formats.registry import ImportResult
 from bbschedule.services.scheduling import driving_path
 from bbschedule.ui.workspace import Imported, Scheduled, snapshot
 
@@ -30,7 +32,40 @@ class ProjectTasks:
         """Why the last import failed (None once one succeeds)."""
 
     def import_path(self, path: Path, *, open_after: bool = True, replace: bool = False) -> None:
-        """Import a schedule file into the local cache off the GUI thread, then open it."""
+        """Import a schedule file into the local cache off the GUI thread, then open it.
+
+        The file is read first; when it holds several projects the planner chooses one, then it is stored.
+        """
+        win = self.window
+
+        def read(outcome: object) -> None:
+            result = cast(ImportResult, outcome)
+            data = self._choose_project(result, path)
+            if data is None:
+                win.show_message("Import cancelled")
+                return
+            self._store(result, data, path, open_after=open_after, replace=replace)
+
+        win.runner.run(
+            lambda progress: win.workspace.read_file(path, progress),
+            title=f"Reading {path.name}",
+            on_success=read,
+            on_failure=lambda exc: self._import_failed(path, exc),
+            on_cancel=lambda: win.show_message("Import cancelled"),
+        )
+
+    def _choose_project(self, result: ImportResult, path: Path) -> ProjectData | None:
+        """The project to import: the only one, else the planner's choice (the largest is offered first)."""
+        if len(result.projects) < 2 or not self.window.interactive:
+            return result.pick()
+        ordered = sorted(result.projects, key=lambda p: len(p.activities), reverse=True)
+        labels = [f"{p.project.code} — {p.project.name} ({len(p.activities)} activities)" for p in ordered]
+        label, ok = QInputDialog.getItem(
+            self.window, "Import", f"{path.name} holds {len(ordered)} projects. Import:", labels, 0, False
+        )
+        return ordered[labels.index(label)] if ok else None
+
+    def _store(self, result: ImportResult, data: ProjectData, path: Path, *, open_after: bool, replace: bool) -> None:
         win = self.window
 
         def done(outcome: object) -> None:
@@ -48,20 +83,24 @@ class ProjectTasks:
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ValidationError) and exc.field == "project" and not replace and self._ask_replace(exc):
-                self.import_path(path, open_after=open_after, replace=True)
+                self._store(result, data, path, open_after=open_after, replace=True)
                 return
-            self.last_error = exc
-            win.show_error(f"Could not import {path.name}", exc)
-            if win.session is None:
-                win.open_largest_project()
+            self._import_failed(path, exc)
 
         win.runner.run(
-            lambda progress: win.workspace.import_file(path, progress, replace=replace),
-            title=f"Importing {path.name}",
+            lambda progress: win.workspace.store(result, data, path, progress, replace=replace),
+            title=f"Importing {data.project.code}",
             on_success=done,
             on_failure=failed,
             on_cancel=lambda: win.show_message("Import cancelled"),
         )
+
+    def _import_failed(self, path: Path, exc: BaseException) -> None:
+        win = self.window
+        self.last_error = exc
+        win.show_error(f"Could not import {path.name}", exc)
+        if win.session is None:
+            win.open_largest_project()
 
     def _ask_replace(self, exc: ValidationError) -> bool:
         if not self.window.interactive:

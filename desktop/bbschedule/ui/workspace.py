@@ -15,7 +15,9 @@ from bbschedule.core.progress import Progress
 from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport
+from bbschedule.formats.registry import ImportResult
 from bbschedule.services import projects
+from bbschedule.services.projects import PartOf
 from bbschedule.services.scheduling import schedule_data
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui.formatting import format_date
@@ -79,13 +81,22 @@ class Workspace:
         return session
 
     def import_file(self, path: Path, progress: Progress, *, replace: bool = False) -> Imported:
-        """Read a schedule file into the cache (one transaction). Runs on a pool thread."""
-        progress.report(0.05, f"Reading {path.name}…")
-        summary, report = projects.import_file(self.cache, path, replace=replace)
-        progress.check()
+        """Read a schedule file and store its largest project in the cache (one transaction). Runs on a pool thread."""
+        result = self.read_file(path, PartOf(progress, start=0.0, end=0.5))
+        return self.store(result, result.pick(), path, PartOf(progress, start=0.5, end=1.0), replace=replace)
+
+    @staticmethod
+    def read_file(path: Path, progress: Progress) -> ImportResult:
+        """Every project of a file (the planner may choose one). Runs on a pool thread."""
+        return projects.read_projects(path, progress=progress)
+
+    def store(
+        self, result: ImportResult, data: ProjectData, path: Path, progress: Progress, *, replace: bool = False
+    ) -> Imported:
+        """Store one project read from `path` in the cache (one transaction). Runs on a pool thread."""
+        summary = projects.store_project(self.cache, data, source=path, replace=replace, progress=progress)
         self._sessions.pop(summary.id, None)
-        progress.report(1.0, f"Imported {summary.code}")
-        return Imported(summary.id, summary.code, report)
+        return Imported(summary.id, summary.code, result.report)
 
     @staticmethod
     def schedule(data: ProjectData, progress: Progress) -> Scheduled:
