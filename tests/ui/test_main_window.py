@@ -267,6 +267,9 @@ def test_export_writes_a_file_that_reads_back(qtbot: Any, window: MainWindow, tm
     again = project_json.read(out, options=ReadOptions()).pick()
     assert {a.code for a in again.activities.values()} == {a.code for a in session.data.activities.values()}
     assert "Exported BLD-01" in window.statusBar().currentMessage()
+    assert window.tasks.last_report is not None
+    assert window.tasks.last_report.direction == "export"
+    assert window.tasks.last_report.counts["activities"] == len(session.data.activities)
 
 
 def test_insert_and_delete_keys_act_on_the_table_but_not_inside_an_editor(qtbot: Any, window: MainWindow) -> None:

@@ -56,7 +56,7 @@ class WindowActions:
             "Project &Properties…", icon_name="project", tip="Data date, planned start and schedule options"
         )
         self.calendars = make("&Calendars…", tip="Work weeks, holidays and exceptions")
-        self.import_report = make("Import &Report…", tip="What the last import dropped or converted")
+        self.import_report = make("&Fidelity Report…", tip="What the last import or export dropped or converted")
         self.restore_backup = make("Restore from &Backup…", tip="Replace this profile's projects by a backup")
         self.about = make("&About BBSchedule")
         # Edit-in-place keys belong to the table: do not let Delete fire while a cell editor has focus.

@@ -72,7 +72,7 @@ class ProjectTasks:
             imported = cast(Imported, outcome)
             self.last_report, self.last_error = imported.report, None
             findings = len(imported.report.items)
-            note = f" ({findings} findings: File › Import Report)" if findings else ""
+            note = f" ({findings} findings: File › Fidelity Report)" if findings else ""
             win.show_message(f"Imported {imported.code} from {path.name}{note}")
             win.refresh_catalog()
             if open_after:
@@ -184,12 +184,18 @@ class ProjectTasks:
             progress.report(0.1, f"Writing {path.name}…")
             return write_file(data, path)
 
+        def done(outcome: object) -> None:
+            report = cast(FidelityReport, outcome)
+            self.last_report = report
+            findings = len(report.items)
+            note = f", {findings} findings: File › Fidelity Report" if findings else ""
+            win.show_message(f"Exported {data.project.code} to {path} ({report.format}{note})")
+            win.update_actions()
+
         win.runner.run(
             write,
             title=f"Exporting {data.project.code}",
-            on_success=lambda report: win.show_message(
-                f"Exported {data.project.code} to {path} ({cast(FidelityReport, report).format})"
-            ),
+            on_success=done,
             on_failure=lambda exc: win.show_error("Could not export", exc),
         )
 
