@@ -25,7 +25,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from typing_extensions import override
 
 from bbschedule.core.changes import ChangeSet
+from bbschedule.core.commands import Command, Composite
 from bbschedule.core.errors import BBScheduleError
+from bbschedule.services.filters import ActivityFilter, group_by_code
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
 from bbschedule.ui.activity_cells import (
@@ -39,7 +41,8 @@ from bbschedule.ui.activity_cells import (
     WBS_FLAGS,
     wbs_edited_in_place,
 )
-from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, CONSTRAINT_LABELS, Editor, Row
+from bbschedule.ui.activity_order import ordered
+from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, CONSTRAINT_LABELS, Column, Editor, Row
 from bbschedule.ui.edits import activity_edit, wbs_edit
 from bbschedule.ui.rollups import RollupTable
 
@@ -47,6 +50,8 @@ WBS = 0
 ACTIVITY = 1
 DEAD = -1
 ROOT = -1
+GROUP_PREFIX = "code-group:"
+"""Group rows of an activity-code grouping are keyed by this and the value id ('none': without a value)."""
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -74,6 +79,18 @@ class ActivityTreeModel(QAbstractItemModel):
         self._bold.setBold(True)
         self._bands = [QBrush(QColor(c)) for c in BAND_COLORS]
         self._icons: dict[str, QIcon] = {}
+        self._filter = ActivityFilter()
+        self._group_code: str | None = None
+        """The code type the rows are grouped by; None: by WBS."""
+        self._sort: tuple[int, bool] | None = None
+        """(column, descending) activities are sorted by within their group; None: by Activity ID."""
+        self._labels: dict[int, str] = {}
+        """Code group rows: their label, by node (they are WBS-kind nodes for the roll-ups, but read-only)."""
+        self._shown = 0
+        self._bulk: list[str] | None = None
+        """While the view commits a bulk edit: the activities the edited value goes to."""
+        self._pinned: set[str] = set()
+        """Activities added while a filter is on: shown until the filter changes, as a planner expects."""
         if session is not None:
             self.set_session(session)
 
@@ -102,6 +119,8 @@ class ActivityTreeModel(QAbstractItemModel):
         self._children = {ROOT: []}
         self._node_of = {}
         self._texts = {}
+        self._labels = {}
+        self._shown = 0
         if self._session is not None:
             self._build(self._session)
         self.endResetModel()
@@ -109,14 +128,32 @@ class ActivityTreeModel(QAbstractItemModel):
 
     def _build(self, session: ProjectSession) -> None:
         data = session.data
+        keep = None if self._filter.is_empty else self._filter.apply(data) | (self._pinned & data.activities.keys())
+        column, descending = self._sort if self._sort is not None else (None, False)
+        if self._group_code is not None and self._group_code in data.code_types:
+            self._build_code_groups(session, keep)
+            self._rollups.rebuild(self)
+            return
         wbs_children: dict[str | None, list[str]] = {}
         for wbs in sorted(data.wbs.values(), key=lambda w: (w.sequence, w.code, w.name)):
             parent = wbs.parent_id if wbs.parent_id in data.wbs else None
             wbs_children.setdefault(parent, []).append(wbs.id)
-        activities: dict[str | None, list[str]] = {}
-        for activity in sorted(data.activities.values(), key=lambda a: a.code):
-            wbs_id = activity.wbs_id if activity.wbs_id in data.wbs else None
-            activities.setdefault(wbs_id, []).append(activity.id)
+        members: dict[str | None, list[Any]] = {}
+        for activity in data.activities.values():
+            if keep is None or activity.id in keep:
+                wbs_id = activity.wbs_id if activity.wbs_id in data.wbs else None
+                members.setdefault(wbs_id, []).append(activity)
+        activities = {
+            wbs_id: ordered(data, acts, column=column, descending=descending) for wbs_id, acts in members.items()
+        }
+        holding: set[str | None] | None = None
+        if keep is not None:  # a filter shows only the WBS nodes that still hold a matching activity
+            holding = set()
+            for wbs_id in activities:
+                while wbs_id is not None and wbs_id not in holding:
+                    holding.add(wbs_id)
+                    parent = data.wbs[wbs_id].parent_id
+                    wbs_id = parent if parent in data.wbs else None
         # Iterative, so that a deep WBS cannot hit the recursion limit; appends inlined (100k rows).
         kinds, ids, parents, rows, node_of = self._kind, self._ids, self._parent, self._row, self._node_of
         stack: list[tuple[str | None, int]] = [(None, ROOT)]
@@ -131,9 +168,24 @@ class ActivityTreeModel(QAbstractItemModel):
                 rows.append(len(siblings))
                 siblings.append(number)
                 node_of[activity_id] = number
+            self._shown += len(activities.get(wbs_id, ()))
             for child_id in wbs_children.get(wbs_id, ()):
-                stack.append((child_id, self._add_node(WBS, child_id, node)))
+                if holding is None or child_id in holding:
+                    stack.append((child_id, self._add_node(WBS, child_id, node)))
         self._rollups.rebuild(self)
+
+    def _build_code_groups(self, session: ProjectSession, keep: set[str] | None) -> None:
+        data = session.data
+        column, descending = self._sort if self._sort is not None else (None, False)
+        for group in group_by_code(data, self._group_code or "", among=keep):
+            if not group.activity_ids:
+                continue
+            node = self._add_node(WBS, f"{GROUP_PREFIX}{group.value_id or 'none'}", ROOT)
+            self._labels[node] = group.label
+            acts = [data.activities[i] for i in group.activity_ids]
+            for activity_id in ordered(data, acts, column=column, descending=descending):
+                self._add_node(ACTIVITY, activity_id, node)
+                self._shown += 1
 
     def _add_node(self, kind: int, obj_id: str, parent: int, position: int | None = None) -> int:
         node = len(self._kind)
@@ -177,6 +229,55 @@ class ActivityTreeModel(QAbstractItemModel):
 
     def node_count(self) -> int:
         return len(self._kind)
+
+    # -- what the planner chose to see: filter, grouping, sort ------------------------------------------------
+
+    @property
+    def activity_filter(self) -> ActivityFilter:
+        return self._filter
+
+    def set_filter(self, activity_filter: ActivityFilter) -> None:
+        """Show only the matching activities and the groups that hold some (one reset: the Gantt follows)."""
+        if activity_filter != self._filter:
+            self._filter = activity_filter
+            self._pinned = set()
+            self.rebuild()
+
+    @property
+    def grouping(self) -> str | None:
+        """The activity code type the rows are grouped by, or None for the WBS."""
+        return self._group_code
+
+    def set_grouping(self, code_type_id: str | None) -> None:
+        if code_type_id != self._group_code:
+            self._group_code = code_type_id
+            self.rebuild()
+
+    @property
+    def sort_order(self) -> tuple[int, bool] | None:
+        return self._sort
+
+    @override
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Activities sorted within their groups (the WBS or code grouping stays); column < 0: Activity ID."""
+        wanted = None if column < 0 else (column, order == Qt.SortOrder.DescendingOrder)
+        if wanted == (0, False):
+            wanted = None  # by Activity ID ascending: the natural order
+        if wanted != self._sort:
+            self._sort = wanted
+            self.rebuild()
+
+    def set_bulk_ids(self, ids: list[str] | None) -> None:
+        """The activities the next setData applies to, all in one command (None: the edited row only)."""
+        self._bulk = ids
+
+    def shown_count(self) -> int:
+        """Activities shown in the table (after the filter)."""
+        return self._shown
+
+    def is_group_row(self, index: Index) -> bool:
+        """A row grouping activities by a code value: a label only, never edited."""
+        return index.isValid() and index.internalId() in self._labels
 
     def index_of(self, obj_id: str, column: int = 0) -> QModelIndex:
         node = self._node_of.get(obj_id)
@@ -242,7 +343,7 @@ class ActivityTreeModel(QAbstractItemModel):
         # Looked up, not computed: expanding 100k rows asks for every row's flags, and enum arithmetic is slow.
         if not index.isValid():
             return NO_FLAGS
-        read_only = self._session is None or self._session.read_only
+        read_only = self._session is None or self._session.read_only or index.internalId() in self._labels
         table = WBS_FLAGS if self._kind[index.internalId()] == WBS else ACTIVITY_FLAGS
         return table[read_only][index.column()]
 
@@ -308,14 +409,13 @@ class ActivityTreeModel(QAbstractItemModel):
     def _wbs_data(self, node: int, column: int, role: int) -> Any:
         assert self._session is not None
         if role == roles.DISPLAY or role == roles.EDIT:
-            wbs = self._session.data.wbs.get(self._ids[node])
             key = COLUMNS[column].key
-            if wbs is None:
-                return ""
+            label = self._labels.get(node)
+            wbs = self._session.data.wbs.get(self._ids[node]) if label is None else None
             if key == "code":
-                return wbs.code
+                return wbs.code if wbs is not None else label or ""
             if key == "name":
-                return wbs.name
+                return wbs.name if wbs is not None else ""
             rollup_text = COLUMNS[column].rollup
             return rollup_text(self._rollups.get(node)) if rollup_text is not None else ""
         if role == roles.FONT:
@@ -364,17 +464,30 @@ class ActivityTreeModel(QAbstractItemModel):
             return False
         node = index.internalId()
         column = COLUMNS[index.column()]
+        if node in self._labels:
+            return False
         try:
             if self._kind[node] == WBS:
                 command = wbs_edit(self._session.data, wbs_id=self._ids[node], column=column, value=value)
             else:
-                command = activity_edit(self._session.data, activity_id=self._ids[node], column=column, value=value)
+                command = self._activity_edit(node, column, value)
             self._session.apply(command)
         except (ValueError, BBScheduleError) as exc:
             message = getattr(exc, "message", None) or str(exc)
             self.sig_edit_refused.emit(f"Not changed: {message}")
             return False
         return True
+
+    def _activity_edit(self, node: int, column: Column, value: Any) -> Command:
+        """One activity's edit, or the same value for every bulk-selected activity as one undoable command (never
+        the Activity ID: it must stay unique)."""
+        assert self._session is not None
+        data, own = self._session.data, self._ids[node]
+        ids = self._bulk if self._bulk and own in self._bulk and column.key != "code" else [own]
+        commands = [activity_edit(data, activity_id=i, column=column, value=value) for i in ids if i in data.activities]
+        if len(commands) == 1:
+            return commands[0]
+        return Composite(f"{commands[0].label} of {len(commands)} activities", tuple(commands))
 
     # -- refreshing from the session's change sets ------------------------------------------------------------
 
@@ -388,28 +501,55 @@ class ActivityTreeModel(QAbstractItemModel):
         if "calendar" in kinds or ("wbs" in kinds and not wbs_edited_in_place(change_set)):
             self.rebuild()
             return
+        if self._needs_rebuild(change_set):
+            self.rebuild()
+            return
         touched: set[int] = set()
         for change in change_set.changes:
+            node = self._node_of.get(change.id, DEAD) if change.kind in ("wbs", "activity") else DEAD
             if change.kind == "wbs":  # renamed or recoded: its own row only
-                node = self._node_of[change.id]
-                self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
+                if node != DEAD:
+                    self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
                 continue
             if change.kind != "activity":
                 continue
             if change.before is None:
                 touched.add(self._insert_activity(change.after))
+            elif node == DEAD:  # filtered out: nothing on screen changes
+                continue
             elif change.after is None:
                 touched.add(self._remove_activity(change.id))
-            elif change.before.wbs_id != change.after.wbs_id:
+            elif change.before.wbs_id != change.after.wbs_id and self._group_code is None:
                 touched.add(self._remove_activity(change.id))
                 touched.add(self._insert_activity(change.after))
             else:
-                node = self._node_of[change.id]
                 self._texts.pop(node, None)
                 self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
                 touched.add(self._parent[node])
         for node in self._rollups.update(self, touched):
             self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
+
+    def _needs_rebuild(self, change_set: ChangeSet) -> bool:
+        """Added activities that land where no row is (a code group, a WBS hidden by the filter) or a changed
+        code value under a code grouping: rows move between groups, so rebuild (the added ones stay pinned)."""
+        if self._session is None:
+            return False
+        wbs = self._session.data.wbs
+        rebuild = False
+        for change in change_set.changes:
+            if change.kind != "activity" or change.after is None:
+                continue
+            target = change.after.wbs_id
+            hidden_wbs = target is not None and target in wbs and target not in self._node_of
+            if change.before is None:
+                if not self._filter.is_empty:
+                    self._pinned.add(change.id)
+                rebuild = rebuild or self._group_code is not None or hidden_wbs
+            elif self._group_code is not None and change.before.codes != change.after.codes:
+                rebuild = True
+            elif self._group_code is None and change.before.wbs_id != target:
+                rebuild = rebuild or hidden_wbs
+        return rebuild
 
     def _last_cell(self, node: int) -> QModelIndex:
         return self.createIndex(self._row[node], len(COLUMNS) - 1, node)
@@ -431,6 +571,7 @@ class ActivityTreeModel(QAbstractItemModel):
         position = bisect.bisect(codes, activity.code)
         self.beginInsertRows(self._parent_index(parent), position, position)
         self._add_node(ACTIVITY, activity.id, parent, position)
+        self._shown += 1
         self.endInsertRows()
         return parent
 
@@ -449,6 +590,7 @@ class ActivityTreeModel(QAbstractItemModel):
         for later in siblings[row:]:
             self._row[later] -= 1
         self._kind[node] = DEAD
+        self._shown -= 1
         self._texts.pop(node, None)
         self.endRemoveRows()
         return parent

@@ -1,16 +1,20 @@
 """The activity table widget: a tree view over ActivityTreeModel tuned for 100k rows, with a header menu to
-show and hide columns. The Gantt chart (issue 5) will sit beside it in the window's splitter and follow it.
+show and hide columns, header clicks that sort within groups, spreadsheet keys (Enter down, Tab right) and bulk
+edit (a cell edited with several rows selected changes them all, as one command). The Gantt chart follows it.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
+from typing_extensions import override
 
 from bbschedule.ui.activity_model import ActivityTreeModel
 from bbschedule.ui.columns import COLUMNS
 from bbschedule.ui.delegates import ActivityDelegate
+
+_HINT = QAbstractItemDelegate.EndEditHint
 
 
 class ActivityView(QTreeView):
@@ -41,7 +45,13 @@ class ActivityView(QTreeView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.on_header_menu_requested)
+        self.setTabKeyNavigation(True)
+        header.setSortIndicatorClearable(True)  # a third click goes back to Activity ID order
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.setSortingEnabled(True)
         self.apply_default_layout()
+        self._kept: tuple[list[str], str | None] = ([], None)
+        model.modelAboutToBeReset.connect(self._keep_selection)
         model.sig_structure_changed.connect(self.expand_groups)
 
     def apply_default_layout(self) -> None:
@@ -51,8 +61,80 @@ class ActivityView(QTreeView):
             self.setColumnHidden(number, column.hidden)
 
     def expand_groups(self) -> None:
-        """Open every WBS group: what planners expect on opening a project."""
+        """Open every WBS group: what planners expect on opening a project (or filtering, grouping, sorting);
+        the rows selected before a rebuild stay selected."""
         self.expandAll()
+        ids, current = self._kept
+        self._kept = ([], None)
+        if ids:
+            self.select_ids(ids)
+        if current is not None:
+            index = self._model.index_of(current, max(self.currentIndex().column(), 0))
+            if index.isValid():
+                self.selectionModel().setCurrentIndex(index, self.selectionModel().SelectionFlag.NoUpdate)
+
+    def _keep_selection(self) -> None:
+        if self.selectionModel() is not None:
+            self._kept = (self.selected_ids(ordered=False), self.current_object_id())
+
+    # -- spreadsheet keys and bulk edit -----------------------------------------------------------------------
+
+    @override
+    def commitData(self, editor: QWidget) -> None:
+        """With several activities selected, the value typed into one of them goes to all of them."""
+        ids = self.selected_ids(ordered=False)
+        own = self.current_object_id()
+        self._model.set_bulk_ids(ids if len(ids) > 1 and own in ids else None)
+        try:
+            super().commitData(editor)
+        finally:
+            self._model.set_bulk_ids(None)
+
+    @override
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        # Enter commits and moves down, Tab right (Shift+Tab left), as in a spreadsheet; the next cell is not
+        # opened: typing into it replaces its value.
+        super().closeEditor(editor, _HINT.NoHint if hint != _HINT.RevertModelCache else hint)
+        if hint == _HINT.SubmitModelCache:
+            self.move_current(down=1)
+        elif hint == _HINT.EditNextItem:
+            self.move_current(right=1)
+        elif hint == _HINT.EditPreviousItem:
+            self.move_current(right=-1)
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if self.state() != QAbstractItemView.State.EditingState:
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.move_current(down=-1 if event.modifiers() & Qt.KeyboardModifier.ShiftModifier else 1)
+                return
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                self.move_current(right=-1 if key == Qt.Key.Key_Backtab else 1)
+                return
+        super().keyPressEvent(event)
+
+    def move_current(self, *, down: int = 0, right: int = 0) -> None:
+        """The current cell one row down (up) in the same column, or one visible column right (left)."""
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        target = current
+        if down:
+            row = self.indexBelow(current) if down > 0 else self.indexAbove(current)
+            target = row.siblingAtColumn(current.column()) if row.isValid() else current
+        if right:
+            header = self.header()
+            visual = header.visualIndex(current.column()) + right
+            while 0 <= visual < header.count() and header.isSectionHidden(header.logicalIndex(visual)):
+                visual += right
+            if 0 <= visual < header.count():
+                target = current.siblingAtColumn(header.logicalIndex(visual))
+        if target != current:
+            self.setCurrentIndex(target)
+            self.scrollTo(target)
+
+    # -- selection --------------------------------------------------------------------------------------------
 
     def selected_ids(self, *, ordered: bool = True) -> list[str]:
         """Ids of the selected activities (WBS rows left out), in row order unless `ordered` is False."""

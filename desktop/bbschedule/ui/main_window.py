@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QToolBar,
     QTreeView,
     QWidget,
 )
@@ -38,6 +39,7 @@ from bbschedule.ui.activity_view import ActivityView
 from bbschedule.ui.backup_dialog import BackupDialog, confirm_restore
 from bbschedule.ui.diagnostics_dialog import install_help_menu
 from bbschedule.ui.editing import ActivityEditing
+from bbschedule.ui.filter_bar import FilterBar, GroupByMenu
 from bbschedule.ui.formatting import format_date
 from bbschedule.ui.gantt.panel import GanttPanel
 from bbschedule.ui.panels.activity_details import ActivityDetailsPanel
@@ -111,11 +113,26 @@ class MainWindow(QMainWindow):
 
         self.window_actions = WindowActions(self)
         self.toolbar = self.window_actions.build_toolbar(self)
+        # The filter bar spans the table and the Gantt: inside the splitter it would shift the table's rows
+        # down against the chart's.
+        self.filter_bar = FilterBar(self)
+        self.filter_toolbar = QToolBar("Filters", self)
+        self.filter_toolbar.setObjectName("filterToolbar")
+        self.filter_toolbar.setMovable(False)
+        self.filter_toolbar.addWidget(self.filter_bar)
+        self.addToolBarBreak()
+        self.addToolBar(self.filter_toolbar)
+        self.group_menu = GroupByMenu(self)
         toggles = [self.project_dock.toggleViewAction(), self.details_dock.toggleViewAction()]
         self.window_actions.build_menus(
             self,
-            view_toggles=[*toggles, self.toolbar.toggleViewAction()],
-            view_extra=[self.gantt.action_zoom_in, self.gantt.action_zoom_out, self.gantt.action_fit],
+            view_toggles=[*toggles, self.toolbar.toggleViewAction(), self.filter_toolbar.toggleViewAction()],
+            view_extra=[
+                self.gantt.action_zoom_in,
+                self.gantt.action_zoom_out,
+                self.gantt.action_fit,
+                self.group_menu.menuAction(),
+            ],
         )
         install_help_menu(self, profile=workspace.profile)
         self.activity_view.addActions(self.window_actions.table_context_actions())
@@ -165,6 +182,9 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(self.on_about_triggered)
         a.restore_backup.triggered.connect(self.on_restore_backup_triggered)
         self.activity_model.sig_edit_refused.connect(self.show_message)
+        self.activity_model.sig_structure_changed.connect(self._update_status)
+        self.filter_bar.sig_filter_changed.connect(self.activity_model.set_filter)
+        self.group_menu.sig_grouping_chosen.connect(self.activity_model.set_grouping)
         self.activity_view.selectionModel().selectionChanged.connect(self._update_selection)
         self.activity_view.selectionModel().currentRowChanged.connect(self.on_current_row_changed)
         self.project_view.doubleClicked.connect(self.on_project_tree_double_clicked)
@@ -193,6 +213,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe = lambda: None
         self.session = session
         self.activity_model.set_session(session)
+        self._refresh_group_menu()
         self.gantt.set_session(session)
         self.details.set_session(session)
         if session is not None:
@@ -211,7 +232,16 @@ class MainWindow(QMainWindow):
     def apply(self, command: Command) -> ChangeSet | None:
         return self.editing.apply(command)
 
+    def _refresh_group_menu(self) -> None:
+        data = self.session.data if self.session is not None else None
+        grouping = self.activity_model.grouping
+        self.group_menu.set_code_types(
+            data, current=grouping if data is not None and grouping in data.code_types else None
+        )
+
     def on_session_changed(self, change_set: ChangeSet) -> None:
+        if "code_type" in change_set.kinds:
+            self._refresh_group_menu()
         if "wbs" in change_set.kinds or "project" in change_set.kinds:
             self.project_model.on_session_changed(change_set)
             self.project_view.expandAll()
@@ -358,7 +388,10 @@ class MainWindow(QMainWindow):
             return
         data = self.session.data
         self.status_project.setText(f"{data.project.code}  {data.project.name}")
-        self.status_count.setText(f"{len(data.activities):,} activities")
+        shown, total = self.activity_model.shown_count(), len(data.activities)
+        filtered = not self.activity_model.activity_filter.is_empty
+        self.status_count.setText(f"{shown:,} of {total:,} activities shown" if filtered else f"{total:,} activities")
+        self.filter_bar.show_counts(shown, total)
         self.status_data_date.setText(f"Data date {format_date(data.project.effective_data_date)}")
         self._update_selection()
 
