@@ -7,17 +7,23 @@ hot loops touches a dataclass, so a compiled kernel could replace them without c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import attrgetter, itemgetter
+from typing import Any, TypeVar
 
 import numpy as np
 
-from bbschedule.core.activity import Activity, Relationship
+from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.calendar import twenty_four_hour_calendar
 from bbschedule.core.enums import ActivityType, ConstraintType, LagCalendar, ProgressMode, RelationshipType
 from bbschedule.core.errors import LogicLoopError, ValidationError
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import CompiledCalendar, to_minutes
-from bbschedule.scheduling.graph import group_by, topological_order
+from bbschedule.scheduling.graph import IntArray, group_by, topological_order
+
+_T = TypeVar("_T")
 
 NONE = -(1 << 60)
 """Sentinel for a missing time in the int arrays."""
@@ -127,64 +133,89 @@ def _lag_calendar(
     return default
 
 
+def _take(seq: Sequence[_T], idx: list[int]) -> list[_T]:
+    """seq[i] for i in idx, at C speed (itemgetter returns a bare item, not a tuple, for one index)."""
+    if len(idx) < 2:
+        return [seq[i] for i in idx]
+    return list(itemgetter(*idx)(seq))
+
+
+def _column(objects: Iterable[object], name: str) -> list[Any]:
+    """One attribute of every object, read at C speed (no Python frame per object)."""
+    return list(map(attrgetter(name), objects))
+
+
 def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]) -> Network:
-    """Flatten the project; raises LogicLoopError naming the activities of a loop."""
+    """Flatten the project; raises LogicLoopError naming the activities of a loop.
+
+    Each field is read once as a column in the project's own order (map/attrgetter: no Python frame per
+    object, and objects visited in the order they were allocated), then put in topological order with one
+    numpy permutation: at 100k activities, per-object Python work and cache misses are the cost here.
+    """
     project = data.project
     options = project.options
     default = calendars[data.default_calendar().id]
     full_day = CompiledCalendar(twenty_four_hour_calendar(), around=project.effective_data_date)
-    passive_types = (ActivityType.LEVEL_OF_EFFORT, ActivityType.WBS_SUMMARY)
     acts = list(data.activities.values())
-    regular = [a for a in acts if a.type not in passive_types]
-    passive = [a for a in acts if a.type in passive_types]
-    pos_of = {a.id: i for i, a in enumerate(regular)}
-    n = len(regular)
+    n_all = len(acts)
+    kind_all = np.fromiter(map(KIND_CODES.__getitem__, _column(acts, "type")), dtype=np.int64, count=n_all)
+    passive_mask = kind_all >= K_LOE
+    reg_idx = np.flatnonzero(~passive_mask)
+    n = len(reg_idx)
+    reg_pos = np.full(n_all + 1, -1, dtype=np.int64)  # acts index -> pass position; the extra slot maps -1
+    reg_pos[reg_idx] = np.arange(n, dtype=np.int64)
+    ids_all = _column(acts, "id")
+    get = dict(zip(ids_all, range(n_all), strict=True)).get
 
-    # Links between pass activities as parallel int lists (positions in `regular`), the rest aside.
+    # Links between pass activities as parallel int arrays (positions among the pass activities), the rest aside.
     rels = list(data.relationships.values())
-    get = pos_of.get
-    link_p = [get(r.predecessor_id, -1) for r in rels]
-    link_s = [get(r.successor_id, -1) for r in rels]
-    passive_kind = {a.id: a.type for a in passive}
+    p_all = np.fromiter(map(get, _column(rels, "predecessor_id"), repeat(-1)), dtype=np.int64, count=len(rels))
+    s_all = np.fromiter(map(get, _column(rels, "successor_id"), repeat(-1)), dtype=np.int64, count=len(rels))
+    link_p, link_s = reg_pos[p_all], reg_pos[s_all]
     loe_rels: list[Relationship] = []
     ignored: list[str] = []
-    keep: list[int] = []
-    # Most projects link only tasks and milestones: two C-speed scans then skip the sorting loop.
-    mixed = -1 in link_p or -1 in link_s
-    for k, (p, s) in enumerate(zip(link_p, link_s, strict=True)) if mixed else ():
-        if p >= 0 and s >= 0:
-            keep.append(k)
-            continue
-        rel = rels[k]
-        if (passive_kind.get(rel.predecessor_id) is ActivityType.LEVEL_OF_EFFORT and s >= 0) or (
-            passive_kind.get(rel.successor_id) is ActivityType.LEVEL_OF_EFFORT and p >= 0
-        ):
-            loe_rels.append(rel)
-        else:
-            ignored.append(rel.id)
-    if mixed and len(keep) < len(rels):
-        link_p = [link_p[k] for k in keep]
-        link_s = [link_s[k] for k in keep]
-        rels = [rels[k] for k in keep]
+    inside = (link_p >= 0) & (link_s >= 0)
+    if not inside.all():
+        for k in np.flatnonzero(~inside).tolist():
+            p, s = int(p_all[k]), int(s_all[k])
+            if (p >= 0 and kind_all[p] == K_LOE and link_s[k] >= 0) or (
+                s >= 0 and kind_all[s] == K_LOE and link_p[k] >= 0
+            ):
+                loe_rels.append(rels[k])
+            else:
+                ignored.append(rels[k].id)
+        keep = np.flatnonzero(inside)
+        link_p, link_s = link_p[keep], link_s[keep]
+        rels = _take(rels, keep.tolist())
 
-    order = _topological_order(n, link_p, link_s, [a.code for a in regular])
-    new_pos = [0] * n
-    for new, old in enumerate(order):
-        new_pos[old] = new
-    ordered: list[Activity] = [regular[i] for i in order] + passive
-    index = {a.id: i for i, a in enumerate(ordered)}
+    order = _topological_order(n, link_p, link_s, codes=lambda: _take(_column(acts, "code"), reg_idx.tolist()))
+    new_pos = np.empty(n, dtype=np.int64)
+    new_pos[order] = np.arange(n, dtype=np.int64)
+    perm = np.concatenate([reg_idx[order], np.flatnonzero(passive_mask)])
+    perm_list: list[int] = perm.tolist()
+    ids = _take(ids_all, perm_list)
+
+    # Calendars as small ints (one per distinct compiled object) so that link tests are array operations.
+    objects: list[CompiledCalendar] = []
+    seen: dict[int, int] = {}
+    number: dict[str, int] = {}
+    for cid, compiled in calendars.items():
+        number[cid] = seen.setdefault(id(compiled), len(objects))
+        if number[cid] == len(objects):
+            objects.append(compiled)
     try:
-        cal = [calendars[a.calendar_id] for a in ordered]
+        cal_num = np.fromiter(map(number.__getitem__, _column(acts, "calendar_id")), dtype=np.int64, count=n_all)
     except KeyError:
-        bad = next(a for a in ordered if a.calendar_id not in calendars)
+        bad = next(a for a in acts if a.calendar_id not in calendars)
         raise ValidationError(f"activity {bad.code}.calendar_id", "refers to an unknown calendar") from None
+    cal_idx = cal_num[perm]
     net = Network(
-        ids=[a.id for a in ordered],
-        codes=[a.code for a in ordered],
-        index=index,
+        ids=ids,
+        codes=_take(_column(acts, "code"), perm_list),
+        index=dict(zip(ids, range(n_all), strict=True)),
         n_pass=n,
-        cal=cal,
-        kind=[KIND_CODES[a.type] for a in ordered],
+        cal=list(map(objects.__getitem__, cal_idx.tolist())),
+        kind=kind_all[perm].tolist(),
         status=[],
         dur=[],
         actual_start=[],
@@ -207,27 +238,29 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         succ_link=[],
         loe_links=[],
         wbs_members={},
-        wbs_of=[a.wbs_id for a in ordered],
+        wbs_of=_take(_column(acts, "wbs_id"), perm_list),
         wbs_cover={},
         data_date=to_minutes(project.effective_data_date),
         must_finish_by=_activity_time(project.must_finish_by),
         progress_mode=options.progress_mode,
         ignored_links=ignored,
     )
-    _set_all_fields(net, ordered)
+    _set_all_fields(net, acts, perm)
     _build_predecessors(
         net,
         options.lag_calendar,
         rels,
-        [new_pos[p] for p in link_p],
-        [new_pos[s] for s in link_s],
+        new_pos[link_p],
+        new_pos[link_s],
+        cal_idx=cal_idx,
+        cal_objects=objects,
         default=default,
         full_day=full_day,
     )
     _build_successors(net)
-
+    index, cal = net.index, net.cal
     for rel in loe_rels:
-        loe_is_succ = rel.successor_id in passive_kind
+        loe_is_succ = index[rel.successor_id] >= n
         loe = index[rel.successor_id if loe_is_succ else rel.predecessor_id]
         other = index[rel.predecessor_id if loe_is_succ else rel.successor_id]
         p_cal, s_cal = (cal[other], cal[loe]) if loe_is_succ else (cal[loe], cal[other])
@@ -242,80 +275,115 @@ def _build_predecessors(
     net: Network,
     mode: LagCalendar,
     rels: list[Relationship],
-    preds: list[int],
-    succs: list[int],
+    preds: IntArray,
+    succs: IntArray,
     *,
+    cal_idx: IntArray,
+    cal_objects: list[CompiledCalendar],
     default: CompiledCalendar,
     full_day: CompiledCalendar,
 ) -> None:
-    """Predecessor CSR: links grouped by successor (counting sort), in input order within a group."""
+    """Predecessor CSR: links grouped by successor (counting sort), in input order within a group.
+
+    `cal_idx[i]` numbers activity i's calendar among `cal_objects` (one number per distinct object).
+    """
     n = net.n_pass
-    cal = net.cal
-    ptr_arr, perm = group_by(np.asarray(succs, dtype=np.int64), n)
-    ptr: list[int] = ptr_arr.tolist()
+    ptr_arr, perm = group_by(succs, n)
+    net.pred_ptr = ptr_arr.tolist()
+    net.pred_src = preds[perm].tolist()
     slots: list[int] = perm.tolist()
-    net.pred_ptr = ptr
-    net.pred_src = [preds[k] for k in slots]
-    ordered_rels = [rels[k] for k in slots]
-    net.pred_type = [REL_CODES[r.type] for r in ordered_rels]
-    net.pred_lag = [r.lag for r in ordered_rels]
-    net.pred_rel = [r.id for r in ordered_rels]
-    # Calendars as small ints so that "same calendar" and the lag calendar are array operations.
-    cal_ids: dict[CompiledCalendar, int] = {}
-    cal_idx = np.asarray([cal_ids.setdefault(c, len(cal_ids)) for c in cal], dtype=np.int64)
-    objects = [*cal_ids, default, full_day]
-    default_idx, full_idx = len(cal_ids), len(cal_ids) + 1
-    p_cal = cal_idx[np.asarray(preds, dtype=np.int64)[perm]]
-    s_cal = cal_idx[np.asarray(succs, dtype=np.int64)[perm]]
+    types = np.fromiter(map(REL_CODES.__getitem__, _column(rels, "type")), dtype=np.int64, count=len(rels))
+    lags = np.fromiter(_column(rels, "lag"), dtype=np.int64, count=len(rels))[perm]
+    net.pred_type = types[perm].tolist()
+    net.pred_lag = lags.tolist()
+    net.pred_rel = _take(_column(rels, "id"), slots)
+    objects = list(cal_objects)
+    number = {id(c): k for k, c in enumerate(objects)}
+    for extra in (default, full_day):
+        if id(extra) not in number:
+            number[id(extra)] = len(objects)
+            objects.append(extra)
+    p_cal = cal_idx[preds[perm]]
+    s_cal = cal_idx[succs[perm]]
     if mode is LagCalendar.PREDECESSOR:
         lag_cal = p_cal
     elif mode is LagCalendar.SUCCESSOR:
         lag_cal = s_cal
     else:
-        lag_cal = np.full_like(p_cal, full_idx if mode is LagCalendar.TWENTY_FOUR_HOUR else default_idx)
-    lags = np.asarray(net.pred_lag, dtype=np.int64)
-    # default and full_day may be the very objects of activity calendars: compare objects, not indices.
-    same_lag = np.asarray(
-        [objects[j] is objects[k] for j, k in zip(lag_cal.tolist(), s_cal.tolist(), strict=True)], dtype=bool
-    )
-    fast = (p_cal == s_cal) & ((lags == 0) | same_lag)
-    lagcals: list[CompiledCalendar | None] = [
-        objects[j] if lag else None for j, lag in zip(lag_cal.tolist(), net.pred_lag, strict=True)
-    ]
-    fast_list: list[bool] = fast.tolist()
-    net.pred_fast = fast_list
-    net.pred_lagcal = lagcals
+        chosen = full_day if mode is LagCalendar.TWENTY_FOUR_HOUR else default
+        lag_cal = np.full_like(p_cal, number[id(chosen)])
+    has_lag = lags != 0
+    # Equal numbers mean the very same calendar object: positions then add without conversion.
+    net.pred_fast = ((p_cal == s_cal) & (~has_lag | (lag_cal == s_cal))).tolist()
+    with_none: list[CompiledCalendar | None] = [*objects, None]
+    net.pred_lagcal = list(map(with_none.__getitem__, np.where(has_lag, lag_cal, len(objects)).tolist()))
 
 
-def _set_all_fields(net: Network, ordered: list[Activity]) -> None:
-    """set_activity_fields for every activity, column by column (a comprehension each: faster).
+def _dates(values: list[dt.datetime | None]) -> list[int]:
+    """Epoch minutes of each datetime (NONE for None), converting each distinct datetime once."""
+    seen: dict[dt.datetime, int] = {}
+    out = [NONE] * len(values)
+    for i, value in enumerate(values):
+        if value is not None:
+            m = seen.get(value)
+            if m is None:
+                m = seen[value] = to_minutes(value)
+            out[i] = m
+    return out
 
-    The None tests are inlined (most dates are missing) and Activity.remaining is spelt out: a function call
-    per activity and field is most of the cost here.
-    """
-    t = _activity_time
+
+def _set_all_fields(net: Network, acts: list[Activity], perm: IntArray) -> None:
+    """set_activity_fields for every activity: columns in project order, then permuted (`perm`) with numpy."""
     milestones = (ActivityType.START_MILESTONE, ActivityType.FINISH_MILESTONE)
-    net.status = [
-        COMPLETE if a.actual_finish is not None else IN_PROGRESS if a.actual_start is not None else NOT_STARTED
-        for a in ordered
-    ]
-    net.dur = [
-        0
-        if a.type in milestones or a.actual_finish is not None
-        else a.original_duration
-        if a.remaining_duration is None
-        else a.remaining_duration
-        for a in ordered
-    ]
-    net.actual_start = [NONE if a.actual_start is None else t(a.actual_start) for a in ordered]
-    net.actual_finish = [NONE if a.actual_finish is None else t(a.actual_finish) for a in ordered]
-    net.expected_finish = [NONE if a.expected_finish is None else t(a.expected_finish) for a in ordered]
-    c1 = [a.primary_constraint for a in ordered]
-    c2 = [a.secondary_constraint for a in ordered]
-    net.c1_type = [CONSTRAINT_CODES[c.type] if c else C_NONE for c in c1]
-    net.c1_date = [t(c.date) if c else NONE for c in c1]
-    net.c2_type = [CONSTRAINT_CODES[c.type] if c else C_NONE for c in c2]
-    net.c2_date = [t(c.date) if c else NONE for c in c2]
+    actual_start = _column(acts, "actual_start")
+    actual_finish = _column(acts, "actual_finish")
+
+    def permuted(values: list[int]) -> list[int]:
+        out: list[int] = np.asarray(values, dtype=np.int64)[perm].tolist()
+        return out
+
+    net.status = permuted(
+        [
+            COMPLETE if f is not None else IN_PROGRESS if s is not None else NOT_STARTED
+            for s, f in zip(actual_start, actual_finish, strict=True)
+        ]
+    )
+    net.dur = permuted(
+        [
+            0 if k in milestones or f is not None else o if r is None else r
+            for k, f, o, r in zip(
+                _column(acts, "type"),
+                actual_finish,
+                _column(acts, "original_duration"),
+                _column(acts, "remaining_duration"),
+                strict=True,
+            )
+        ]
+    )
+    net.actual_start = permuted(_dates(actual_start))
+    net.actual_finish = permuted(_dates(actual_finish))
+    net.expected_finish = permuted(_dates(_column(acts, "expected_finish")))
+    c1_type, c1_date = _constraints(_column(acts, "primary_constraint"))
+    c2_type, c2_date = _constraints(_column(acts, "secondary_constraint"))
+    net.c1_type, net.c1_date = permuted(c1_type), permuted(c1_date)
+    net.c2_type, net.c2_date = permuted(c2_type), permuted(c2_date)
+
+
+def _constraints(constraints: list[Constraint | None]) -> tuple[list[int], list[int]]:
+    """(type codes, dates) of one constraint column; most activities have none."""
+    present = [k for k, c in enumerate(constraints) if c is not None]
+    codes = [C_NONE] * len(constraints)
+    dates = [NONE] * len(constraints)
+    chosen = _take(constraints, present)
+    for k, code, date in zip(
+        present,
+        map(CONSTRAINT_CODES.__getitem__, _column(chosen, "type")),
+        _dates(_column(chosen, "date")),
+        strict=True,
+    ):
+        codes[k] = code
+        dates[k] = date
+    return codes, dates
 
 
 def set_activity_fields(net: Network, i: int, a: Activity) -> None:
@@ -366,19 +434,17 @@ def _build_successors(net: Network) -> None:
     net.pred_dst = owner.tolist()
 
 
-def _topological_order(n: int, preds: list[int], succs: list[int], codes: list[str]) -> list[int]:
-    """A topological order of the pass activities; raises LogicLoopError naming one loop."""
-    p_arr = np.asarray(preds, dtype=np.int64)
-    s_arr = np.asarray(succs, dtype=np.int64)
+def _topological_order(n: int, p_arr: IntArray, s_arr: IntArray, *, codes: Callable[[], list[str]]) -> IntArray:
+    """A topological order of the pass activities; raises LogicLoopError naming one loop (`codes` on demand)."""
     order, indegree = topological_order(n, p_arr, s_arr)
     if order.size < n:
         ptr, perm = group_by(p_arr, n)
         out: list[int] = s_arr[perm].tolist()
         bounds: list[int] = ptr.tolist()
         succ_lists = [out[bounds[i] : bounds[i + 1]] for i in range(n)]
-        raise LogicLoopError([codes[i] for i in _find_loop(succ_lists, indegree.tolist())])
-    result: list[int] = order.tolist()
-    return result
+        names = codes()
+        raise LogicLoopError([names[i] for i in _find_loop(succ_lists, indegree.tolist())])
+    return order
 
 
 def _find_loop(succs: list[list[int]], indegree: list[int]) -> list[int]:
@@ -409,17 +475,22 @@ def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | Non
     children: dict[str | None, list[str]] = {}
     for node in data.wbs.values():
         children.setdefault(node.parent_id, []).append(node.id)
-    by_wbs: dict[str | None, list[int]] = {}
-    for i, wbs_id in enumerate(wbs_of[: net.n_pass]):
-        by_wbs.setdefault(wbs_id, []).append(i)
+    # Pass activities grouped by WBS node with numpy (a stable sort keeps each group ascending).
+    pass_wbs = wbs_of[: net.n_pass]
+    number = {w: k for k, w in enumerate(dict.fromkeys(pass_wbs))}
+    keys = np.fromiter(map(number.__getitem__, pass_wbs), dtype=np.int64, count=len(pass_wbs))
+    ptr, perm = group_by(keys, len(number))
+    bounds: list[int] = ptr.tolist()
     for i in summaries:
-        root = wbs_of[i]
-        members: list[int] = []
-        stack: list[str | None] = [root]
+        groups: list[IntArray] = []
+        stack: list[str | None] = [wbs_of[i]]
         while stack:
             wbs_id = stack.pop()
-            members += by_wbs.get(wbs_id, [])
+            k = number.get(wbs_id)
+            if k is not None:
+                groups.append(perm[bounds[k] : bounds[k + 1]])
             net.wbs_cover.setdefault(wbs_id, []).append(i)
             if wbs_id is not None:
                 stack += children.get(wbs_id, [])
-        net.wbs_members[i] = sorted(members)
+        members: list[int] = np.sort(np.concatenate(groups)).tolist() if groups else []
+        net.wbs_members[i] = members
