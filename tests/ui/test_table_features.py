@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QLineEdit
 
 from bbschedule.core.codes import ActivityCodeType, ActivityCodeValue
@@ -344,3 +344,24 @@ def test_sorted_model_passes_the_model_tester(qtmodeltester: Any, session: Proje
     assert len(known) == len(finishes) > 1
     assert known == sorted(known, reverse=True)
     qtmodeltester.check(model, force_py=True)
+
+
+def test_date_window_filter_starts_around_the_data_date(window: MainWindow) -> None:
+    session, view, model = window.session, window.activity_view, window.activity_model
+    assert session is not None
+    bar = window.filter_bar
+    data_date = session.data.project.effective_data_date
+    day = QDate(data_date.year, data_date.month, data_date.day)
+    assert bar.window_start.date() < day < bar.window_finish.date()
+    bar.use_window.setChecked(True)
+    assert len(_visible_activity_ids(view, model)) == len(session.data.activities)  # all in the first months
+
+    last = max(c.early_start for c in session.data.computed.values() if c.early_start is not None)
+    bar.window_start.setDate(QDate(last.year, last.month, last.day))
+    bar.window_finish.setDate(QDate(last.year, last.month, last.day))
+    shown = _visible_activity_ids(view, model)
+    assert 0 < len(shown) < len(session.data.activities)
+    for activity_id in shown:
+        computed = session.data.computed[activity_id]
+        assert computed.early_finish is not None
+        assert computed.early_finish.date() >= last.date()

@@ -46,6 +46,7 @@ class FilterBar(QWidget):
         self.search.setObjectName("filterSearch")
         self.search.setPlaceholderText("Find activities (ID, name, notes)…")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(260)
         self.critical = QCheckBox("Critical", self)
         self.critical.setObjectName("filterCritical")
         self.status = QComboBox(self)
@@ -123,6 +124,16 @@ class FilterBar(QWidget):
         for edit in (self.window_start, self.window_finish):
             edit.setEnabled(False)
         self.emit_filter()
+
+    def suggest_window(self, around: dt.datetime) -> None:
+        """The date window's starting dates around the project's data date (kept while the window is in use)."""
+        if self.use_window.isChecked():
+            return
+        day = QDate(around.year, around.month, around.day)
+        for edit, date in ((self.window_start, day.addMonths(-1)), (self.window_finish, day.addMonths(2))):
+            edit.blockSignals(True)
+            edit.setDate(date)
+            edit.blockSignals(False)
 
     def show_counts(self, shown: int, total: int) -> None:
         filtered = not self.current_filter().is_empty

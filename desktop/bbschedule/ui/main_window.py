@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         self.details.set_session(session)
         if session is not None:
             self._unsubscribe = session.subscribe(self.on_session_changed)
+            self.filter_bar.suggest_window(session.data.project.effective_data_date)
             self.setWindowTitle(f"{session.data.project.code} — {session.data.project.name} — BBSchedule")
             self.sig_project_opened.emit(session.project_id)
         self.refresh_catalog()
