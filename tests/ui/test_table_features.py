@@ -365,3 +365,35 @@ def test_date_window_filter_starts_around_the_data_date(window: MainWindow) -> N
         computed = session.data.computed[activity_id]
         assert computed.early_finish is not None
         assert computed.early_finish.date() >= last.date()
+
+
+def test_a_new_schedule_reapplies_the_critical_filter(session: ProjectSession) -> None:
+    from bbschedule.core.commands import SetField
+
+    schedule_session(session)
+    model = ActivityTreeModel(session)
+    model.set_filter(ActivityFilter(critical_only=True))
+    before = {str(model.object_id(i)) for i in _all_activity_indexes(model)}
+    assert before == {i for i, c in session.data.computed.items() if c.critical}
+    # The finish milestone hangs off the pile caps' start: with no pile-cap work it ends the project, critical.
+    a1030, a1040 = session.data.activity_by_code("A1030"), session.data.activity_by_code("A1040")
+    assert a1030 is not None
+    assert a1040 is not None
+    assert a1040.id not in before
+    session.apply(SetField("activity", (a1030.id,), "original_duration", 0))
+    session.apply(SetField("activity", (a1030.id,), "remaining_duration", 0))
+    schedule_session(session)
+    after = {str(model.object_id(i)) for i in _all_activity_indexes(model)}
+    assert after == {i for i, c in session.data.computed.items() if c.critical}
+    assert a1040.id in after
+
+
+def _all_activity_indexes(model: ActivityTreeModel) -> list[QModelIndex]:
+    found: list[QModelIndex] = []
+    pending = [QModelIndex()]
+    while pending:
+        parent = pending.pop()
+        for row in range(model.rowCount(parent)):
+            index = model.index(row, 0, parent)
+            (found if model.is_activity(index) else pending).append(index)
+    return found

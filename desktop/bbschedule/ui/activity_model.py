@@ -27,7 +27,7 @@ from typing_extensions import override
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.commands import Command, Composite
 from bbschedule.core.errors import BBScheduleError
-from bbschedule.services.filters import ActivityFilter, group_by_code
+from bbschedule.services.filters import ActivityFilter
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
 from bbschedule.ui.activity_cells import (
@@ -41,7 +41,7 @@ from bbschedule.ui.activity_cells import (
     WBS_FLAGS,
     wbs_edited_in_place,
 )
-from bbschedule.ui.activity_order import ordered
+from bbschedule.ui.activity_order import code_layout, wbs_layout
 from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, CONSTRAINT_LABELS, Column, Editor, Row
 from bbschedule.ui.edits import activity_edit, wbs_edit
 from bbschedule.ui.rollups import RollupTable
@@ -131,29 +131,17 @@ class ActivityTreeModel(QAbstractItemModel):
         keep = None if self._filter.is_empty else self._filter.apply(data) | (self._pinned & data.activities.keys())
         column, descending = self._sort if self._sort is not None else (None, False)
         if self._group_code is not None and self._group_code in data.code_types:
-            self._build_code_groups(session, keep)
+            for key, label, members in code_layout(
+                data, self._group_code, keep=keep, column=column, descending=descending
+            ):
+                node = self._add_node(WBS, f"{GROUP_PREFIX}{key}", ROOT)
+                self._labels[node] = label
+                for activity_id in members:
+                    self._add_node(ACTIVITY, activity_id, node)
+                self._shown += len(members)
             self._rollups.rebuild(self)
             return
-        wbs_children: dict[str | None, list[str]] = {}
-        for wbs in sorted(data.wbs.values(), key=lambda w: (w.sequence, w.code, w.name)):
-            parent = wbs.parent_id if wbs.parent_id in data.wbs else None
-            wbs_children.setdefault(parent, []).append(wbs.id)
-        members: dict[str | None, list[Any]] = {}
-        for activity in data.activities.values():
-            if keep is None or activity.id in keep:
-                wbs_id = activity.wbs_id if activity.wbs_id in data.wbs else None
-                members.setdefault(wbs_id, []).append(activity)
-        activities = {
-            wbs_id: ordered(data, acts, column=column, descending=descending) for wbs_id, acts in members.items()
-        }
-        holding: set[str | None] | None = None
-        if keep is not None:  # a filter shows only the WBS nodes that still hold a matching activity
-            holding = set()
-            for wbs_id in activities:
-                while wbs_id is not None and wbs_id not in holding:
-                    holding.add(wbs_id)
-                    parent = data.wbs[wbs_id].parent_id
-                    wbs_id = parent if parent in data.wbs else None
+        wbs_children, activities = wbs_layout(data, keep=keep, column=column, descending=descending)
         # Iterative, so that a deep WBS cannot hit the recursion limit; appends inlined (100k rows).
         kinds, ids, parents, rows, node_of = self._kind, self._ids, self._parent, self._row, self._node_of
         stack: list[tuple[str | None, int]] = [(None, ROOT)]
@@ -170,22 +158,8 @@ class ActivityTreeModel(QAbstractItemModel):
                 node_of[activity_id] = number
             self._shown += len(activities.get(wbs_id, ()))
             for child_id in wbs_children.get(wbs_id, ()):
-                if holding is None or child_id in holding:
-                    stack.append((child_id, self._add_node(WBS, child_id, node)))
+                stack.append((child_id, self._add_node(WBS, child_id, node)))
         self._rollups.rebuild(self)
-
-    def _build_code_groups(self, session: ProjectSession, keep: set[str] | None) -> None:
-        data = session.data
-        column, descending = self._sort if self._sort is not None else (None, False)
-        for group in group_by_code(data, self._group_code or "", among=keep):
-            if not group.activity_ids:
-                continue
-            node = self._add_node(WBS, f"{GROUP_PREFIX}{group.value_id or 'none'}", ROOT)
-            self._labels[node] = group.label
-            acts = [data.activities[i] for i in group.activity_ids]
-            for activity_id in ordered(data, acts, column=column, descending=descending):
-                self._add_node(ACTIVITY, activity_id, node)
-                self._shown += 1
 
     def _add_node(self, kind: int, obj_id: str, parent: int, position: int | None = None) -> int:
         node = len(self._kind)
@@ -494,6 +468,10 @@ class ActivityTreeModel(QAbstractItemModel):
     def on_session_changed(self, change_set: ChangeSet) -> None:
         kinds = change_set.kinds
         if not kinds:  # a new scheduling result: every date may have moved
+            f = self._filter
+            if self._sort is not None or f.critical_only or f.window_start is not None or f.window_finish is not None:
+                self.rebuild()  # criticality and dates decide what shows, and in what order: as P6 re-applies
+                return
             self._texts.clear()
             self._rollups.rebuild(self)
             self._all_changed()

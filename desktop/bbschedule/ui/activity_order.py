@@ -1,5 +1,6 @@
-"""Which activities the table shows and in what order: the sort key of a column and the filtered, sorted
-members of each group. Qt-free, so the item model only turns these lists into rows.
+"""Which activities the table shows and in what order: the WBS groups (or activity code groups) that hold the
+activities passing the filter, each with its members sorted by a column. Qt-free: the item model only turns
+these lists into rows.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.project_data import ProjectData
+from bbschedule.services.filters import group_by_code
 from bbschedule.ui.columns import COLUMNS, Row, finish_of, start_of
 
 _ACTIVITY_FIELDS = frozenset(
@@ -51,3 +53,43 @@ def _first(pair: tuple[Any, Activity]) -> Any:
     value = pair[0]
     # Dates and numbers never share a column, but guard against a naive/aware mix from imports.
     return value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value
+
+
+def wbs_layout(
+    data: ProjectData, *, keep: set[str] | None, column: int | None, descending: bool
+) -> tuple[dict[str | None, list[str]], dict[str | None, list[str]]]:
+    """(WBS ids by parent, activity ids by WBS), None for the top level. With a filter (`keep`: the ids that
+    pass) only the WBS nodes that still hold a passing activity, and their ancestors, stay."""
+    wbs = data.wbs
+    members: dict[str | None, list[Activity]] = {}
+    for activity in data.activities.values():
+        if keep is None or activity.id in keep:
+            members.setdefault(activity.wbs_id if activity.wbs_id in wbs else None, []).append(activity)
+    holding: set[str] | None = None
+    if keep is not None:
+        holding = set()
+        for wbs_id in members:
+            while wbs_id is not None and wbs_id not in holding:
+                holding.add(wbs_id)
+                parent = wbs[wbs_id].parent_id
+                wbs_id = parent if parent in wbs else None
+    children: dict[str | None, list[str]] = {}
+    for node in sorted(wbs.values(), key=lambda w: (w.sequence, w.code, w.name)):
+        if holding is None or node.id in holding:
+            children.setdefault(node.parent_id if node.parent_id in wbs else None, []).append(node.id)
+    activities = {wbs_id: ordered(data, acts, column=column, descending=descending) for wbs_id, acts in members.items()}
+    return children, activities
+
+
+def code_layout(
+    data: ProjectData, code_type_id: str, *, keep: set[str] | None, column: int | None, descending: bool
+) -> list[tuple[str, str, list[str]]]:
+    """(key, label, activity ids) of each value of an activity code that holds a shown activity, in the values'
+    order, those without a value last (key 'none')."""
+    layout = []
+    for group in group_by_code(data, code_type_id, among=keep):
+        if group.activity_ids:
+            acts = [data.activities[i] for i in group.activity_ids]
+            ids = ordered(data, acts, column=column, descending=descending)
+            layout.append((group.value_id or "none", group.label, ids))
+    return layout
