@@ -245,7 +245,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         progress_mode=options.progress_mode,
         ignored_links=ignored,
     )
-    _set_all_fields(net, acts, perm)
+    _set_all_fields(net, acts, perm_list)
     _build_predecessors(
         net,
         options.lag_calendar,
@@ -332,15 +332,18 @@ def _dates(values: list[dt.datetime | None]) -> list[int]:
     return out
 
 
-def _set_all_fields(net: Network, acts: list[Activity], perm: IntArray) -> None:
-    """set_activity_fields for every activity: columns in project order, then permuted (`perm`) with numpy."""
+def _set_all_fields(net: Network, acts: list[Activity], perm: list[int]) -> None:
+    """set_activity_fields for every activity: columns in project order, then put in the order `perm`.
+
+    The permutation copies references (itemgetter), not numpy values: NONE and the durations stay shared
+    objects instead of a fresh int per activity and field (memory, and the time to free them).
+    """
     milestones = (ActivityType.START_MILESTONE, ActivityType.FINISH_MILESTONE)
     actual_start = _column(acts, "actual_start")
     actual_finish = _column(acts, "actual_finish")
 
     def permuted(values: list[int]) -> list[int]:
-        out: list[int] = np.asarray(values, dtype=np.int64)[perm].tolist()
-        return out
+        return _take(values, perm)
 
     net.status = permuted(
         [
