@@ -189,8 +189,9 @@ def test_group_by_code_from_the_view_menu(qtmodeltester: Any, window: MainWindow
     assert model.index(0, 0).data() == "1"
 
 
-def test_grouped_model_follows_a_code_change(session: ProjectSession) -> None:
-    from bbschedule.core.commands import SetField
+def test_grouped_model_follows_a_code_change(qtmodeltester: Any, session: ProjectSession) -> None:
+    from bbschedule.core.activity import Activity
+    from bbschedule.core.commands import AddActivity, SetField
 
     phase = _add_phase_codes(session.data)
     model = ActivityTreeModel(session)
@@ -201,6 +202,12 @@ def test_grouped_model_follows_a_code_change(session: ProjectSession) -> None:
     session.apply(SetField("activity", (a1020.id,), "codes", {phase.id: build.id}))
     parent = model.parent(model.index_of(a1020.id))
     assert parent.data() == "BLD Build"
+    added = Activity("A2000", "Cranes", session.data.default_calendar().id, codes={phase.id: build.id})
+    session.apply(AddActivity(added))
+    assert model.parent(model.index_of(added.id)).data() == "BLD Build"
+    session.undo()
+    assert not model.index_of(added.id).isValid()
+    qtmodeltester.check(model, force_py=True)
 
 
 # -- 3. bulk edit ------------------------------------------------------------------------------------------------
