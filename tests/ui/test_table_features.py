@@ -404,3 +404,16 @@ def _all_activity_indexes(model: ActivityTreeModel) -> list[QModelIndex]:
             index = model.index(row, 0, parent)
             (found if model.is_activity(index) else pending).append(index)
     return found
+
+
+def test_collapsed_groups_stay_collapsed_through_a_sort_and_a_filter(window: MainWindow) -> None:
+    view, model = window.activity_view, window.activity_model
+    frame = model.index(1, 0)
+    assert frame.data() == "2"
+    view.collapse(frame)
+    model.sort(COLUMN_INDEX["finish"], Qt.SortOrder.DescendingOrder)
+    window.filter_bar.critical.setChecked(True)
+    site, frame = model.index(0, 0), model.index(1, 0)
+    assert (site.data(), frame.data()) == ("1", "2")
+    assert view.isExpanded(site)
+    assert not view.isExpanded(frame)

@@ -51,6 +51,7 @@ class ActivityView(QTreeView):
         self.setSortingEnabled(True)
         self.apply_default_layout()
         self._kept: tuple[list[str], str | None] = ([], None)
+        self._collapsed: set[str] = set()
         model.modelAboutToBeReset.connect(self._keep_selection)
         model.sig_structure_changed.connect(self.expand_groups)
 
@@ -64,6 +65,11 @@ class ActivityView(QTreeView):
         """Open every WBS group: what planners expect on opening a project (or filtering, grouping, sorting);
         the rows selected before a rebuild stay selected."""
         self.expandAll()
+        for group_id in self._collapsed:  # groups the planner closed stay closed through a filter or sort
+            index = self._model.index_of(group_id)
+            if index.isValid():
+                self.collapse(index)
+        self._collapsed = set()
         ids, current = self._kept
         self._kept = ([], None)
         if ids:
@@ -76,6 +82,8 @@ class ActivityView(QTreeView):
     def _keep_selection(self) -> None:
         if self.selectionModel() is not None:
             self._kept = (self.selected_ids(ordered=False), self.current_object_id())
+        model = self._model
+        self._collapsed = {i for i in model.wbs_ids() if not self.isExpanded(model.index_of(i))}
 
     # -- spreadsheet keys and bulk edit -----------------------------------------------------------------------
 
