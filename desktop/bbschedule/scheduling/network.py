@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
-from operator import attrgetter, itemgetter
+from itertools import compress, repeat
+from operator import attrgetter, is_not, itemgetter
 from typing import Any, TypeVar
 
 import numpy as np
@@ -245,7 +245,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         progress_mode=options.progress_mode,
         ignored_links=ignored,
     )
-    _set_all_fields(net, acts, perm_list)
+    _set_all_fields(net, acts, perm_list, kind=kind_all)
     _build_predecessors(
         net,
         options.lag_calendar,
@@ -319,50 +319,51 @@ def _build_predecessors(
     net.pred_lagcal = list(map(with_none.__getitem__, np.where(has_lag, lag_cal, len(objects)).tolist()))
 
 
+def _present(values: list[Any]) -> list[int]:
+    """Indices of the values that are not None, found at C speed (most optional fields are None)."""
+    return list(compress(range(len(values)), map(is_not, values, repeat(None))))
+
+
 def _dates(values: list[dt.datetime | None]) -> list[int]:
     """Epoch minutes of each datetime (NONE for None), converting each distinct datetime once."""
     seen: dict[dt.datetime, int] = {}
     out = [NONE] * len(values)
-    for i, value in enumerate(values):
-        if value is not None:
-            m = seen.get(value)
-            if m is None:
-                m = seen[value] = to_minutes(value)
-            out[i] = m
+    for i in _present(values):
+        value = values[i]
+        m = seen.get(value)  # type: ignore[arg-type]
+        if m is None:
+            m = seen[value] = to_minutes(value)  # type: ignore[index, arg-type]
+        out[i] = m
     return out
 
 
-def _set_all_fields(net: Network, acts: list[Activity], perm: list[int]) -> None:
+def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, kind: IntArray) -> None:
     """set_activity_fields for every activity: columns in project order, then put in the order `perm`.
 
     The permutation copies references (itemgetter), not numpy values: NONE and the durations stay shared
     objects instead of a fresh int per activity and field (memory, and the time to free them).
     """
-    milestones = (ActivityType.START_MILESTONE, ActivityType.FINISH_MILESTONE)
     actual_start = _column(acts, "actual_start")
     actual_finish = _column(acts, "actual_finish")
+    started, finished = _present(actual_start), _present(actual_finish)
 
     def permuted(values: list[int]) -> list[int]:
         return _take(values, perm)
 
-    net.status = permuted(
-        [
-            COMPLETE if f is not None else IN_PROGRESS if s is not None else NOT_STARTED
-            for s, f in zip(actual_start, actual_finish, strict=True)
-        ]
-    )
-    net.dur = permuted(
-        [
-            0 if k in milestones or f is not None else o if r is None else r
-            for k, f, o, r in zip(
-                _column(acts, "type"),
-                actual_finish,
-                _column(acts, "original_duration"),
-                _column(acts, "remaining_duration"),
-                strict=True,
-            )
-        ]
-    )
+    status = [NOT_STARTED] * len(acts)
+    for i in started:
+        status[i] = IN_PROGRESS
+    for i in finished:
+        status[i] = COMPLETE
+    net.status = permuted(status)
+    # Remaining duration, else original; none for a milestone or a finished activity (Activity.remaining).
+    dur = _column(acts, "original_duration")
+    remaining = _column(acts, "remaining_duration")
+    for i in _present(remaining):
+        dur[i] = remaining[i]
+    for i in finished + np.flatnonzero((kind == K_START_MS) | (kind == K_FINISH_MS)).tolist():
+        dur[i] = 0
+    net.dur = permuted(dur)
     net.actual_start = permuted(_dates(actual_start))
     net.actual_finish = permuted(_dates(actual_finish))
     net.expected_finish = permuted(_dates(_column(acts, "expected_finish")))
@@ -374,7 +375,7 @@ def _set_all_fields(net: Network, acts: list[Activity], perm: list[int]) -> None
 
 def _constraints(constraints: list[Constraint | None]) -> tuple[list[int], list[int]]:
     """(type codes, dates) of one constraint column; most activities have none."""
-    present = [k for k, c in enumerate(constraints) if c is not None]
+    present = _present(constraints)
     codes = [C_NONE] * len(constraints)
     dates = [NONE] * len(constraints)
     chosen = _take(constraints, present)
