@@ -140,6 +140,11 @@ def _take(seq: Sequence[_T], idx: list[int]) -> list[_T]:
     return list(itemgetter(*idx)(seq))
 
 
+def _ints(values: Iterable[int]) -> IntArray:
+    """An int64 array of an iterable (list first: np.fromiter over a map is about twice as slow)."""
+    return np.array(list(values), dtype=np.int64)
+
+
 def _column(objects: Iterable[object], name: str) -> list[Any]:
     """One attribute of every object, read at C speed (no Python frame per object)."""
     return list(map(attrgetter(name), objects))
@@ -158,7 +163,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     full_day = CompiledCalendar(twenty_four_hour_calendar(), around=project.effective_data_date)
     acts = list(data.activities.values())
     n_all = len(acts)
-    kind_all = np.fromiter(map(KIND_CODES.__getitem__, _column(acts, "type")), dtype=np.int64, count=n_all)
+    kind_all = _ints(map(KIND_CODES.__getitem__, _column(acts, "type")))
     passive_mask = kind_all >= K_LOE
     reg_idx = np.flatnonzero(~passive_mask)
     n = len(reg_idx)
@@ -169,8 +174,8 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
 
     # Links between pass activities as parallel int arrays (positions among the pass activities), the rest aside.
     rels = list(data.relationships.values())
-    p_all = np.fromiter(map(get, _column(rels, "predecessor_id"), repeat(-1)), dtype=np.int64, count=len(rels))
-    s_all = np.fromiter(map(get, _column(rels, "successor_id"), repeat(-1)), dtype=np.int64, count=len(rels))
+    p_all = _ints(map(get, _column(rels, "predecessor_id"), repeat(-1)))
+    s_all = _ints(map(get, _column(rels, "successor_id"), repeat(-1)))
     link_p, link_s = reg_pos[p_all], reg_pos[s_all]
     loe_rels: list[Relationship] = []
     ignored: list[str] = []
@@ -204,7 +209,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         if number[cid] == len(objects):
             objects.append(compiled)
     try:
-        cal_num = np.fromiter(map(number.__getitem__, _column(acts, "calendar_id")), dtype=np.int64, count=n_all)
+        cal_num = _ints(map(number.__getitem__, _column(acts, "calendar_id")))
     except KeyError:
         bad = next(a for a in acts if a.calendar_id not in calendars)
         raise ValidationError(f"activity {bad.code}.calendar_id", "refers to an unknown calendar") from None
@@ -292,8 +297,8 @@ def _build_predecessors(
     net.pred_ptr = ptr_arr.tolist()
     net.pred_src = preds[perm].tolist()
     slots: list[int] = perm.tolist()
-    types = np.fromiter(map(REL_CODES.__getitem__, _column(rels, "type")), dtype=np.int64, count=len(rels))
-    lags = np.fromiter(_column(rels, "lag"), dtype=np.int64, count=len(rels))[perm]
+    types = _ints(map(REL_CODES.__getitem__, _column(rels, "type")))
+    lags = _ints(_column(rels, "lag"))[perm]
     net.pred_type = types[perm].tolist()
     net.pred_lag = lags.tolist()
     net.pred_rel = _take(_column(rels, "id"), slots)
@@ -482,7 +487,7 @@ def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | Non
     # Pass activities grouped by WBS node with numpy (a stable sort keeps each group ascending).
     pass_wbs = wbs_of[: net.n_pass]
     number = {w: k for k, w in enumerate(dict.fromkeys(pass_wbs))}
-    keys = np.fromiter(map(number.__getitem__, pass_wbs), dtype=np.int64, count=len(pass_wbs))
+    keys = _ints(map(number.__getitem__, pass_wbs))
     ptr, perm = group_by(keys, len(number))
     bounds: list[int] = ptr.tolist()
     for i in summaries:

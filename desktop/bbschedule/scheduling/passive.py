@@ -5,6 +5,8 @@ Both are computed after the passes and never move a pass activity.
 
 from __future__ import annotations
 
+import numpy as np
+
 from bbschedule.scheduling.calendar import CompiledCalendar
 from bbschedule.scheduling.network import COMPLETE, FF, FS, IN_PROGRESS, K_LOE, NONE, SF, SS, Network
 from bbschedule.scheduling.passes import Dates
@@ -82,8 +84,22 @@ class WbsRollup:
         return d.link_start, d.ef, d.ls, d.lf
 
     def full(self, d: Dates) -> None:
-        for i in self.net.wbs_members:
-            self._recompute(d, i)
+        """Every summary, with numpy: argmin/argmax pick the first extreme member, as min/max with a key do."""
+        if not self.net.wbs_members:
+            return
+        arrays = [np.asarray(column, dtype=np.int64) for column in self._columns(d)]
+        for i, members in self.net.wbs_members.items():
+            if not members:
+                self._recompute(d, i)
+                continue
+            idx = np.asarray(members, dtype=np.int64)
+            holders: list[int] = []
+            for array, lowest in zip(arrays, (True, False, True, False), strict=True):
+                sub = array[idx]
+                holders.append(members[int(sub.argmin() if lowest else sub.argmax())])
+            self.holders[i] = holders
+            self.values[i] = [column[h] for column, h in zip(self._columns(d), holders, strict=True)]
+            self._store(d, i)
 
     def _recompute(self, d: Dates, i: int) -> None:
         members = self.net.wbs_members[i]
