@@ -11,6 +11,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from bbschedule.core.enums import ProgressMode
 from bbschedule.scheduling.calendar import CompiledCalendar
 from bbschedule.scheduling.network import (
@@ -334,28 +336,52 @@ def free_float(net: Network, d: Dates, i: int, *, finish_pos: int) -> int:
 
 
 def free_floats(net: Network, d: Dates, *, finish: int) -> list[int]:
-    """free_float of every pass activity in one sweep over the links (the full-run form)."""
+    """free_float of every pass activity (the full-run form): links with one calendar as numpy arrays, only
+    the links that cross calendars converted one by one."""
     n = net.n_pass
-    best = [INF] * n
+    if not net.pred_src:
+        return _no_successor_floats(net, d, [INF] * n, finish=finish)
     es, ef, es_pos, ef_pos = d.es, d.ef, d.es_pos, d.ef_pos
     status, cal = net.status, net.cal
-    override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
-    links = zip(net.pred_src, net.pred_dst, net.pred_type, net.pred_lag, net.pred_fast, net.pred_lagcal, strict=True)
-    for p, s, t, lag, fast, lc in links:
-        if override and status[s] != NOT_STARTED and (t <= SS or status[s] == COMPLETE):
-            continue
-        if fast:
-            limit = (es_pos[s] if t <= SS else ef_pos[s]) - lag
-        else:
-            ts = es[s] if t <= SS else ef[s]
-            if lc is not None:
-                ts = lc.start_at(lc.position(ts) - lag)
-            limit = cal[p].position(ts)
-        slack = limit - (ef_pos[p] if not t & 1 else es_pos[p])
-        if slack < best[p]:
-            best[p] = slack
+    src = np.asarray(net.pred_src, dtype=np.int64)
+    dst = np.asarray(net.pred_dst, dtype=np.int64)
+    typ = np.asarray(net.pred_type, dtype=np.int64)
+    starts_succ = typ <= SS
+    es_a = np.asarray(es_pos[:n], dtype=np.int64)
+    ef_a = np.asarray(ef_pos[:n], dtype=np.int64)
+    limit = np.where(starts_succ, es_a[dst], ef_a[dst]) - np.asarray(net.pred_lag, dtype=np.int64)
+    slow = np.flatnonzero(~np.asarray(net.pred_fast, dtype=bool)).tolist()
+    pred_src, pred_dst, pred_type, pred_lag, pred_lagcal = (
+        net.pred_src,
+        net.pred_dst,
+        net.pred_type,
+        net.pred_lag,
+        net.pred_lagcal,
+    )
+    slow_limits = []
+    for k in slow:
+        ts = es[pred_dst[k]] if pred_type[k] <= SS else ef[pred_dst[k]]
+        lc = pred_lagcal[k]
+        if lc is not None:
+            ts = lc.start_at(lc.position(ts) - pred_lag[k])
+        slow_limits.append(cal[pred_src[k]].position(ts))
+    if slow:
+        limit[slow] = slow_limits
+    slack = limit - np.where(typ & 1, es_a[src], ef_a[src])
+    if net.progress_mode is ProgressMode.PROGRESS_OVERRIDE:
+        st = np.asarray(status[:n], dtype=np.int64)[dst]
+        skipped = (st != NOT_STARTED) & (starts_succ | (st == COMPLETE))
+        slack[skipped] = INF
+    best = np.full(n, INF, dtype=np.int64)
+    np.minimum.at(best, src, slack)
+    return _no_successor_floats(net, d, best.tolist(), finish=finish)
+
+
+def _no_successor_floats(net: Network, d: Dates, best: list[int], *, finish: int) -> list[int]:
+    """An activity no successor constrains may slip to the project finish."""
+    cal, ef_pos = net.cal, d.ef_pos
     finish_cache: dict[CompiledCalendar, int] = {}
-    for i in range(n):
+    for i in range(net.n_pass):
         if best[i] == INF:
             c = cal[i]
             fp = finish_cache.get(c)
