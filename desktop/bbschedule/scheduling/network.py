@@ -250,7 +250,9 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         progress_mode=options.progress_mode,
         ignored_links=ignored,
     )
-    _set_all_fields(net, acts, perm_list, kind=kind_all)
+    inv = np.empty(n_all, dtype=np.int64)
+    inv[perm] = np.arange(n_all, dtype=np.int64)
+    _set_all_fields(net, acts, perm_list, inv=inv.tolist(), kind=kind_all)
     _build_predecessors(
         net,
         options.lag_calendar,
@@ -329,38 +331,35 @@ def _present(values: list[Any]) -> list[int]:
     return list(compress(range(len(values)), map(is_not, values, repeat(None))))
 
 
-def _dates(values: list[dt.datetime | None]) -> list[int]:
-    """Epoch minutes of each datetime (NONE for None), converting each distinct datetime once."""
+def _dates(values: list[dt.datetime | None], *, inv: list[int]) -> list[int]:
+    """Epoch minutes of each datetime at position inv[i] (NONE for None); each distinct datetime once."""
     seen: dict[dt.datetime, int] = {}
     out = [NONE] * len(values)
     for i in _present(values):
         value = values[i]
-        m = seen.get(value)  # type: ignore[arg-type]
+        assert value is not None
+        m = seen.get(value)
         if m is None:
-            m = seen[value] = to_minutes(value)  # type: ignore[index, arg-type]
-        out[i] = m
+            m = seen[value] = to_minutes(value)
+        out[inv[i]] = m
     return out
 
 
-def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, kind: IntArray) -> None:
-    """set_activity_fields for every activity: columns in project order, then put in the order `perm`.
-
-    The permutation copies references (itemgetter), not numpy values: NONE and the durations stay shared
-    objects instead of a fresh int per activity and field (memory, and the time to free them).
+def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, inv: list[int], kind: IntArray) -> None:
+    """set_activity_fields for every activity, from columns in project order: `perm` lists the project
+    indices in network order, `inv` is its inverse. Sparse fields (dates, constraints, status) are written
+    straight to their network positions; the dense one (duration) is permuted by reference, so NONE and the
+    durations stay shared objects rather than a fresh int per activity and field.
     """
     actual_start = _column(acts, "actual_start")
     actual_finish = _column(acts, "actual_finish")
     started, finished = _present(actual_start), _present(actual_finish)
-
-    def permuted(values: list[int]) -> list[int]:
-        return _take(values, perm)
-
     status = [NOT_STARTED] * len(acts)
     for i in started:
-        status[i] = IN_PROGRESS
+        status[inv[i]] = IN_PROGRESS
     for i in finished:
-        status[i] = COMPLETE
-    net.status = permuted(status)
+        status[inv[i]] = COMPLETE
+    net.status = status
     # Remaining duration, else original; none for a milestone or a finished activity (Activity.remaining).
     dur = _column(acts, "original_duration")
     remaining = _column(acts, "remaining_duration")
@@ -368,30 +367,29 @@ def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, kind
         dur[i] = remaining[i]
     for i in finished + np.flatnonzero((kind == K_START_MS) | (kind == K_FINISH_MS)).tolist():
         dur[i] = 0
-    net.dur = permuted(dur)
-    net.actual_start = permuted(_dates(actual_start))
-    net.actual_finish = permuted(_dates(actual_finish))
-    net.expected_finish = permuted(_dates(_column(acts, "expected_finish")))
-    c1_type, c1_date = _constraints(_column(acts, "primary_constraint"))
-    c2_type, c2_date = _constraints(_column(acts, "secondary_constraint"))
-    net.c1_type, net.c1_date = permuted(c1_type), permuted(c1_date)
-    net.c2_type, net.c2_date = permuted(c2_type), permuted(c2_date)
+    net.dur = _take(dur, perm)
+    net.actual_start = _dates(actual_start, inv=inv)
+    net.actual_finish = _dates(actual_finish, inv=inv)
+    net.expected_finish = _dates(_column(acts, "expected_finish"), inv=inv)
+    net.c1_type, net.c1_date = _constraints(_column(acts, "primary_constraint"), inv=inv)
+    net.c2_type, net.c2_date = _constraints(_column(acts, "secondary_constraint"), inv=inv)
 
 
-def _constraints(constraints: list[Constraint | None]) -> tuple[list[int], list[int]]:
-    """(type codes, dates) of one constraint column; most activities have none."""
-    present = _present(constraints)
+def _constraints(constraints: list[Constraint | None], *, inv: list[int]) -> tuple[list[int], list[int]]:
+    """(type codes, dates) of one constraint column, at network positions; most activities have none."""
     codes = [C_NONE] * len(constraints)
     dates = [NONE] * len(constraints)
-    chosen = _take(constraints, present)
-    for k, code, date in zip(
-        present,
-        map(CONSTRAINT_CODES.__getitem__, _column(chosen, "type")),
-        _dates(_column(chosen, "date")),
-        strict=True,
-    ):
-        codes[k] = code
-        dates[k] = date
+    seen: dict[dt.datetime, int] = {}
+    for i in _present(constraints):
+        c = constraints[i]
+        assert c is not None
+        j = inv[i]
+        codes[j] = CONSTRAINT_CODES[c.type]
+        if c.date is not None:
+            m = seen.get(c.date)
+            if m is None:
+                m = seen[c.date] = to_minutes(c.date)
+            dates[j] = m
     return codes, dates
 
 
