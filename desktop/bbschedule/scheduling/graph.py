@@ -42,3 +42,24 @@ def topological_order(n: int, preds: IntArray, succs: IntArray) -> tuple[IntArra
         frontier = touched[indegree[touched] == 0]
     order = np.concatenate(levels) if levels else np.zeros(0, dtype=np.int64)
     return order.astype(np.int64), indegree
+
+
+def find_loop(succs: list[list[int]], indegree: list[int]) -> list[int]:
+    """One loop among the activities Kahn's algorithm could not order (all have indegree > 0)."""
+    remaining = {i for i, d in enumerate(indegree) if d > 0}
+    preds: dict[int, int] = {}
+    for p in remaining:
+        for s in succs[p]:
+            if s in remaining:
+                preds.setdefault(s, p)
+    # Every remaining activity has a remaining predecessor, so walking predecessors must come back round.
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    node = min(remaining)
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = preds[node]
+    loop = path[seen[node] :]
+    loop.reverse()
+    return loop

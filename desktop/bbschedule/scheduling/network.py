@@ -7,11 +7,9 @@ hot loops touches a dataclass, so a compiled kernel could replace them without c
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import compress, repeat
-from operator import attrgetter, is_not, itemgetter
-from typing import Any, TypeVar
+from itertools import repeat
 
 import numpy as np
 
@@ -21,9 +19,8 @@ from bbschedule.core.enums import ActivityType, ConstraintType, LagCalendar, Pro
 from bbschedule.core.errors import LogicLoopError, ValidationError
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import CompiledCalendar, to_minutes
-from bbschedule.scheduling.graph import IntArray, group_by, topological_order
-
-_T = TypeVar("_T")
+from bbschedule.scheduling.columns import column, ints, present, take
+from bbschedule.scheduling.graph import IntArray, find_loop, group_by, topological_order
 
 NONE = -(1 << 60)
 """Sentinel for a missing time in the int arrays."""
@@ -133,23 +130,6 @@ def _lag_calendar(
     return default
 
 
-def _take(seq: Sequence[_T], idx: list[int]) -> list[_T]:
-    """seq[i] for i in idx, at C speed (itemgetter returns a bare item, not a tuple, for one index)."""
-    if len(idx) < 2:
-        return [seq[i] for i in idx]
-    return list(itemgetter(*idx)(seq))
-
-
-def _ints(values: Iterable[int]) -> IntArray:
-    """An int64 array of an iterable (list first: np.fromiter over a map is about twice as slow)."""
-    return np.array(list(values), dtype=np.int64)
-
-
-def _column(objects: Iterable[object], name: str) -> list[Any]:
-    """One attribute of every object, read at C speed (no Python frame per object)."""
-    return list(map(attrgetter(name), objects))
-
-
 def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]) -> Network:
     """Flatten the project; raises LogicLoopError naming the activities of a loop.
 
@@ -163,19 +143,19 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     full_day = CompiledCalendar(twenty_four_hour_calendar(), around=project.effective_data_date)
     acts = list(data.activities.values())
     n_all = len(acts)
-    kind_all = _ints(map(KIND_CODES.__getitem__, _column(acts, "type")))
+    kind_all = ints(map(KIND_CODES.__getitem__, column(acts, "type")))
     passive_mask = kind_all >= K_LOE
     reg_idx = np.flatnonzero(~passive_mask)
     n = len(reg_idx)
     reg_pos = np.full(n_all + 1, -1, dtype=np.int64)  # acts index -> pass position; the extra slot maps -1
     reg_pos[reg_idx] = np.arange(n, dtype=np.int64)
-    ids_all = _column(acts, "id")
+    ids_all = column(acts, "id")
     get = dict(zip(ids_all, range(n_all), strict=True)).get
 
     # Links between pass activities as parallel int arrays (positions among the pass activities), the rest aside.
     rels = list(data.relationships.values())
-    p_all = _ints(map(get, _column(rels, "predecessor_id"), repeat(-1)))
-    s_all = _ints(map(get, _column(rels, "successor_id"), repeat(-1)))
+    p_all = ints(map(get, column(rels, "predecessor_id"), repeat(-1)))
+    s_all = ints(map(get, column(rels, "successor_id"), repeat(-1)))
     link_p, link_s = reg_pos[p_all], reg_pos[s_all]
     loe_rels: list[Relationship] = []
     ignored: list[str] = []
@@ -191,14 +171,14 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
                 ignored.append(rels[k].id)
         keep = np.flatnonzero(inside)
         link_p, link_s = link_p[keep], link_s[keep]
-        rels = _take(rels, keep.tolist())
+        rels = take(rels, keep.tolist())
 
-    order = _topological_order(n, link_p, link_s, codes=lambda: _take(_column(acts, "code"), reg_idx.tolist()))
+    order = _topological_order(n, link_p, link_s, codes=lambda: take(column(acts, "code"), reg_idx.tolist()))
     new_pos = np.empty(n, dtype=np.int64)
     new_pos[order] = np.arange(n, dtype=np.int64)
     perm = np.concatenate([reg_idx[order], np.flatnonzero(passive_mask)])
     perm_list: list[int] = perm.tolist()
-    ids = _take(ids_all, perm_list)
+    ids = take(ids_all, perm_list)
 
     # Calendars as small ints (one per distinct compiled object) so that link tests are array operations.
     objects: list[CompiledCalendar] = []
@@ -209,14 +189,14 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         if number[cid] == len(objects):
             objects.append(compiled)
     try:
-        cal_num = _ints(map(number.__getitem__, _column(acts, "calendar_id")))
+        cal_num = ints(map(number.__getitem__, column(acts, "calendar_id")))
     except KeyError:
         bad = next(a for a in acts if a.calendar_id not in calendars)
         raise ValidationError(f"activity {bad.code}.calendar_id", "refers to an unknown calendar") from None
     cal_idx = cal_num[perm]
     net = Network(
         ids=ids,
-        codes=_take(_column(acts, "code"), perm_list),
+        codes=take(column(acts, "code"), perm_list),
         index=dict(zip(ids, range(n_all), strict=True)),
         n_pass=n,
         cal=list(map(objects.__getitem__, cal_idx.tolist())),
@@ -243,7 +223,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         succ_link=[],
         loe_links=[],
         wbs_members={},
-        wbs_of=_take(_column(acts, "wbs_id"), perm_list),
+        wbs_of=take(column(acts, "wbs_id"), perm_list),
         wbs_cover={},
         data_date=to_minutes(project.effective_data_date),
         must_finish_by=_activity_time(project.must_finish_by),
@@ -299,11 +279,11 @@ def _build_predecessors(
     net.pred_ptr = ptr_arr.tolist()
     net.pred_src = preds[perm].tolist()
     slots: list[int] = perm.tolist()
-    types = _ints(map(REL_CODES.__getitem__, _column(rels, "type")))
-    lags = _ints(_column(rels, "lag"))[perm]
+    types = ints(map(REL_CODES.__getitem__, column(rels, "type")))
+    lags = ints(column(rels, "lag"))[perm]
     net.pred_type = types[perm].tolist()
     net.pred_lag = lags.tolist()
-    net.pred_rel = _take(_column(rels, "id"), slots)
+    net.pred_rel = take(column(rels, "id"), slots)
     objects = list(cal_objects)
     number = {id(c): k for k, c in enumerate(objects)}
     for extra in (default, full_day):
@@ -326,16 +306,11 @@ def _build_predecessors(
     net.pred_lagcal = list(map(with_none.__getitem__, np.where(has_lag, lag_cal, len(objects)).tolist()))
 
 
-def _present(values: list[Any]) -> list[int]:
-    """Indices of the values that are not None, found at C speed (most optional fields are None)."""
-    return list(compress(range(len(values)), map(is_not, values, repeat(None))))
-
-
 def _dates(values: list[dt.datetime | None], *, inv: list[int]) -> list[int]:
     """Epoch minutes of each datetime at position inv[i] (NONE for None); each distinct datetime once."""
     seen: dict[dt.datetime, int] = {}
     out = [NONE] * len(values)
-    for i in _present(values):
+    for i in present(values):
         value = values[i]
         assert value is not None
         m = seen.get(value)
@@ -351,9 +326,9 @@ def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, inv:
     straight to their network positions; the dense one (duration) is permuted by reference, so NONE and the
     durations stay shared objects rather than a fresh int per activity and field.
     """
-    actual_start = _column(acts, "actual_start")
-    actual_finish = _column(acts, "actual_finish")
-    started, finished = _present(actual_start), _present(actual_finish)
+    actual_start = column(acts, "actual_start")
+    actual_finish = column(acts, "actual_finish")
+    started, finished = present(actual_start), present(actual_finish)
     status = [NOT_STARTED] * len(acts)
     for i in started:
         status[inv[i]] = IN_PROGRESS
@@ -361,18 +336,18 @@ def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, inv:
         status[inv[i]] = COMPLETE
     net.status = status
     # Remaining duration, else original; none for a milestone or a finished activity (Activity.remaining).
-    dur = _column(acts, "original_duration")
-    remaining = _column(acts, "remaining_duration")
-    for i in _present(remaining):
+    dur = column(acts, "original_duration")
+    remaining = column(acts, "remaining_duration")
+    for i in present(remaining):
         dur[i] = remaining[i]
     for i in finished + np.flatnonzero((kind == K_START_MS) | (kind == K_FINISH_MS)).tolist():
         dur[i] = 0
-    net.dur = _take(dur, perm)
+    net.dur = take(dur, perm)
     net.actual_start = _dates(actual_start, inv=inv)
     net.actual_finish = _dates(actual_finish, inv=inv)
-    net.expected_finish = _dates(_column(acts, "expected_finish"), inv=inv)
-    net.c1_type, net.c1_date = _constraints(_column(acts, "primary_constraint"), inv=inv)
-    net.c2_type, net.c2_date = _constraints(_column(acts, "secondary_constraint"), inv=inv)
+    net.expected_finish = _dates(column(acts, "expected_finish"), inv=inv)
+    net.c1_type, net.c1_date = _constraints(column(acts, "primary_constraint"), inv=inv)
+    net.c2_type, net.c2_date = _constraints(column(acts, "secondary_constraint"), inv=inv)
 
 
 def _constraints(constraints: list[Constraint | None], *, inv: list[int]) -> tuple[list[int], list[int]]:
@@ -380,7 +355,7 @@ def _constraints(constraints: list[Constraint | None], *, inv: list[int]) -> tup
     codes = [C_NONE] * len(constraints)
     dates = [NONE] * len(constraints)
     seen: dict[dt.datetime, int] = {}
-    for i in _present(constraints):
+    for i in present(constraints):
         c = constraints[i]
         assert c is not None
         j = inv[i]
@@ -450,29 +425,8 @@ def _topological_order(n: int, p_arr: IntArray, s_arr: IntArray, *, codes: Calla
         bounds: list[int] = ptr.tolist()
         succ_lists = [out[bounds[i] : bounds[i + 1]] for i in range(n)]
         names = codes()
-        raise LogicLoopError([names[i] for i in _find_loop(succ_lists, indegree.tolist())])
+        raise LogicLoopError([names[i] for i in find_loop(succ_lists, indegree.tolist())])
     return order
-
-
-def _find_loop(succs: list[list[int]], indegree: list[int]) -> list[int]:
-    """One loop among the activities Kahn's algorithm could not order (all have indegree > 0)."""
-    remaining = {i for i, d in enumerate(indegree) if d > 0}
-    preds: dict[int, int] = {}
-    for p in remaining:
-        for s in succs[p]:
-            if s in remaining:
-                preds.setdefault(s, p)
-    # Every remaining activity has a remaining predecessor, so walking predecessors must come back round.
-    seen: dict[int, int] = {}
-    path: list[int] = []
-    node = min(remaining)
-    while node not in seen:
-        seen[node] = len(path)
-        path.append(node)
-        node = preds[node]
-    loop = path[seen[node] :]
-    loop.reverse()
-    return loop
 
 
 def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | None]) -> None:
@@ -485,7 +439,7 @@ def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | Non
     # Pass activities grouped by WBS node with numpy (a stable sort keeps each group ascending).
     pass_wbs = wbs_of[: net.n_pass]
     number = {w: k for k, w in enumerate(dict.fromkeys(pass_wbs))}
-    keys = _ints(map(number.__getitem__, pass_wbs))
+    keys = ints(map(number.__getitem__, pass_wbs))
     ptr, perm = group_by(keys, len(number))
     bounds: list[int] = ptr.tolist()
     for i in summaries:
