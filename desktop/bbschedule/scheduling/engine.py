@@ -10,6 +10,7 @@ import gc
 import heapq
 import time
 from collections.abc import Iterable
+from itertools import compress
 from typing import Any
 
 from bbschedule.core.activity import Activity
@@ -71,7 +72,12 @@ class Scheduler:
         """Indices whose results the last run may have changed (all of them after a full run)."""
         self.finish = NONE
         net = self.net
-        self.alap = [i for i in range(net.n_pass) if C_ALAP in (net.c1_type[i], net.c2_type[i])]
+        n_pass = net.n_pass
+        is_alap = C_ALAP.__eq__  # compress/map: no Python frame per activity (most have no constraint)
+        self.alap = sorted(
+            {*compress(range(n_pass), map(is_alap, net.c1_type[:n_pass]))}
+            | {*compress(range(n_pass), map(is_alap, net.c2_type[:n_pass]))}
+        )
         self._alap_saved: dict[int, tuple[int, ...]] = {}
         self._open_ends: list[int] | None = None
         self._loe_finish = NONE
