@@ -11,6 +11,7 @@ import heapq
 import time
 from collections.abc import Iterable
 from itertools import compress
+from operator import sub
 from typing import Any
 
 from bbschedule.core.activity import Activity
@@ -310,21 +311,24 @@ class Scheduler:
                     self.critical[i] = True
 
     def _all_floats(self) -> None:
-        """Total float, free float and critical flag of every pass activity, as comprehensions (full runs)."""
+        """Total float, free float and critical flag of every pass activity, with map (full runs)."""
         net, d = self.net, self.dates
         n = net.n_pass
-        finish_tf = [lf - ef for lf, ef in zip(d.lf_pos[:n], d.ef_pos[:n], strict=True)]
+        finish_tf = list(map(sub, d.lf_pos[:n], d.ef_pos[:n]))
         if self.options.float_mode is FloatMode.FINISH:
             tf = finish_tf
         else:
-            start_tf = [ls - es for ls, es in zip(d.ls_pos[:n], d.es_pos[:n], strict=True)]
+            start_tf = list(map(sub, d.ls_pos[:n], d.es_pos[:n]))
             tf = start_tf if self.options.float_mode is FloatMode.START else list(map(min, finish_tf, start_tf))
-        ff = free_floats(net, d, finish=self.finish)
-        live = [st != COMPLETE for st in net.status[:n]]
-        self.total_float[:n] = [t if ok else None for t, ok in zip(tf, live, strict=True)]
-        self.free_float[:n] = [f if ok else None for f, ok in zip(ff, live, strict=True)]
-        threshold = self.options.critical_float_threshold
-        self.critical[:n] = [ok and t <= threshold for t, ok in zip(tf, live, strict=True)]
+        ff: list[int | None] = list(free_floats(net, d, finish=self.finish))
+        total: list[int | None] = list(tf)
+        critical = list(map(self.options.critical_float_threshold.__ge__, tf))
+        for i in compress(range(n), map(COMPLETE.__eq__, net.status[:n])):  # finished: no float, not critical
+            total[i] = ff[i] = None
+            critical[i] = False
+        self.total_float[:n] = total
+        self.free_float[:n] = ff
+        self.critical[:n] = critical
 
     def driving_links(self, i: int) -> list[int]:
         """Indices (in the pred arrays) of the links that set activity i's early dates."""
