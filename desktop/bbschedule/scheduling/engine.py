@@ -6,7 +6,6 @@ the edited activities can reach (forward from them, backward from what moved) an
 
 from __future__ import annotations
 
-import gc
 import heapq
 import time
 from collections.abc import Iterable
@@ -45,17 +44,6 @@ class Scheduler:
         self._load(data)
 
     def _load(self, data: ProjectData) -> None:
-        # Compilation builds many 100k-element lists and no cycles; each young-generation collection would
-        # traverse every list made since the last one (about 10 % of the compile time at 100k activities).
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            self._compile(data)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    def _compile(self, data: ProjectData) -> None:
         self.data = data
         self.options = data.project.options
         self.calendars: dict[str, CompiledCalendar] = compile_calendars(
