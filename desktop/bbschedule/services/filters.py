@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bbschedule.core.activity import Activity
-from bbschedule.core.computed import ComputedDates
+from bbschedule.core.computed import ComputedDates, span_of
 from bbschedule.core.project_data import ProjectData
 
 
@@ -52,9 +52,10 @@ class ActivityFilter:
             if not any(needle in field.casefold() for field in (activity.code, activity.name, activity.notes)):
                 return False
         if self.window_start is not None or self.window_finish is not None:
-            start, finish = _span(activity, computed)
-            if start is None or finish is None:
+            span = span_of(activity, computed)
+            if span is None:
                 return False
+            start, finish = span
             if self.window_finish is not None and start > self.window_finish:
                 return False
             if self.window_start is not None and finish < self.window_start:
@@ -65,12 +66,6 @@ class ActivityFilter:
         """The ids of the activities that pass."""
         computed = data.computed
         return {a.id for a in data.activities.values() if self.matches(a, computed.get(a.id))}
-
-
-def _span(activity: Activity, computed: ComputedDates | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    start = activity.actual_start or (computed.early_start if computed else None) or activity.planned_start
-    finish = activity.actual_finish or (computed.early_finish if computed else None) or activity.planned_finish
-    return start or finish, finish or start
 
 
 @dataclass(frozen=True)

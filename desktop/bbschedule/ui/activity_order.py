@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from bbschedule.core.activity import Activity
+from bbschedule.core.computed import finish_of, start_of
 from bbschedule.core.project_data import ProjectData
 from bbschedule.services.filters import group_by_code
-from bbschedule.ui.columns import COLUMNS, Row, finish_of, start_of
+from bbschedule.ui.columns import COLUMNS, Row
 
 _ACTIVITY_FIELDS = frozenset(
     {"code", "name", "original_duration", "remaining_duration", "actual_start", "actual_finish"}

@@ -12,7 +12,7 @@ from enum import Enum
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.calendar import Calendar
-from bbschedule.core.computed import ComputedDates
+from bbschedule.core.computed import ComputedDates, finish_of, start_of
 from bbschedule.core.enums import ActivityType, ConstraintType
 from bbschedule.ui.formatting import format_date, format_days, format_float_days
 
@@ -91,23 +91,6 @@ class Column:
     rollup: Callable[[Rollup], str] | None = None
     hidden: bool = False
     """Hidden until the planner shows it from the header's menu."""
-
-
-def start_of(activity: Activity, computed: ComputedDates | None) -> dt.datetime | None:
-    """P6's Start: the actual start once started, else the early start, else the planned start."""
-    if activity.actual_start is not None:
-        return activity.actual_start
-    if computed is not None and computed.early_start is not None:
-        return computed.early_start
-    return activity.planned_start
-
-
-def finish_of(activity: Activity, computed: ComputedDates | None) -> dt.datetime | None:
-    if activity.actual_finish is not None:
-        return activity.actual_finish
-    if computed is not None and computed.early_finish is not None:
-        return computed.early_finish
-    return activity.planned_finish
 
 
 def _computed_date(attr: str) -> Callable[[Row], str]:

@@ -13,9 +13,10 @@ from typing import Any
 
 from bbschedule.core.activity import Activity, Constraint
 from bbschedule.core.commands import Command, SetActivityDuration, SetActivityField, SetActivityType, SetField
+from bbschedule.core.computed import finish_of, start_of
 from bbschedule.core.enums import ActivityType
 from bbschedule.core.project_data import ProjectData
-from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, CONSTRAINT_LABELS, Column, Editor, finish_of, start_of
+from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, CONSTRAINT_LABELS, Column, Editor
 from bbschedule.ui.formatting import at_work_finish, at_work_start, parse_date, parse_duration
 
 

@@ -13,6 +13,7 @@ from enum import Enum
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.baseline import BaselineActivity
+from bbschedule.core.computed import span_of
 from bbschedule.core.enums import ActivityType
 from bbschedule.core.project_data import ProjectData
 
@@ -42,16 +43,7 @@ class BarSpec:
 
 
 def _dates(activity: Activity, data: ProjectData) -> tuple[dt.datetime, dt.datetime] | None:
-    computed = data.computed.get(activity.id)
-    start = activity.actual_start or (computed.early_start if computed else None) or activity.planned_start
-    finish = activity.actual_finish or (computed.early_finish if computed else None) or activity.planned_finish
-    if start is None and finish is None:
-        return None
-    start = start or finish
-    finish = finish or start
-    assert start is not None
-    assert finish is not None
-    return (start, max(start, finish))
+    return span_of(activity, data.computed.get(activity.id))
 
 
 def _kind(activity: Activity) -> BarKind:

@@ -9,16 +9,26 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import QScrollBar, QToolTip, QTreeView, QVBoxLayout, QWidget
 from typing_extensions import override
 
 from bbschedule.core.activity import Relationship
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.project_data import ProjectData
-from bbschedule.ui.gantt.bar_painter import BarPainter, Hit, Slot, bar_rect
+from bbschedule.ui.gantt.bar_painter import BarPainter, Hit, Part, Slot, bar_rect
 from bbschedule.ui.gantt.bars import BarCache, BarSpec, SummarySource
-from bbschedule.ui.gantt.drag import Drag
+from bbschedule.ui.gantt.drag import Drag, DragMode
 from bbschedule.ui.gantt.header import GanttHeader
 from bbschedule.ui.gantt.link_painter import LinkPainter, LinkSpec
 from bbschedule.ui.gantt.rows import RowSlot, TreeRowController
@@ -73,7 +83,7 @@ class GanttBody(QWidget):
         hit = self.chart.hit(pos.x(), pos.y())
         cursor = Qt.CursorShape.ArrowCursor
         if hit is not None:
-            cursor = Qt.CursorShape.SizeHorCursor if hit.part.value == "finish" else Qt.CursorShape.OpenHandCursor
+            cursor = Qt.CursorShape.SizeHorCursor if hit.part is Part.FINISH else Qt.CursorShape.OpenHandCursor
         self.setCursor(cursor)
 
     @override
@@ -102,10 +112,8 @@ class GanttBody(QWidget):
             self.sig_bar_double_clicked.emit(hit.key)
 
     @override
-    def contextMenuEvent(self, event: object) -> None:
-        pos = getattr(event, "pos", lambda: None)()
-        if pos is None:
-            return
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        pos = event.pos()
         row = self.chart.rows.row_at(pos.y())
         if row is not None:
             self.sig_context_menu.emit(row.key, self.mapToGlobal(pos))
@@ -298,8 +306,6 @@ class GanttChart(QWidget):
         if found is None and loose:
             row = self.rows.row_at(int(y))
             if row is not None and self.bar(row.key) is not None and self.is_editable(row.key):
-                from bbschedule.ui.gantt.bar_painter import Part
-
                 return Hit(row.key, Part.BODY)
         return found
 
@@ -390,11 +396,11 @@ class GanttChart(QWidget):
         color = QColor(self.style_.task_edge)
         painter.setPen(QPen(color, 1.5, Qt.PenStyle.DashLine))
         source = next((s for s in slots if s.bar.key == drag.hit.key), None)
-        if drag.mode.value == "link" or source is None:
+        if drag.mode is DragMode.LINK or source is None:
             painter.drawLine(QPointF(drag.press_x, drag.press_y), QPointF(drag.x, drag.y))
             return
         rect = bar_rect(self.grid, source, self.style_)
         dx = drag.x - drag.press_x
-        ghost = rect.adjusted(0, 0, dx, 0) if drag.mode.value == "resize" else rect.translated(dx, 0)
+        ghost = rect.adjusted(0, 0, dx, 0) if drag.mode is DragMode.RESIZE else rect.translated(dx, 0)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(ghost)

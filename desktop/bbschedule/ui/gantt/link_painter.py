@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QPainter, QPen, QPolygonF
 
 from bbschedule.core.enums import RelationshipType
 from bbschedule.ui.gantt.bar_painter import Slot, bar_rect
+from bbschedule.ui.gantt.bars import BarKind
 from bbschedule.ui.gantt.style import GanttStyle
 from bbschedule.ui.gantt.time_grid import TimeGrid
 
@@ -33,7 +34,7 @@ def route(grid: TimeGrid, link: LinkSpec, style: GanttStyle) -> list[QPointF]:
     to_start = link.type in (RelationshipType.FS, RelationshipType.SS)
     px = p_rect.right() if from_finish else p_rect.left()
     qx = s_rect.left() if to_start else s_rect.right()
-    if link.successor.bar.kind.value == "milestone":
+    if link.successor.bar.kind is BarKind.MILESTONE:
         qx = s_rect.left() - (s_rect.height() * 0.6 + 1) * (1 if to_start else -1)
     py, qy = p_rect.center().y(), s_rect.center().y()
     out = STUB if from_finish else -STUB
