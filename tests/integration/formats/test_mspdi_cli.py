@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli_runner import run_cli
 
 from bbschedule.formats import pmxml
 from bbschedule.formats.registry import ReadOptions
 
-ROOT = Path(__file__).resolve().parents[3]
-
 
 def _run(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--profile", str(tmp_path / "profile"), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    return run_cli(*args, profile=tmp_path / "profile", cwd=tmp_path)
 
 
 def test_convert_mspdi_to_pmxml(samples_dir: Path, tmp_path: Path) -> None:

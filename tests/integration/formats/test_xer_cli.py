@@ -5,32 +5,19 @@ names the file and the line, and leaves the local cache as it was.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli_runner import run_cli
 
 from bbschedule.formats.registry import ReadOptions
 from bbschedule.formats.xer import read
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _run(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--profile", str(profile), *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=ROOT,
-        check=False,
-    )
 
 
 def test_convert_xer_to_xer(samples_dir: Path, tmp_path: Path) -> None:
     source = samples_dir / "xer" / "jaggelas_test.xer"
     out = tmp_path / "out.xer"
     report = tmp_path / "report.json"
-    done = _run("convert", str(source), str(out), "--report", str(report), profile=tmp_path / "profile")
+    done = run_cli("convert", str(source), str(out), "--report", str(report), profile=tmp_path / "profile")
     assert done.returncode == 0, done.stderr
     (data,) = read(out, options=ReadOptions()).projects
     assert len(data.activities) == 692  # the larger of the file's two projects, by default
@@ -43,26 +30,26 @@ def test_convert_xer_to_xer(samples_dir: Path, tmp_path: Path) -> None:
 def test_import_of_a_bad_xer_exits_2_and_changes_nothing(samples_dir: Path, tmp_path: Path) -> None:
     profile = tmp_path / "profile"
     good = samples_dir / "xer" / "mpxj_percent-complete-8.4.xer"
-    done = _run("import", str(good), profile=profile)
+    done = run_cli("import", str(good), profile=profile)
     assert done.returncode == 0, done.stderr
-    before = _run("projects", "--json", profile=profile)
+    before = run_cli("projects", "--json", profile=profile)
     assert before.returncode == 0, before.stderr
     raw = good.read_bytes()
     bad = tmp_path / "bad.xer"
     bad.write_bytes(raw[: len(raw) // 2])
-    done = _run("import", str(bad), profile=profile)
+    done = run_cli("import", str(bad), profile=profile)
     assert done.returncode == 2
     assert str(bad) in done.stderr
     assert "line" in done.stderr
     assert "Traceback" not in done.stderr
-    after = _run("projects", "--json", profile=profile)
+    after = run_cli("projects", "--json", profile=profile)
     assert after.stdout == before.stdout
 
 
 def test_convert_with_a_wrong_code_page_exits_2(samples_dir: Path, tmp_path: Path) -> None:
     source = samples_dir / "xer" / "pyp6xer_SP10_COST_LOADED.xer"  # cp1252 with bytes that are not UTF-8
     out = tmp_path / "out.xer"
-    done = _run("convert", str(source), str(out), "--encoding", "utf-8", profile=tmp_path / "profile")
+    done = run_cli("convert", str(source), str(out), "--encoding", "utf-8", profile=tmp_path / "profile")
     assert done.returncode == 2
     assert f"{source}, line " in done.stderr
     assert not out.exists()

@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_runner import run_cli
 from tests.unit.storage.storage_factories import rich_project
 
 from bbschedule.formats.project_json import to_document
 
-ROOT = Path(__file__).resolve().parents[3]
-
 
 def _run(profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--profile", str(profile), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_cli(*args, profile=profile)
 
 
 def test_import_list_export_round_trip(tmp_path: Path) -> None:

@@ -3,35 +3,24 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.cli_runner import run_cli
 
 ROOT = Path(__file__).resolve().parents[4]
 SAMPLE = ROOT / "resources" / "samples" / "sample_project.bbs.json"
 
 
-def _run(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), "--profile", str(profile), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        check=False,
-    )
-
-
 def test_convert_sample_to_xlsx_and_back(tmp_path: Path) -> None:
     profile = tmp_path / "profile"
     out = tmp_path / "out.xlsx"
-    done = _run("convert", str(SAMPLE), str(out), profile=profile)
+    done = run_cli("convert", str(SAMPLE), str(out), profile=profile)
     assert done.returncode == 0, done.stderr
     assert out.is_file()
     assert not out.with_name("out.xlsx.tmp").exists()
     back = tmp_path / "back.bbs.json"
     report = tmp_path / "report.json"
-    done = _run("convert", str(out), str(back), "--report", str(report), profile=profile)
+    done = run_cli("convert", str(out), str(back), "--report", str(report), profile=profile)
     assert done.returncode == 0, done.stderr
     original = json.loads(SAMPLE.read_text(encoding="utf-8"))
     copy = json.loads(back.read_text(encoding="utf-8"))
@@ -44,19 +33,19 @@ def test_bad_workbook_exits_2_naming_the_cell_and_leaves_the_cache_alone(tmp_pat
     from openpyxl import load_workbook
 
     profile = tmp_path / "profile"
-    assert _run("import", str(SAMPLE), profile=profile).returncode == 0
-    before = _run("projects", "--json", profile=profile)
+    assert run_cli("import", str(SAMPLE), profile=profile).returncode == 0
+    before = run_cli("projects", "--json", profile=profile)
     good = tmp_path / "good.xlsx"
-    assert _run("convert", str(SAMPLE), str(good), profile=profile).returncode == 0
+    assert run_cli("convert", str(SAMPLE), str(good), profile=profile).returncode == 0
     book = load_workbook(good)
     sheet = book["Relationships"]
     column = next(c for c in sheet[1] if c.value == "Lag (d)")
     sheet.cell(row=7, column=column.column).value = "two days"
     bad = tmp_path / "bad.xlsx"
     book.save(bad)
-    done = _run("import", str(bad), profile=profile)
+    done = run_cli("import", str(bad), profile=profile)
     assert done.returncode == 2
     assert f"Relationships!{column.column_letter}7" in done.stderr
     assert "Traceback" not in done.stderr
-    after = _run("projects", "--json", profile=profile)
+    after = run_cli("projects", "--json", profile=profile)
     assert json.loads(after.stdout) == json.loads(before.stdout)
