@@ -1,6 +1,6 @@
 """The local cache's tables as a typed SQLAlchemy 2.x ORM: one table per core entity, plus outbox, undo history,
-computed dates and meta. Datetimes are ISO 8601 text (naive local time, as in the model); nested values that are
-read and written whole (calendar weeks, rates, baseline rows, codes) are JSON.
+computed dates, meta and the sync bookkeeping (sync_*). Datetimes are ISO 8601 text (naive local time, as in the
+model); nested values that are read and written whole (calendar weeks, rates, baseline rows, codes) are JSON.
 """
 
 from __future__ import annotations
@@ -292,6 +292,44 @@ class OutboxRow(Base):
     deleted: Mapped[bool]
     created_at: Mapped[dt.datetime]
     pushed: Mapped[bool] = mapped_column(default=False)
+
+
+class SyncServerRow(Base):
+    """What this cache knows of the central server (its incarnation id): a restored server forces a full resync."""
+
+    __tablename__ = "sync_server"
+    key: Mapped[str] = mapped_column(primary_key=True)
+    value: Mapped[str]
+
+
+class SyncProjectRow(Base):
+    """Per project: how far its pull got, the user's role at the last sync, and whether it left the server."""
+
+    __tablename__ = "sync_project"
+    project_id: Mapped[str] = mapped_column(primary_key=True)
+    cursor_txid: Mapped[int] = mapped_column(default=0)
+    cursor_rev: Mapped[int] = mapped_column(default=0)
+    role: Mapped[str | None]
+    detached: Mapped[str | None]
+    """Why the project no longer syncs ('deleted': by a project admin; 'revoked': no longer a member); NULL while
+    it syncs. A detached project is kept locally with its unpushed edits, and neither pushed nor pulled."""
+    detached_by: Mapped[str | None]
+    detached_at: Mapped[dt.datetime | None]
+
+
+class SyncShadowRow(Base):
+    """The server's last known version of a row (base of field diffs and rebases); `fields` is the server's JSON
+    text as it came, compared and parsed by sync."""
+
+    __tablename__ = "sync_shadow"
+    project_id: Mapped[str] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(primary_key=True)
+    row_id: Mapped[str] = mapped_column(primary_key=True)
+    rev: Mapped[int]
+    deleted: Mapped[bool]
+    fields: Mapped[str]
+    exact: Mapped[bool] = mapped_column(default=True)
+    """False: the server's row at `rev` has others' edits merged in that this cache has yet to pull."""
 
 
 ENTITY_ROWS: dict[str, type[Base]] = {

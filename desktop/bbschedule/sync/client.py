@@ -122,6 +122,7 @@ def sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache
     state = SyncState(cache)
     summary = SyncSummary(hello.user, hello.incarnation_id)
     summary.full_resync = state.reset_for_incarnation(hello.incarnation_id)
+    state.note_access(hello)  # projects the server no longer shows this user stop syncing (kept locally)
     to_push = state.pending_projects()
     for project_id in to_push:
         role = hello.role(project_id)

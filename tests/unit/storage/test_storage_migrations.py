@@ -19,15 +19,15 @@ from bbschedule.storage.migrations import HEAD_REVISION
 from bbschedule.storage.paths import backups_beside
 from bbschedule.storage.schema import Base
 
-MIGRATION_0002 = '''"""A test migration: EPS nodes get a sequence."""
+MIGRATION_0003 = '''"""A test migration: EPS nodes get a sequence."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -35,7 +35,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("eps") as batch:
         batch.add_column(sa.Column("sequence", sa.Integer(), nullable=False, server_default="0"))
-    op.execute(sa.text("UPDATE meta SET value = '0002' WHERE key = 'schema_version'"))
+    op.execute(sa.text("UPDATE meta SET value = '0003' WHERE key = 'schema_version'"))
 
 
 def downgrade() -> None:
@@ -59,35 +59,35 @@ def test_migrated_schema_is_exactly_the_orm_schema(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def test_a_cache_made_at_0001_keeps_its_data_through_a_later_migration(tmp_path: Path) -> None:
+def test_a_cache_made_at_0002_keeps_its_data_through_a_later_migration(tmp_path: Path) -> None:
     """The pattern every later migration follows: a real old file with data, backed up, upgraded, reopened."""
     path = tmp_path / "cache.sqlite3"
     engine = make_engine(path)
-    upgrade(engine, revision="0001")
+    upgrade(engine, revision="0002")
     engine.dispose()
     data = rich_project()
     with LocalCache(path) as cache:
         cache.import_project(data)
     scripts = tmp_path / "migrations"
     shutil.copytree(SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_eps_sequence.py").write_text(MIGRATION_0002)
+    (scripts / "versions" / "0003_eps_sequence.py").write_text(MIGRATION_0003)
 
     engine = make_engine(path)
-    ran = upgrade(engine, scripts=scripts, head="0002", backup_dir=backups_beside(path))
+    ran = upgrade(engine, scripts=scripts, head="0003", backup_dir=backups_beside(path))
     engine.dispose()
 
     assert ran is True
     backups = list_backups(backups_beside(path))
     assert len(backups) == 1
-    assert "before-migration-from-0001" in backups[0].path.name
+    assert "before-migration-from-0002" in backups[0].path.name
     db = sqlite3.connect(path)
-    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
-    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("0002",)
+    assert db.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
+    assert db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone() == ("0003",)
     assert "sequence" in {row[1] for row in db.execute("PRAGMA table_info(eps)")}
     assert db.execute("SELECT COUNT(*) FROM activities").fetchone() == (len(data.activities),)
     db.close()
     old = sqlite3.connect(backups[0].path)
-    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert old.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)
     old.close()
 
 
@@ -97,8 +97,8 @@ def test_an_empty_cache_is_not_backed_up_before_migrating(tmp_path: Path) -> Non
     upgrade(engine, revision="0001")
     scripts = tmp_path / "migrations"
     shutil.copytree(SCRIPTS, scripts, ignore=shutil.ignore_patterns("__pycache__"))
-    (scripts / "versions" / "0002_eps_sequence.py").write_text(MIGRATION_0002)
-    assert upgrade(engine, scripts=scripts, head="0002", backup_dir=backups_beside(path)) is True
+    (scripts / "versions" / "0003_eps_sequence.py").write_text(MIGRATION_0003)
+    assert upgrade(engine, scripts=scripts, head="0003", backup_dir=backups_beside(path)) is True
     engine.dispose()
     assert list_backups(backups_beside(path)) == []
 

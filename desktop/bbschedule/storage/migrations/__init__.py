@@ -2,5 +2,5 @@
 
 from __future__ import annotations
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The newest revision; a test checks it matches the scripts, so opening an up-to-date cache skips Alembic."""
