@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bbschedule.core.enums import ProgressMode
 from bbschedule.scheduling.calendar import CompiledCalendar
+from bbschedule.scheduling.modes import ProgressRules
 from bbschedule.scheduling.network import (
     C_FNET,
     C_FNLT,
@@ -88,7 +88,11 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
     c1_type, c2_type = net.c1_type, net.c2_type
     expected = net.expected_finish
     actual_finish = net.actual_finish
-    override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
+    rules = ProgressRules.of(net.progress_mode)
+    override = rules.finished_links_satisfied
+    ignore_logic = rules.started_ignore_logic
+    actuals_drive = rules.actuals_drive
+    actual_start = net.actual_start
     dd = net.data_date
     dd_cache: dict[CompiledCalendar, int] = {}
     changed: list[int] = []
@@ -99,11 +103,11 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
         if es_p is None:
             es_p = dd_cache[c] = c.position(dd)
         ef_min = NONE
-        if st == NOT_STARTED or not override:
+        if st == NOT_STARTED or not ignore_logic:
             for k in range(pred_ptr[i], pred_ptr[i + 1]):
                 p = pred_src[k]
                 t = pred_type[k]
-                if status[p] == COMPLETE and (override or (pred_lag[k] and not t & 1)):
+                if status[p] == COMPLETE and (override or (pred_lag[k] and not t & 1 and not actuals_drive)):
                     if override:
                         continue  # progress override: a finished predecessor's links are satisfied
                     # A finished predecessor's lag runs from its actual finish: what is left of it at the data
@@ -131,6 +135,8 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
                         es_p = pos
                 elif pos > ef_min:
                     ef_min = pos
+        elif st == IN_PROGRESS and actuals_drive and actual_start[i] > dd:
+            es_p = c.position(actual_start[i])  # an actual start after the data date counts (actual dates)
         # P6 keeps a finished activity in the network as a zero-duration node at its remaining position.
         n_dur = dur[i] if st != COMPLETE else 0
         forced = False
@@ -148,7 +154,12 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
             # P6 leaves a finished activity at the data date itself, and starts a zero-duration activity that
             # the data date holds at the next working minute; one that logic pushed sits at its driver's time.
             if st == COMPLETE:
-                t_es = dd if override else _finished_node_time(net, d, i)
+                if actuals_drive:  # at its actual finish, even one after the data date (modes.py)
+                    t_es = actual_finish[i]
+                elif override:
+                    t_es = dd
+                else:
+                    t_es = _finished_node_time(net, d, i)
                 es_p = ef_p = c.position(t_es)
             elif es_p == dd_cache[c]:
                 t_es = c.start_at(es_p)
@@ -174,7 +185,7 @@ def forward(net: Network, d: Dates, order: Iterable[int]) -> list[int]:
             d.early_forced[i] = forced
             changed.append(i)
         if st != NOT_STARTED:
-            a_start = net.actual_start[i]
+            a_start = actual_start[i]
             link_start[i], link_start_pos[i] = a_start, c.position(a_start)
         else:
             link_start[i], link_start_pos[i] = t_es, es_p
@@ -237,7 +248,7 @@ def backward(net: Network, d: Dates, order: Iterable[int], *, finish: int) -> li
     ls, lf, ls_pos, lf_pos = d.ls, d.lf, d.ls_pos, d.lf_pos
     c1_type, c2_type = net.c1_type, net.c2_type
     finish_cache: dict[CompiledCalendar, int] = {}
-    override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
+    ignore_logic = ProgressRules.of(net.progress_mode).started_ignore_logic
     changed: list[int] = []
     for i in order:
         c = cal[i]
@@ -248,8 +259,8 @@ def backward(net: Network, d: Dates, order: Iterable[int], *, finish: int) -> li
             s = succ_dst[k2]
             k = succ_link[k2]
             t = pred_type[k]
-            if override and status[s] != NOT_STARTED and (t <= SS or status[s] == COMPLETE):
-                continue  # progress override: a started successor's start (a finished one's all) is history
+            if ignore_logic and status[s] != NOT_STARTED and (t <= SS or status[s] == COMPLETE):
+                continue  # a started successor's start (a finished one's all) is history (modes.py)
             if pred_fast[k]:
                 pos = (ls_pos[s] if t <= SS else lf_pos[s]) - pred_lag[k]
             else:
@@ -313,12 +324,12 @@ def free_float(net: Network, d: Dates, i: int, *, finish_pos: int) -> int:
     """Working minutes the activity's early dates can slip without moving any successor's early dates."""
     c = net.cal[i]
     best = INF
-    override = net.progress_mode is ProgressMode.PROGRESS_OVERRIDE
+    ignore_logic = ProgressRules.of(net.progress_mode).started_ignore_logic
     for k2 in range(net.succ_ptr[i], net.succ_ptr[i + 1]):
         s = net.succ_dst[k2]
         k = net.succ_link[k2]
         t = net.pred_type[k]
-        if override and net.status[s] != NOT_STARTED and (t <= SS or net.status[s] == COMPLETE):
+        if ignore_logic and net.status[s] != NOT_STARTED and (t <= SS or net.status[s] == COMPLETE):
             continue
         if net.pred_fast[k]:
             limit = (d.es_pos[s] if t <= SS else d.ef_pos[s]) - net.pred_lag[k]
@@ -368,7 +379,7 @@ def free_floats(net: Network, d: Dates, *, finish: int) -> list[int]:
     if slow:
         limit[slow] = slow_limits
     slack = limit - np.where(typ & 1, es_a[src], ef_a[src])
-    if net.progress_mode is ProgressMode.PROGRESS_OVERRIDE:
+    if ProgressRules.of(net.progress_mode).started_ignore_logic:
         st = np.asarray(status[:n], dtype=np.int64)[dst]
         skipped = (st != NOT_STARTED) & (starts_succ | (st == COMPLETE))
         slack[skipped] = INF

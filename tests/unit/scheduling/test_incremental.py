@@ -37,7 +37,8 @@ def snapshot(result: ScheduleResult) -> dict[str, tuple[object, ...]]:
 
 
 def edited(data: ProjectData, a_id: str, *, days: int, kind: int = 0) -> ProjectData:
-    """kind 0: duration, 1: a start-on-or-after constraint, 2: progress (an actual start at the data date)."""
+    """kind 0: duration, 1: a start-on-or-after constraint, 2: progress (an actual start the day before the
+    data date), 3: finished (an actual finish before or after the data date), 4: an actual start after it."""
     activity = data.activities[a_id]
     if activity.type.is_milestone or activity.type.value in ("level_of_effort", "wbs_summary"):
         return data
@@ -48,6 +49,14 @@ def edited(data: ProjectData, a_id: str, *, days: int, kind: int = 0) -> Project
     elif kind == 2 and activity.actual_start is None:
         start = data.project.effective_data_date - dt.timedelta(days=1)
         activity = dataclasses.replace(activity, actual_start=start, remaining_duration=minutes)
+    elif kind == 3 and activity.actual_finish is None:
+        dd = data.project.effective_data_date
+        start = activity.actual_start or dd - dt.timedelta(days=3)
+        finish = max(start + dt.timedelta(hours=1), dd + dt.timedelta(hours=days - 30))
+        activity = dataclasses.replace(activity, actual_start=start, actual_finish=finish, remaining_duration=0)
+    elif kind == 4 and activity.actual_start is None:
+        start = data.project.effective_data_date + dt.timedelta(days=days % 5, hours=1)
+        activity = dataclasses.replace(activity, actual_start=start, remaining_duration=minutes)
     elif activity.actual_start is not None and activity.actual_finish is None:
         activity = dataclasses.replace(activity, remaining_duration=minutes)
     else:
@@ -55,18 +64,18 @@ def edited(data: ProjectData, a_id: str, *, days: int, kind: int = 0) -> Project
     return dataclasses.replace(data, activities={**data.activities, a_id: activity})
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     edits=st.lists(
-        st.tuples(st.sampled_from(ACTIVITY_IDS), st.integers(0, 60), st.integers(0, 2)), min_size=1, max_size=4
+        st.tuples(st.sampled_from(ACTIVITY_IDS), st.integers(0, 60), st.integers(0, 4)), min_size=1, max_size=4
     ),
-    override=st.booleans(),
+    mode=st.sampled_from(ProgressMode),
     trust=st.booleans(),
 )
-def test_random_duration_edits_incremental_equals_full(edits, override, trust):
+def test_random_duration_edits_incremental_equals_full(edits, mode, trust):
     data = BASE
-    if override:
-        options = dataclasses.replace(data.project.options, progress_mode=ProgressMode.PROGRESS_OVERRIDE)
+    if mode is not ProgressMode.RETAINED_LOGIC:
+        options = dataclasses.replace(data.project.options, progress_mode=mode)
         data = dataclasses.replace(data, project=dataclasses.replace(data.project, options=options))
     scheduler = Scheduler(data)
     scheduler.run()

@@ -1,0 +1,57 @@
+"""The three ways P6 schedules progressed activities ("When scheduling progressed activities use"), as the few
+flags the passes test.
+
+P6's rules, as Oracle's help and the planners' write-ups describe them (Oracle P6 help, Schedule Options >
+General; "How does Retained Logic, Progress Override and Actual Dates in Scheduling Options work?",
+kdblog.net / khuongdo.com 2016 and the Project Controls Institute's copy; P. Harris, "Understanding the P6
+Scheduling Options"), with what each means in this engine:
+
+Retained logic (P6's default). The relationships stay in force for the remaining work: a started activity's
+remaining duration is not scheduled before its predecessors allow it, even when it started out of sequence.
+A finished activity is a zero-duration node at the data date, or later where its own logic would still place
+it (so a successor of an out-of-sequence finished activity still waits for that activity's predecessors).
+A finished predecessor's lag runs from its actual finish; what is left of it at the data date counts.
+
+Progress override. Out-of-sequence progress overrides the logic: a started activity's remaining work starts
+at the data date whatever its predecessors do, and a finished predecessor's relationships are satisfied (its
+successors are held by nothing but the data date and their other predecessors). In the backward pass a
+started successor's start, and a finished successor altogether, no longer constrain their predecessors.
+
+Actual dates. The actual dates override the logic, and they are taken as they are, even after the data date:
+  - as in progress override, a started activity ignores its predecessors and the backward pass ignores the
+    links into a started successor's start and into a finished successor;
+  - unlike progress override, a finished predecessor still drives its successors, from its actual dates:
+    a finished activity is a node at its actual finish (not at the data date, nor where its logic would put
+    it), so an FS successor starts after that actual finish plus the lag, and an SS successor after the
+    actual start plus the lag;
+  - a started activity whose actual start lies after the data date schedules its remaining work from that
+    actual start (retained logic and progress override start it at the data date).
+Nothing is ever scheduled before the data date. With in-sequence progress and actual dates before the data
+date the three modes give the same dates; they part where progress is out of sequence or actuals lie after
+the data date (P6's schedule check lists those as "invalid progress dates").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bbschedule.core.enums import ProgressMode
+
+
+@dataclass(frozen=True)
+class ProgressRules:
+    started_ignore_logic: bool
+    """A started activity's remaining work ignores its predecessors; backward, links into a started
+    successor's start and into a finished successor impose nothing (progress override, actual dates)."""
+    finished_links_satisfied: bool
+    """A finished predecessor holds nothing back (progress override)."""
+    actuals_drive: bool
+    """Finished activities sit at their actual finish; actual dates after the data date count (actual dates)."""
+
+    @classmethod
+    def of(cls, mode: ProgressMode) -> ProgressRules:
+        return cls(
+            started_ignore_logic=mode is not ProgressMode.RETAINED_LOGIC,
+            finished_links_satisfied=mode is ProgressMode.PROGRESS_OVERRIDE,
+            actuals_drive=mode is ProgressMode.ACTUAL_DATES,
+        )
