@@ -6,17 +6,18 @@ listeners learn what changed and refresh only that.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
-from bbschedule.core.changes import ChangeSet, apply_change_set
+from bbschedule.core.changes import PROJECT_KIND, Change, ChangeSet, apply_change_set
 from bbschedule.core.commands import Command
 from bbschedule.core.computed import ComputedDates
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.history import UndoHistory
-from bbschedule.core.project_data import ProjectData
+from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
 
 ChangeListener = Callable[[ChangeSet], None]
+REMOTE_LABEL = "Changes from the server"
 
 
 class ProjectStore(Protocol):
@@ -25,6 +26,8 @@ class ProjectStore(Protocol):
     def write_change_set(self, project_id: str, change_set: ChangeSet, history: UndoHistory) -> None: ...
 
     def write_computed(self, project_id: str, computed: dict[str, ComputedDates]) -> None: ...
+
+    def write_history(self, project_id: str, history: UndoHistory) -> None: ...
 
     def flush(self) -> None: ...
 
@@ -96,6 +99,27 @@ class ProjectSession:
         self._notify(change_set)
         return change_set
 
+    def take_remote(self, rows: Mapping[tuple[str, str], Any]) -> tuple[ChangeSet, int]:
+        """Show rows another planner changed, which sync has already written to the store: `rows` maps (kind, id)
+        to the row as the store now holds it (None: gone). They become one change set that is applied and
+        announced like an edit (views refresh what it names and keep selection and scroll), but is not undoable,
+        not written and not pushed. Returns it with the number of undo entries dropped.
+
+        The undo rule (P6 and MS Project have no shared editing to follow): an entry that touches a row changed
+        from the server is dropped, and so is any entry sharing a row with a dropped one (undoing it would no
+        longer find that row as it left it); the other entries are kept in their order, and the cursor moves back
+        by the dropped entries before it. Raises ValidationError, changing nothing, when the rows do not fit.
+        """
+        change_set = remote_change_set(self.data, rows)
+        if not change_set:
+            return change_set, 0
+        apply_change_set(self.data, change_set)
+        dropped = drop_entries_touching(self.history, {(c.kind, c.id) for c in change_set.changes})
+        if dropped and self.store is not None:
+            self.store.write_history(self.project_id, self.history)
+        self._notify(change_set)
+        return change_set, dropped
+
     def set_computed(self, computed: dict[str, ComputedDates]) -> None:
         """Take a scheduling result (a cache: not an edit, not undoable, not synced)."""
         self.data.computed = dict(computed)
@@ -117,3 +141,47 @@ class ProjectSession:
     def _notify(self, change_set: ChangeSet) -> None:
         for listener in list(self._listeners):
             listener(change_set)
+
+
+def remote_change_set(data: ProjectData, rows: Mapping[tuple[str, str], Any]) -> ChangeSet:
+    """The change set that takes `data` to `rows`: the project row, then inserts and updates parents first, then
+    deletes children first, so each step finds the references it needs."""
+    project = rows.get((PROJECT_KIND, data.project.id))
+    changes = [] if project is None or project == data.project else [
+        Change(PROJECT_KIND, data.project.id, data.project, project)
+    ]  # fmt: skip
+    order = {kind: i for i, kind in enumerate(ENTITY_KINDS)}
+    upserts: list[Change] = []
+    deletes: list[Change] = []
+    for (kind, row_id), after in rows.items():
+        if kind not in order:
+            continue
+        before = data.table(kind).get(row_id)
+        if before != after:
+            (upserts if after is not None else deletes).append(Change(kind, row_id, before, after))
+    upserts.sort(key=lambda c: order[c.kind])
+    deletes.sort(key=lambda c: -order[c.kind])
+    changes += upserts
+    return ChangeSet(REMOTE_LABEL, (*changes, *deletes))
+
+
+def drop_entries_touching(history: UndoHistory, rows: set[tuple[str, str]]) -> int:
+    """Drop the undo entries that touch `rows`, and those sharing a row with a dropped one (see take_remote);
+    returns how many went. Changes `history` in place: stores match its entries by identity."""
+    touched = [{(c.kind, c.id) for c in entry.changes} for entry in history.entries]
+    tainted = set(rows)
+    dropped = [False] * len(touched)
+    grew = True
+    while grew:  # a dropped entry taints its other rows, which may reach earlier or later entries
+        grew = False
+        for i, keys in enumerate(touched):
+            if not dropped[i] and not keys.isdisjoint(tainted):
+                dropped[i] = True
+                tainted |= keys
+                grew = True
+    if not any(dropped):
+        return 0
+    cursor = sum(1 for i in range(history.cursor) if not dropped[i])
+    history.entries[:] = [entry for entry, gone in zip(history.entries, dropped, strict=True) if not gone]
+    history.cursor = cursor
+    return sum(dropped)

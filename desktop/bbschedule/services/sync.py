@@ -1,5 +1,6 @@
 """Synchronisation with the central server as use cases: one sync of a profile for scripts, and the window's
-sync that also settles conflicts and reads the open project back. Each runs in a telemetry span (sizes only).
+sync that also settles conflicts, reads back the rows of the open project that came from the server, and says
+which projects stopped syncing (deleted on the server, or no longer shared). Each runs in a telemetry span.
 """
 
 from __future__ import annotations
@@ -8,15 +9,16 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import psycopg
 
-from bbschedule.core.history import UndoHistory
-from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
 from bbschedule.storage.cache import LocalCache
+from bbschedule.storage.syncstate import SyncedProject, SyncTables
 from bbschedule.sync.client import SyncSummary, connect, sync_all, sync_connection
 from bbschedule.sync.conflicts import Conflict, mark_resolved, open_conflicts
 from bbschedule.sync.errors import SyncError
+from bbschedule.sync.localstate import SyncState
 from bbschedule.telemetry.observability import SpanHandle, record_sync_lag, span
 
 
@@ -36,8 +38,13 @@ class SyncOutcome:
     project_id: str | None
     conflicts: list[Conflict] = field(default_factory=list)
     """The open project's unresolved conflicts of this user."""
-    fresh: tuple[ProjectData, UndoHistory] | None = None
-    """The open project as the cache holds it after the sync (None: nothing was pulled for it)."""
+    remote: dict[tuple[str, str], Any] = field(default_factory=dict)
+    """The open project's rows that the sync wrote (pulled, or set back by the server), as the cache holds them
+    after it: (kind, id) -> entity, None when gone. ProjectSession.take_remote shows them."""
+    detached: dict[str, SyncedProject] = field(default_factory=dict)
+    """Every project kept locally that no longer syncs (deleted on the server, or no longer shared)."""
+    newly_detached: list[str] = field(default_factory=list)
+    """Those that stopped syncing in this sync: the planner is told once."""
 
     @property
     def open_conflicts(self) -> int:
@@ -49,8 +56,14 @@ def run_sync(
     resolved: Sequence[int] = (),
 ) -> SyncOutcome:  # fmt: skip
     """One sync on one connection (a pool thread): push and pull, close the conflicts the planner settled (after
-    the push carried their picks), list the open project's conflicts and read it back if rows came in."""
-    with _sync_span(cache) as run, connect(server, user=user, password=password) as conn:
+    the push carried their picks), list the open project's conflicts and read back the rows that came in for it."""
+    tables = SyncTables(cache.engine)
+    detached_before = set(SyncState(cache).detached())
+    if project_id is not None:
+        tables.watch_remote_changes(project_id)
+    with _sync_span(cache) as run, _taking_remote(tables, project_id) as remote_keys, connect(
+        server, user=user, password=password
+    ) as conn:  # fmt: skip
         try:
             summary = sync_connection(conn, cache)
             _measure(run, cache, summary)
@@ -66,15 +79,32 @@ def run_sync(
             if entry.project_id == project_id:
                 entry.open_conflicts = len(conflicts)
     outcome = SyncOutcome(summary, project_id, conflicts)
-    pulled = sum(p.pulled for p in summary.projects if p.project_id == project_id)
-    if project_id is not None and pulled:
-        outcome.fresh = cache.load_project(project_id)
+    if project_id is not None and remote_keys:
+        outcome.remote = read_remote_rows(cache, project_id, remote_keys)
+    outcome.detached = SyncState(cache).detached()
+    outcome.newly_detached = [pid for pid in outcome.detached if pid not in detached_before]
     return outcome
 
 
-def same_rows(a: ProjectData, b: ProjectData) -> bool:
-    """Whether two copies of a project hold the same rows (scheduling results aside: they are not synced)."""
-    return a.project == b.project and all(a.table(kind) == b.table(kind) for kind in ENTITY_KINDS)
+def read_remote_rows(cache: LocalCache, project_id: str, keys: set[tuple[str, str]]) -> dict[tuple[str, str], Any]:
+    """The rows named by `keys` as the cache holds them now (None: gone)."""
+    return SyncTables(cache.engine).read_rows(project_id, keys)
+
+
+def detached_projects(cache: LocalCache) -> dict[str, SyncedProject]:
+    """Projects kept locally that no longer sync (the window marks them)."""
+    return SyncState(cache).detached()
+
+
+@contextmanager
+def _taking_remote(tables: SyncTables, project_id: str | None) -> Iterator[set[tuple[str, str]]]:
+    """The set the watched project's remote rows land in, filled when the sync ends (failed or not)."""
+    keys: set[tuple[str, str]] = set()
+    try:
+        yield keys
+    finally:
+        if project_id is not None:
+            keys |= tables.take_remote_changes(project_id)
 
 
 @contextmanager

@@ -87,6 +87,16 @@ class CacheStore:
         else:
             self._persisted[:] = kept  # the same list LocalCache keeps for the next store of this project
 
+    def write_history(self, project_id: str, history: UndoHistory) -> None:
+        """Store the undo history alone (entries dropped after rows came from the server; no row, no outbox)."""
+        with _saving(self._engine, "the undo history"), transaction(self._engine, write=True) as db:
+            persisted = self._persisted if self._persisted is not None else _read_history(db, project_id)
+            kept = _write_history(db, project_id, persisted, history)
+        if self._persisted is None:
+            self._persisted = kept
+        else:
+            self._persisted[:] = kept
+
     def write_computed(self, project_id: str, computed: dict[str, ComputedDates]) -> None:
         """Write only the results that differ from the file's: an incremental reschedule touches a few rows."""
         written = self._computed

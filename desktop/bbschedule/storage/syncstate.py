@@ -1,7 +1,7 @@
 """The sync bookkeeping of the cache (tables sync_server, sync_project, sync_shadow, and the outbox) as an API for
 sync: pending outbox rows, shadows, cursors, and applying a page of the server's rows with its cursor in one
-SQLite transaction. It also remembers which rows of each project came from the server, so an open session can
-take exactly those (`take_remote_changes`).
+SQLite transaction. It also notes which rows of a watched project came from the server, so a session open on it
+can take exactly those (`watch_remote_changes`, `take_remote_changes`).
 
 Rows travel as core entities; the server's field form is sync's business, handed in as a `decode` function.
 """
@@ -287,9 +287,14 @@ class SyncTables:
         _journal(self._engine, project_id, written)
         return len(written)
 
+    def watch_remote_changes(self, project_id: str) -> None:
+        """Start noting which rows of the project pulls and push answers write (for a session open on it)."""
+        with _journal_lock:
+            _journals.setdefault(self._engine, {}).setdefault(project_id, set())
+
     def take_remote_changes(self, project_id: str) -> set[Key]:
-        """The rows of the project that pulls and push answers wrote since the last call (and forget them): what
-        an open session must take from the cache."""
+        """The rows of a watched project that pulls and push answers wrote since it was watched, and stop
+        watching: what a session open on it must take from the cache."""
         with _journal_lock:
             return _journals.get(self._engine, {}).pop(project_id, set())
 
@@ -316,7 +321,9 @@ def _set_detached(
 
 def _journal(engine: Engine, project_id: str, keys: Iterable[Key]) -> None:
     with _journal_lock:
-        _journals.setdefault(engine, {}).setdefault(project_id, set()).update(keys)
+        watched = _journals.get(engine, {}).get(project_id)
+        if watched is not None:  # only projects someone watches: a first pull of 250k rows is not kept in memory
+            watched.update(keys)
 
 
 def _chunks(keys: Iterable[Key], size: int = 500) -> Iterable[tuple[str, list[str]]]:

@@ -1,6 +1,7 @@
 """Sync in the window: a "Sync" menu (Sign In…, Sync Now, Conflicts…), one sync at a time on a pool thread, a
-periodic background sync, the status-bar indicator (offline, syncing, up to date, N conflicts), the open project
-reopened when a sync changed it, and viewers' projects read-only.
+periodic background sync, the status-bar indicator (offline, syncing, up to date, N conflicts, local only), rows
+from the server shown in the open project in place, projects that left the server marked and the planner told,
+and viewers' projects read-only.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from typing_extensions import override
 
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.errors import ValidationError
-from bbschedule.core.history import UndoHistory
 from bbschedule.core.progress import Progress
-from bbschedule.core.project_data import ProjectData
 from bbschedule.services.session import ProjectSession
-from bbschedule.services.sync import SyncOutcome, run_sync, same_rows
+from bbschedule.services.sync import SyncOutcome, read_remote_rows, run_sync
+from bbschedule.storage.syncstate import DELETED, SyncedProject
 from bbschedule.sync.conflicts import Conflict
 from bbschedule.sync.credentials import store_password, stored_password
 from bbschedule.sync.localstate import SyncState
@@ -37,6 +37,8 @@ DEFAULT_INTERVAL_S = 300
 
 _FIRST_SYNC_MS = 3000
 OFFLINE, SYNCING, UP_TO_DATE, CONFLICTS, SIGNED_OUT = "offline", "syncing", "up to date", "conflicts", "signed out"
+LOCAL_ONLY = "local only"
+"""The open project no longer syncs: deleted on the server, or no longer shared with this user (kept here)."""
 
 
 class SyncStatus(QLabel):
@@ -53,6 +55,7 @@ class SyncStatus(QLabel):
         self.state, self.conflicts = state, conflicts
         text = {
             OFFLINE: "Offline", SYNCING: "Syncing…", UP_TO_DATE: "Up to date", SIGNED_OUT: "Not synced",
+            LOCAL_ONLY: "Local only",
             CONFLICTS: f"{conflicts} conflict{'s' if conflicts != 1 else ''}",
         }[state]  # fmt: skip
         self.setText(f"⟳ {text}")
@@ -73,6 +76,9 @@ class SyncController(QObject):
         self._password: str | None = None
         """Kept in memory for this run when the machine has no keyring."""
         self._state: SyncState | None = None
+        self.detached: dict[str, SyncedProject] = {}
+        """Projects kept here that no longer sync, as of the last sync."""
+        self._summary_text = ""
         self.menu: QMenu | None = None
         self._again: list[int] | None = None
         """A sync asked for while one runs: run once more after it (with these conflicts to close)."""
@@ -152,14 +158,18 @@ class SyncController(QObject):
 
     def _succeeded(self, outcome: SyncOutcome, session: ProjectSession | None, *, edited: bool) -> None:
         self.conflicts = outcome.conflicts
+        self.detached = outcome.detached
+        self._summary_text = outcome.summary.to_text()
         count = outcome.open_conflicts
         if count:
             self.status.show_state(CONFLICTS, f"{count} open conflicts: Sync ▸ Conflicts…", conflicts=count)
         else:
-            self.status.show_state(UP_TO_DATE, outcome.summary.to_text())
+            self._show_settled_state()
         self.window.refresh_catalog()
-        if session is not None and session is self.window.session and outcome.fresh is not None:
-            self._refresh_open_project(session, outcome.fresh, edited=edited)
+        if session is not None and session is self.window.session and outcome.remote:
+            self._refresh_open_project(session, outcome.remote, edited=edited)
+        for project_id in outcome.newly_detached:
+            self.window.show_message(f"Sync: {self.detached_text(project_id)}")
         self.apply_role()
         self.sig_finished.emit(outcome)
         self._run_again()
@@ -175,22 +185,48 @@ class SyncController(QObject):
             resolved, self._again = self._again, None
             self.sync_now(resolved)
 
+    def _show_settled_state(self) -> None:
+        """Up to date, or "local only" when the open project no longer syncs."""
+        session = self.window.session
+        if session is not None and session.project_id in self.detached:
+            self.status.show_state(LOCAL_ONLY, self.detached_text(session.project_id))
+        else:
+            self.status.show_state(UP_TO_DATE, self._summary_text)
+
+    def detached_text(self, project_id: str) -> str:
+        detached = self.detached.get(project_id)
+        found = self.window.workspace.cache.find_project(project_id)
+        name = found.code if found is not None else project_id
+        if detached is not None and detached.detached == DELETED:
+            why = f"{name} was deleted on the server" + (f" by {detached.detached_by}" if detached.detached_by else "")
+        else:
+            why = f"{name} is no longer shared with you on the server"
+        return f"{why}; your copy is kept here, with its unsent edits, and no longer syncs"
+
     def _refresh_open_project(
-        self, session: ProjectSession, fresh: tuple[ProjectData, UndoHistory], *, edited: bool
+        self, session: ProjectSession, remote: dict[tuple[str, str], Any], *, edited: bool
     ) -> None:
-        """Show the pulled rows. ProjectSession has no way to take rows from outside, so the project is opened
-        anew through the window's open path (the view's selection and scroll position are lost)."""
-        if not edited and same_rows(session.data, fresh[0]):
-            return
-        session.save()
+        """Show the rows that came from the server in the open session, in place (selection, scroll and the undo
+        entries they do not touch are kept: see ProjectSession.take_remote)."""
         cache = self.window.workspace.cache
-        sessions = _workspace_sessions(self.window.workspace)
-        sessions.pop(session.project_id, None)
-        if not edited:  # what the pool thread read is current: no second load of a large project
-            data, history = fresh
-            sessions[session.project_id] = ProjectSession(
-                data, store=cache.store_for(session.project_id), history=history
-            )
+        if edited:  # typed while the sync ran: the pool thread's copy may predate it; the cache holds both
+            remote = read_remote_rows(cache, session.project_id, set(remote))
+        try:
+            change_set, dropped = session.take_remote(remote)
+        except ValidationError as exc:  # rows that do not fit the open copy: read the whole project again
+            log.warning("pulled rows do not fit the open project (%s): reopening it from the cache", exc)
+            self._reopen(session)
+            return
+        if change_set:
+            count = len(change_set.changes)
+            text = f"Sync: {count} change{'s' if count != 1 else ''} from the server shown"
+            if dropped:
+                text += f"; {dropped} undo step{'s' if dropped != 1 else ''} that touched them dropped"
+            self.window.show_message(text)
+
+    def _reopen(self, session: ProjectSession) -> None:
+        session.save()
+        self.window.workspace.forget_session(session.project_id)
         self.window.open_project(session.project_id)
         self.window.show_message("Sync: the project was reopened with the rows from the server")
 
@@ -203,6 +239,8 @@ class SyncController(QObject):
 
     def on_project_opened(self, _project_id: str) -> None:
         self.apply_role()
+        if self.status.state in (UP_TO_DATE, LOCAL_ONLY):
+            self._show_settled_state()
 
     def apply_role(self) -> None:
         """A viewer's project is read-only: the session refuses edits, the edit actions go grey."""
@@ -272,10 +310,3 @@ def install_sync(window: MainWindow, *, pool: Pool | None = None) -> SyncControl
     controller.menu = menu
     controller.apply_role()
     return controller
-
-
-def _workspace_sessions(workspace: Any) -> dict[str, ProjectSession]:
-    """The Workspace's open sessions. It keeps one per project and has no call to drop one; until it offers one
-    (see the sync UI report), the reopen reaches its table so that opening the project reads the cache again."""
-    sessions: dict[str, ProjectSession] = vars(workspace)["_sessions"]
-    return sessions

@@ -57,6 +57,11 @@ class Workspace:
         """Drop the open sessions so that projects are read again from the cache (after a restore)."""
         self._sessions.clear()
 
+    def forget_session(self, project_id: str) -> None:
+        """Drop one project's session so that opening it reads the cache again (sync's fallback when pulled rows
+        do not fit the open copy)."""
+        self._sessions.pop(project_id, None)
+
     def is_empty(self) -> bool:
         return not self.cache.list_projects()
 

@@ -116,6 +116,7 @@ def test_a_remote_page_lands_with_its_cursor_rebased_under_an_unpushed_edit(tmp_
             PulledRow("activity", first, dumps(theirs), 13, 5000, False, "bob"),
             PulledRow("activity", second, json.dumps(untouched), 12, 5000, False, "bob"),
         ]
+        SyncTables(cache.engine).watch_remote_changes(pid)
         SyncState(cache).apply_page(pid, rows, Cursor(5000, 13), role="admin")
         data, _ = cache.load_project(pid)
         assert data.activities[first].notes == "from the server"
@@ -125,7 +126,7 @@ def test_a_remote_page_lands_with_its_cursor_rebased_under_an_unpushed_edit(tmp_
         assert state.cursor(pid) == Cursor(5000, 13)
         assert state.role(pid) == "admin"
         assert SyncTables(cache.engine).take_remote_changes(pid) == {("activity", first), ("activity", second)}
-        assert SyncTables(cache.engine).take_remote_changes(pid) == set()  # taken once
+        assert SyncTables(cache.engine).take_remote_changes(pid) == set()  # taken once, and no longer watched
 
 
 def test_a_pulled_project_tombstone_detaches_the_project_and_keeps_it(tmp_path: Path) -> None:
