@@ -9,9 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
 
 from bbschedule.core.calendar import MINUTES_PER_DAY, Calendar, DayIntervals
 from bbschedule.core.errors import ValidationError
+
+IntArray = npt.NDArray[np.int64]
 
 EPOCH = dt.datetime(2000, 1, 1)
 _EPOCH_ORDINAL = EPOCH.toordinal()
@@ -188,3 +194,82 @@ class CompiledCalendar:
 
 def compile_calendars(calendars: dict[str, Calendar], *, around: dt.datetime) -> dict[str, CompiledCalendar]:
     return {cid: CompiledCalendar(cal, around=around) for cid, cal in calendars.items()}
+
+
+_BLOCK = 1 << 40
+"""Offset between two calendars' blocks in a CalendarTable (far more than 90 years of minutes)."""
+
+
+class CalendarTable:
+    """Several compiled calendars laid end to end in one set of numpy arrays, so that `position`, `start_at`
+    and `finish_at` of many (value, calendar number) pairs are one searchsorted each, whatever the calendars.
+
+    Calendar j's intervals and positions are shifted by j * 2**40, which keeps the joined arrays sorted. The
+    answers are those of the CompiledCalendar methods, value for value; a query outside a calendar's compiled
+    horizon grows that calendar (as the scalar methods do) and rebuilds the table.
+    """
+
+    def __init__(self, calendars: list[CompiledCalendar]) -> None:
+        self.calendars = calendars
+        self._sizes: list[int] = []
+        self._build()
+
+    def _build(self) -> None:
+        starts, ends, cums = [], [], []
+        for j, c in enumerate(self.calendars):
+            shift = j * _BLOCK
+            starts.append(np.asarray(c.starts, dtype=np.int64) + shift)
+            ends.append(np.asarray(c.ends, dtype=np.int64) + shift)
+            cums.append(np.asarray(c.cum_end, dtype=np.int64) + shift)
+        self.starts = np.concatenate(starts)
+        self.ends = np.concatenate(ends)
+        self.cum = np.concatenate(cums)
+        cals = self.calendars
+        self.min_minute = np.array([c.starts[0] for c in cals], dtype=np.int64)
+        self.max_minute = np.array([c.ends[-1] for c in cals], dtype=np.int64)
+        self.min_pos = np.array([c.cum_end[0] - (c.ends[0] - c.starts[0]) for c in cals], dtype=np.int64)
+        self.max_pos = np.array([c.cum_end[-1] for c in cals], dtype=np.int64)
+        self._sizes = [len(c.starts) for c in cals]
+
+    def _refresh(self) -> None:
+        if [len(c.starts) for c in self.calendars] != self._sizes:
+            self._build()
+
+    def _grow(self, values: IntArray, cal: IntArray, bad: npt.NDArray[np.bool_], *, positions: bool) -> None:
+        for j in np.unique(cal[bad]).tolist():
+            c = self.calendars[j]
+            mine = values[bad & (cal == j)]
+            for v in (int(mine.min()), int(mine.max())):
+                if positions:
+                    c.ensure_position(v)
+                else:
+                    c.ensure(v)
+        self._build()
+
+    def position(self, minutes: IntArray, cal: IntArray) -> IntArray:
+        """CompiledCalendar.position of each minutes[i] on calendar cal[i]."""
+        self._refresh()
+        bad = (minutes <= self.min_minute[cal]) | (minutes >= self.max_minute[cal])
+        if bad.any():
+            self._grow(minutes, cal, bad, positions=False)
+        key = minutes + cal * _BLOCK
+        i = np.searchsorted(self.starts, key, side="right") - 1
+        end = self.ends[i]
+        return self.cum[i] - np.where(key < end, end - key, 0) - cal * _BLOCK
+
+    def _at(self, positions: IntArray, cal: IntArray, side: Literal["left", "right"]) -> IntArray:
+        self._refresh()
+        bad = (positions <= self.min_pos[cal]) | (positions >= self.max_pos[cal])
+        if bad.any():
+            self._grow(positions, cal, bad, positions=True)
+        key = positions + cal * _BLOCK
+        i = np.searchsorted(self.cum, key, side=side)
+        return self.ends[i] - self.cum[i] + positions
+
+    def finish_at(self, positions: IntArray, cal: IntArray) -> IntArray:
+        """CompiledCalendar.finish_at of each positions[i] on calendar cal[i]."""
+        return self._at(positions, cal, "left")
+
+    def start_at(self, positions: IntArray, cal: IntArray) -> IntArray:
+        """CompiledCalendar.start_at of each positions[i] on calendar cal[i]."""
+        return self._at(positions, cal, "right")

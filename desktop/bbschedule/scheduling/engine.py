@@ -18,6 +18,7 @@ from bbschedule.core.enums import CriticalMode, FloatMode
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import CompiledCalendar, compile_calendars
+from bbschedule.scheduling.levels import run_levels
 from bbschedule.scheduling.network import (
     C_ALAP,
     COMPLETE,
@@ -80,15 +81,18 @@ class Scheduler:
         n = net.n_pass
         progress = self.progress
         progress.report(0.0, "forward pass")
-        for lo in range(0, n, _CHUNK):
-            progress.check()
-            forward(net, d, range(lo, min(n, lo + _CHUNK)))
-            progress.report(0.45 * min(n, lo + _CHUNK) / max(n, 1), "forward pass")
-        self.finish = project_finish(net, d)
-        for hi in range(n, 0, -_CHUNK):
-            progress.check()
-            backward(net, d, range(hi - 1, max(0, hi - _CHUNK) - 1, -1), finish=self.finish)
-            progress.report(0.45 + 0.45 * (n - max(0, hi - _CHUNK)) / max(n, 1), "backward pass")
+        if net.flat is not None:
+            self.finish = run_levels(net, d, progress=progress)
+        else:
+            for lo in range(0, n, _CHUNK):
+                progress.check()
+                forward(net, d, range(lo, min(n, lo + _CHUNK)))
+                progress.report(0.45 * min(n, lo + _CHUNK) / max(n, 1), "forward pass")
+            self.finish = project_finish(net, d)
+            for hi in range(n, 0, -_CHUNK):
+                progress.check()
+                backward(net, d, range(hi - 1, max(0, hi - _CHUNK) - 1, -1), finish=self.finish)
+                progress.report(0.45 + 0.45 * (n - max(0, hi - _CHUNK)) / max(n, 1), "backward pass")
         self._as_late_as_possible()
         self.last_touched = set(range(len(net.ids)))
         self._after_passes(range(len(net.ids)), all_summaries=True)

@@ -19,8 +19,12 @@ def group_by(keys: IntArray, n: int) -> tuple[IntArray, IntArray]:
     return ptr, perm.astype(np.int64)
 
 
-def topological_order(n: int, preds: IntArray, succs: IntArray) -> tuple[IntArray, IntArray]:
-    """Kahn's algorithm a level at a time. Returns (order, indegree left); indegree > 0 marks a loop."""
+def topological_order(n: int, preds: IntArray, succs: IntArray) -> tuple[IntArray, IntArray, list[int]]:
+    """Kahn's algorithm a level at a time. Returns (order, indegree left, level sizes); indegree > 0 marks a loop.
+
+    The order lists the levels one after the other; a level holds the activities whose longest chain of
+    predecessors has the same length, so no link joins two activities of one level (the passes use that).
+    """
     ptr, perm = group_by(preds, n)
     out = succs[perm]
     indegree = np.bincount(succs, minlength=n).astype(np.int64)
@@ -41,7 +45,7 @@ def topological_order(n: int, preds: IntArray, succs: IntArray) -> tuple[IntArra
         indegree[touched] -= hits[touched]
         frontier = touched[indegree[touched] == 0]
     order = np.concatenate(levels) if levels else np.zeros(0, dtype=np.int64)
-    return order.astype(np.int64), indegree
+    return order.astype(np.int64), indegree, [len(level) for level in levels]
 
 
 def find_loop(succs: list[list[int]], indegree: list[int]) -> list[int]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 
 import numpy as np
+import numpy.typing as npt
 
 from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.calendar import twenty_four_hour_calendar
@@ -57,6 +58,27 @@ CONSTRAINT_CODES = {
     ConstraintType.MANDATORY_FINISH: C_MFO,
     ConstraintType.AS_LATE_AS_POSSIBLE: C_ALAP,
 }
+
+
+@dataclass
+class FlatArrays:
+    """numpy twins of the network's structure (fixed between compiles) for the vectorised full run.
+
+    Calendars are numbers into `cal_objects`; a link's lag calendar is -1 when it has no lag.
+    """
+
+    cal_objects: list[CompiledCalendar]
+    cal_num: IntArray
+    pred_ptr: IntArray
+    pred_src: IntArray
+    pred_type: IntArray
+    pred_lag: IntArray
+    pred_fast: npt.NDArray[np.bool_]
+    pred_lagcal: IntArray
+    pred_dst: IntArray
+    succ_ptr: IntArray
+    succ_dst: IntArray
+    succ_link: IntArray
 
 
 @dataclass
@@ -107,6 +129,9 @@ class Network:
     must_finish_by: int
     progress_mode: ProgressMode
     ignored_links: list[str] = field(default_factory=list)
+    levels: list[int] = field(default_factory=list)
+    """Bounds of the topological levels among the pass activities: level j is levels[j]:levels[j+1]."""
+    flat: FlatArrays | None = None
 
 
 def _activity_time(value: dt.datetime | None) -> int:
@@ -173,7 +198,9 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         link_p, link_s = link_p[keep], link_s[keep]
         rels = take(rels, keep.tolist())
 
-    order = _topological_order(n, link_p, link_s, codes=lambda: take(column(acts, "code"), reg_idx.tolist()))
+    order, level_sizes = _topological_order(
+        n, link_p, link_s, codes=lambda: take(column(acts, "code"), reg_idx.tolist())
+    )
     new_pos = np.empty(n, dtype=np.int64)
     new_pos[order] = np.arange(n, dtype=np.int64)
     perm = np.concatenate([reg_idx[order], np.flatnonzero(passive_mask)])
@@ -229,6 +256,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         must_finish_by=_activity_time(project.must_finish_by),
         progress_mode=options.progress_mode,
         ignored_links=ignored,
+        levels=[0, *np.cumsum(level_sizes).tolist()] if level_sizes else [0],
     )
     inv = np.empty(n_all, dtype=np.int64)
     inv[perm] = np.arange(n_all, dtype=np.int64)
@@ -276,12 +304,13 @@ def _build_predecessors(
     """
     n = net.n_pass
     ptr_arr, perm = group_by(succs, n)
+    src_arr = preds[perm]
     net.pred_ptr = ptr_arr.tolist()
-    net.pred_src = preds[perm].tolist()
+    net.pred_src = src_arr.tolist()
     slots: list[int] = perm.tolist()
-    types = ints(map(REL_CODES.__getitem__, column(rels, "type")))
+    types = ints(map(REL_CODES.__getitem__, column(rels, "type")))[perm]
     lags = ints(column(rels, "lag"))[perm]
-    net.pred_type = types[perm].tolist()
+    net.pred_type = types.tolist()
     net.pred_lag = lags.tolist()
     net.pred_rel = take(column(rels, "id"), slots)
     objects = list(cal_objects)
@@ -301,9 +330,24 @@ def _build_predecessors(
         lag_cal = np.full_like(p_cal, number[id(chosen)])
     has_lag = lags != 0
     # Equal numbers mean the very same calendar object: positions then add without conversion.
-    net.pred_fast = ((p_cal == s_cal) & (~has_lag | (lag_cal == s_cal))).tolist()
+    fast = (p_cal == s_cal) & (~has_lag | (lag_cal == s_cal))
+    net.pred_fast = fast.tolist()
     with_none: list[CompiledCalendar | None] = [*objects, None]
     net.pred_lagcal = list(map(with_none.__getitem__, np.where(has_lag, lag_cal, len(objects)).tolist()))
+    net.flat = FlatArrays(
+        cal_objects=objects,
+        cal_num=cal_idx,
+        pred_ptr=ptr_arr,
+        pred_src=src_arr,
+        pred_type=types,
+        pred_lag=lags,
+        pred_fast=fast,
+        pred_lagcal=np.where(has_lag, lag_cal, -1),
+        pred_dst=np.empty(0, dtype=np.int64),
+        succ_ptr=np.empty(0, dtype=np.int64),
+        succ_dst=np.empty(0, dtype=np.int64),
+        succ_link=np.empty(0, dtype=np.int64),
+    )
 
 
 def _dates(values: list[dt.datetime | None], *, inv: list[int]) -> list[int]:
@@ -406,19 +450,25 @@ def set_activity_fields(net: Network, i: int, a: Activity) -> None:
 
 
 def _build_successors(net: Network) -> None:
-    ptr, perm = group_by(np.asarray(net.pred_src, dtype=np.int64), net.n_pass)
+    flat = net.flat
+    assert flat is not None
+    ptr, perm = group_by(flat.pred_src, net.n_pass)
     # The successor of link k is the activity whose predecessor range holds k.
-    bounds = np.asarray(net.pred_ptr, dtype=np.int64)
+    bounds = flat.pred_ptr
     owner = np.repeat(np.arange(net.n_pass, dtype=np.int64), bounds[1:] - bounds[:-1])
+    flat.succ_ptr, flat.succ_link, flat.succ_dst, flat.pred_dst = ptr, perm, owner[perm], owner
     net.succ_ptr = ptr.tolist()
     net.succ_link = perm.tolist()
-    net.succ_dst = owner[perm].tolist()
+    net.succ_dst = flat.succ_dst.tolist()
     net.pred_dst = owner.tolist()
 
 
-def _topological_order(n: int, p_arr: IntArray, s_arr: IntArray, *, codes: Callable[[], list[str]]) -> IntArray:
-    """A topological order of the pass activities; raises LogicLoopError naming one loop (`codes` on demand)."""
-    order, indegree = topological_order(n, p_arr, s_arr)
+def _topological_order(
+    n: int, p_arr: IntArray, s_arr: IntArray, *, codes: Callable[[], list[str]]
+) -> tuple[IntArray, list[int]]:
+    """A topological order of the pass activities and its level sizes; raises LogicLoopError naming one loop
+    (`codes` on demand)."""
+    order, indegree, sizes = topological_order(n, p_arr, s_arr)
     if order.size < n:
         ptr, perm = group_by(p_arr, n)
         out: list[int] = s_arr[perm].tolist()
@@ -426,7 +476,7 @@ def _topological_order(n: int, p_arr: IntArray, s_arr: IntArray, *, codes: Calla
         succ_lists = [out[bounds[i] : bounds[i + 1]] for i in range(n)]
         names = codes()
         raise LogicLoopError([names[i] for i in find_loop(succ_lists, indegree.tolist())])
-    return order
+    return order, sizes
 
 
 def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | None]) -> None:

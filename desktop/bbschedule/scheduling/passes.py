@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bbschedule.scheduling.calendar import CompiledCalendar
+from bbschedule.scheduling.calendar import CalendarTable, CompiledCalendar
 from bbschedule.scheduling.modes import ProgressRules
 from bbschedule.scheduling.network import (
     C_FNET,
@@ -347,56 +347,44 @@ def free_float(net: Network, d: Dates, i: int, *, finish_pos: int) -> int:
 
 
 def free_floats(net: Network, d: Dates, *, finish: int) -> list[int]:
-    """free_float of every pass activity (the full-run form): links with one calendar as numpy arrays, only
-    the links that cross calendars converted one by one."""
+    """free_float of every pass activity (the full-run form), as numpy arrays: the links that cross calendars
+    converted all at once through a CalendarTable."""
     n = net.n_pass
-    if not net.pred_src:
-        return _no_successor_floats(net, d, [INF] * n, finish=finish)
-    es, ef, es_pos, ef_pos = d.es, d.ef, d.es_pos, d.ef_pos
-    status, cal = net.status, net.cal
-    src = np.asarray(net.pred_src, dtype=np.int64)
-    dst = np.asarray(net.pred_dst, dtype=np.int64)
-    typ = np.asarray(net.pred_type, dtype=np.int64)
-    starts_succ = typ <= SS
-    es_a = np.asarray(es_pos[:n], dtype=np.int64)
-    ef_a = np.asarray(ef_pos[:n], dtype=np.int64)
-    limit = np.where(starts_succ, es_a[dst], ef_a[dst]) - np.asarray(net.pred_lag, dtype=np.int64)
-    slow = np.flatnonzero(~np.asarray(net.pred_fast, dtype=bool)).tolist()
-    pred_src, pred_dst, pred_type, pred_lag, pred_lagcal = (
-        net.pred_src,
-        net.pred_dst,
-        net.pred_type,
-        net.pred_lag,
-        net.pred_lagcal,
-    )
-    slow_limits = []
-    for k in slow:
-        ts = es[pred_dst[k]] if pred_type[k] <= SS else ef[pred_dst[k]]
-        lc = pred_lagcal[k]
-        if lc is not None:
-            ts = lc.start_at(lc.position(ts) - pred_lag[k])
-        slow_limits.append(cal[pred_src[k]].position(ts))
-    if slow:
-        limit[slow] = slow_limits
-    slack = limit - np.where(typ & 1, es_a[src], ef_a[src])
-    if ProgressRules.of(net.progress_mode).started_ignore_logic:
-        st = np.asarray(status[:n], dtype=np.int64)[dst]
-        skipped = (st != NOT_STARTED) & (starts_succ | (st == COMPLETE))
-        slack[skipped] = INF
+    flat = net.flat
+    assert flat is not None
+    table = CalendarTable(flat.cal_objects)
+    cal = flat.cal_num[:n]
+    es_a = np.asarray(d.es_pos[:n], dtype=np.int64)
+    ef_a = np.asarray(d.ef_pos[:n], dtype=np.int64)
     best = np.full(n, INF, dtype=np.int64)
-    np.minimum.at(best, src, slack)
-    return _no_successor_floats(net, d, best.tolist(), finish=finish)
-
-
-def _no_successor_floats(net: Network, d: Dates, best: list[int], *, finish: int) -> list[int]:
-    """An activity no successor constrains may slip to the project finish."""
-    cal, ef_pos = net.cal, d.ef_pos
-    finish_cache: dict[CompiledCalendar, int] = {}
-    for i in range(net.n_pass):
-        if best[i] == INF:
-            c = cal[i]
-            fp = finish_cache.get(c)
-            if fp is None:
-                fp = finish_cache[c] = c.position(finish)
-            best[i] = fp - ef_pos[i]
-    return best
+    if flat.pred_src.size:
+        src, dst, typ, lag = flat.pred_src, flat.pred_dst, flat.pred_type, flat.pred_lag
+        starts_succ = typ <= SS
+        limit = np.where(starts_succ, es_a[dst], ef_a[dst]) - lag
+        slow = np.flatnonzero(~flat.pred_fast)
+        if slow.size:
+            s_dst = dst[slow]
+            ts = np.where(
+                starts_succ[slow],
+                np.asarray(d.es[:n], dtype=np.int64)[s_dst],
+                np.asarray(d.ef[:n], dtype=np.int64)[s_dst],
+            )
+            lc = flat.pred_lagcal[slow]
+            has = lc >= 0
+            if has.any():
+                lcs = lc[has]
+                ts[has] = table.start_at(table.position(ts[has], lcs) - lag[slow][has], lcs)
+            limit[slow] = table.position(ts, cal[src[slow]])
+        slack = limit - np.where(typ & 1, es_a[src], ef_a[src])
+        if ProgressRules.of(net.progress_mode).started_ignore_logic:
+            st = np.asarray(net.status[:n], dtype=np.int64)[dst]
+            slack[(st != NOT_STARTED) & (starts_succ | (st == COMPLETE))] = INF
+        np.minimum.at(best, src, slack)
+    # An activity no successor constrains may slip to the project finish.
+    open_end = best == INF
+    if open_end.any():
+        n_cal = len(flat.cal_objects)
+        finish_pos = table.position(np.full(n_cal, finish, dtype=np.int64), np.arange(n_cal, dtype=np.int64))
+        best[open_end] = finish_pos[cal[open_end]] - ef_a[open_end]
+    out: list[int] = best.tolist()
+    return out
