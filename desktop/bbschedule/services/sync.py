@@ -6,6 +6,7 @@ which projects stopped syncing (deleted on the server, or no longer shared). Eac
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,12 +22,23 @@ from bbschedule.sync.errors import SyncError
 from bbschedule.sync.localstate import SyncState
 from bbschedule.telemetry.observability import SpanHandle, record_sync_lag, span
 
+log = logging.getLogger(__name__)
+
 
 def sync_profile(cache: LocalCache, *, server: str, user: str, password: str | None) -> SyncSummary:
     """One synchronisation of every project the user may see (the `sync` command)."""
+    before = set(SyncState(cache).detached())
     with _sync_span(cache) as run:
         summary = sync_all(cache, server=server, user=user, password=password)
         _measure(run, cache, summary)
+    for project_id, gone in SyncState(cache).detached().items():
+        if project_id not in before:
+            found = cache.find_project(project_id)
+            log.warning(
+                "%s no longer syncs (%s%s): the local copy is kept with its unsent edits",
+                found.code if found is not None else project_id, gone.detached,
+                f" by {gone.detached_by}" if gone.detached_by else "",
+            )  # fmt: skip
     return summary
 
 
@@ -118,7 +130,8 @@ def _measure(run: SpanHandle, cache: LocalCache, summary: SyncSummary) -> None:
     run.set_size("pushed", sum(sum(p.pushed.values()) for p in summary.projects))
     run.set_size("pulled", sum(p.pulled for p in summary.projects))
     run.set_size("conflicts", sum(p.open_conflicts for p in summary.projects))
-    pending = cache.outbox()
+    detached = SyncState(cache).detached()  # their edits wait for good, not for the next sync: no lag
+    pending = [row for row in cache.outbox() if row["project_id"] not in detached]
     lag = 0.0
     if pending:
         oldest = dt.datetime.fromisoformat(str(pending[0]["created_at"]))
