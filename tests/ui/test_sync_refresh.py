@@ -13,7 +13,7 @@ import keyring
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 from PySide6.QtCore import QItemSelectionModel, Qt
-from tests.integration.sync.clients import Client, server_state
+from tests.integration.sync.clients import Client, sample_project, server_state
 from tests.integration.sync.conftest import ServerDb
 from tests.ui.test_sync_ui import open_window, pg_cluster, server_db, small_project, sync
 
@@ -130,6 +130,44 @@ def test_a_second_planners_edit_shows_in_the_open_table_without_a_reopen(
     sync(qtbot, controller)  # the undo goes up like any edit
     assert server_state(server_db.admin_dsn, pid)[("activity", a3.id)]["name"] == "Activity 3"
     assert server_state(server_db.admin_dsn, pid)[("activity", a0.id)]["name"] == "Renamed by Bob"
+
+
+def test_the_scroll_position_stays_where_the_planner_left_it(qtbot: Any, tmp_path: Path, server_db: ServerDb) -> None:
+    data = sample_project(400, code="LONG")
+    path = tmp_path / "long.bbs.json"
+    project_json.write(data, path)
+    win, controller = open_window(qtbot, tmp_path / "alice", open_path=path)
+    try:
+        qtbot.waitUntil(lambda: win.session is not None)
+        win.resize(1000, 500)
+        win.show()
+        name, dsn = server_db.user("alice")
+        controller.sign_in(SyncConfig(user=name, dsn=dsn), str(conninfo_to_dict(dsn)["password"]), remember=False)
+        qtbot.waitUntil(lambda: controller.status.state == UP_TO_DATE, timeout=30_000)
+        assert win.session is not None
+        pid = win.session.project_id
+        ordered = sorted(win.session.data.activities.values(), key=lambda a: a.code)
+        bob_name, bob_dsn = server_db.user("bob")
+        admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
+        bob = Client(tmp_path / "bob", bob_dsn)
+        try:
+            bob.sync()
+            bob_session = bob.session(pid)
+            for activity in ordered[::40]:  # above, inside and below the planner's view
+                bob_session.apply(SetActivityField(activity.id, "name", f"{activity.name} (Bob)"))
+            bob.sync()
+        finally:
+            bob.close()
+        bar = win.activity_view.verticalScrollBar()
+        assert bar.maximum() > 0
+        bar.setValue(bar.maximum() // 2)
+        where = bar.value()
+        sync(qtbot, controller)
+        assert win.session.data.activities[ordered[200].id].name.endswith("(Bob)")
+        assert shown_name(win, ordered[200].id).endswith("(Bob)")
+        assert bar.value() == where
+    finally:
+        win.close()
 
 
 def test_a_project_deleted_on_the_server_stays_open_marked_local_only(

@@ -198,8 +198,22 @@ class SyncTables:
 
     def read_rows(self, project_id: str, keys: Iterable[Key]) -> dict[Key, Any]:
         """The local rows named by `keys` as entities (None: not in the cache), from one snapshot."""
+        keys = list(keys)
+        found: dict[Key, Any] = dict.fromkeys(keys)
         with transaction(self._engine, write=False) as db:
-            return {key: _read_local(db, project_id, *key) for key in keys}
+            for kind, chunk in _chunks(keys):
+                if kind == PROJECT_KIND or kind not in MAPPERS:
+                    found.update({(kind, row_id): _read_local(db, project_id, kind, row_id) for row_id in chunk})
+                    continue
+                mapper = MAPPERS[kind]
+                marks = ", ".join("?" * len(chunk))
+                for row in db.execute(
+                    f"SELECT {', '.join(mapper.columns)} FROM {mapper.table} WHERE project_id = ? AND id IN ({marks})",
+                    (project_id, *chunk),
+                ):
+                    obj = mapper.decode(row)
+                    found[(kind, obj.id)] = obj
+        return found
 
     def acknowledge(
         self,

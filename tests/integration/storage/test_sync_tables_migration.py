@@ -127,6 +127,10 @@ def test_a_remote_page_lands_with_its_cursor_rebased_under_an_unpushed_edit(tmp_
         assert state.role(pid) == "admin"
         assert SyncTables(cache.engine).take_remote_changes(pid) == {("activity", first), ("activity", second)}
         assert SyncTables(cache.engine).take_remote_changes(pid) == set()  # taken once, and no longer watched
+        read = SyncTables(cache.engine).read_rows(pid, [("activity", first), ("activity", "gone"), ("project", pid)])
+        assert read[("activity", first)] == data.activities[first]
+        assert read[("activity", "gone")] is None
+        assert read[("project", pid)] == data.project
 
 
 def test_a_pulled_project_tombstone_detaches_the_project_and_keeps_it(tmp_path: Path) -> None:
