@@ -10,14 +10,16 @@ import heapq
 import time
 from collections.abc import Iterable
 from itertools import compress
-from operator import sub
 from typing import Any
+
+import numpy as np
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.enums import CriticalMode, FloatMode
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import CompiledCalendar, compile_calendars
+from bbschedule.scheduling.graph import IntArray
 from bbschedule.scheduling.levels import run_levels
 from bbschedule.scheduling.network import (
     C_ALAP,
@@ -30,11 +32,12 @@ from bbschedule.scheduling.network import (
     compile_network,
     set_activity_fields,
 )
-from bbschedule.scheduling.passes import Dates, backward, forward, free_float, free_floats, project_finish
+from bbschedule.scheduling.passes import Dates, backward, forward, free_float, free_floats_of, project_finish
 from bbschedule.scheduling.passive import WbsRollup, level_of_effort
 from bbschedule.scheduling.result import ScheduleResult
 
 _CHUNK = 20_000
+_FLOAT_INPUTS = ("es", "ef", "es_pos", "ef_pos", "ls_pos", "lf_pos")
 
 
 class Scheduler:
@@ -81,8 +84,9 @@ class Scheduler:
         n = net.n_pass
         progress = self.progress
         progress.report(0.0, "forward pass")
+        arrays: dict[str, IntArray] | None = None
         if net.flat is not None:
-            self.finish = run_levels(net, d, progress=progress)
+            self.finish, arrays = run_levels(net, d, progress=progress)
         else:
             for lo in range(0, n, _CHUNK):
                 progress.check()
@@ -93,9 +97,13 @@ class Scheduler:
                 progress.check()
                 backward(net, d, range(hi - 1, max(0, hi - _CHUNK) - 1, -1), finish=self.finish)
                 progress.report(0.45 + 0.45 * (n - max(0, hi - _CHUNK)) / max(n, 1), "backward pass")
-        self._as_late_as_possible()
+        moved = sorted(self._as_late_as_possible())
+        if arrays is not None and moved:
+            for name in ("es", "ef", "es_pos", "ef_pos"):
+                values = getattr(d, name)
+                arrays[name][moved] = [values[i] for i in moved]
         self.last_touched = set(range(len(net.ids)))
-        self._after_passes(range(len(net.ids)), all_summaries=True)
+        self._after_passes(range(len(net.ids)), all_summaries=True, arrays=arrays)
         progress.report(1.0, "scheduled")
         return self._result(time.perf_counter() - started)
 
@@ -248,7 +256,14 @@ class Scheduler:
 
     # -- floats, criticality, passive activities -----------------------------------------------------
 
-    def _after_passes(self, indices: Iterable[int], *, all_summaries: bool, touched: set[int] | None = None) -> None:
+    def _after_passes(
+        self,
+        indices: Iterable[int],
+        *,
+        all_summaries: bool,
+        touched: set[int] | None = None,
+        arrays: dict[str, IntArray] | None = None,
+    ) -> None:
         net, d = self.net, self.dates
         loe_only = None
         if touched is not None and not all_summaries and self.finish == self._loe_finish:
@@ -265,7 +280,7 @@ class Scheduler:
         threshold = self.options.critical_float_threshold
         by_float = self.options.critical_mode is CriticalMode.TOTAL_FLOAT
         if all_summaries:
-            self._all_floats()
+            self._all_floats(arrays)
             indices = range(net.n_pass, len(net.ids))
         for i in indices:
             if net.status[i] == COMPLETE or d.es[i] == NONE:
@@ -302,19 +317,25 @@ class Scheduler:
                 if net.status[i] != COMPLETE:
                     self.critical[i] = True
 
-    def _all_floats(self) -> None:
-        """Total float, free float and critical flag of every pass activity, with map (full runs)."""
+    def _all_floats(self, arrays: dict[str, IntArray] | None) -> None:
+        """Total float, free float and critical flag of every pass activity, with numpy (full runs).
+
+        `arrays`: the dates as numpy arrays when the run has them (levels.run_levels), else made here.
+        """
         net, d = self.net, self.dates
         n = net.n_pass
-        finish_tf = list(map(sub, d.lf_pos[:n], d.ef_pos[:n]))
-        if self.options.float_mode is FloatMode.FINISH:
-            tf = finish_tf
-        else:
-            start_tf = list(map(sub, d.ls_pos[:n], d.es_pos[:n]))
-            tf = start_tf if self.options.float_mode is FloatMode.START else list(map(min, finish_tf, start_tf))
-        ff: list[int | None] = list(free_floats(net, d, finish=self.finish))
-        total: list[int | None] = list(tf)
-        critical = list(map(self.options.critical_float_threshold.__ge__, tf))
+        if arrays is None:
+            arrays = {name: np.asarray(getattr(d, name)[:n], dtype=np.int64) for name in _FLOAT_INPUTS}
+        es_pos, ef_pos = arrays["es_pos"][:n], arrays["ef_pos"][:n]
+        tf = arrays["lf_pos"][:n] - ef_pos
+        if self.options.float_mode is not FloatMode.FINISH:
+            start_tf = arrays["ls_pos"][:n] - es_pos
+            tf = start_tf if self.options.float_mode is FloatMode.START else np.minimum(tf, start_tf)
+        ff: list[int | None] = list(
+            free_floats_of(net, arrays["es"][:n], arrays["ef"][:n], es_pos, ef_pos, finish=self.finish)
+        )
+        total: list[int | None] = tf.tolist()
+        critical: list[bool] = (tf <= self.options.critical_float_threshold).tolist()
         for i in compress(range(n), map(COMPLETE.__eq__, net.status[:n])):  # finished: no float, not critical
             total[i] = ff[i] = None
             critical[i] = False

@@ -57,8 +57,9 @@ class _Run:
             self.arrays[name][lo:hi] = getattr(self.d, name)[lo:hi]
 
 
-def run_levels(net: Network, d: Dates, *, progress: Progress) -> int:
-    """Early and late dates of every pass activity (the full run); returns the project finish."""
+def run_levels(net: Network, d: Dates, *, progress: Progress) -> tuple[int, dict[str, IntArray]]:
+    """Early and late dates of every pass activity (the full run); returns the project finish and the dates
+    as numpy arrays (es, ef, es_pos, ef_pos, link_start, link_start_pos, ls, lf, ls_pos, lf_pos)."""
     flat = net.flat
     assert flat is not None
     n = net.n_pass
@@ -107,7 +108,7 @@ def run_levels(net: Network, d: Dates, *, progress: Progress) -> int:
             run.sync_range_to_arrays(_LATE, lo, hi)
         done += hi - lo
         progress.report(0.45 * done / max(n, 1), "backward pass")
-    return finish
+    return finish, run.arrays
 
 
 def _batches(levels: list[int]) -> list[tuple[int, int, bool]]:

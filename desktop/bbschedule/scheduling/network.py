@@ -119,7 +119,7 @@ class Network:
     succ_link: list[int]
     # LOE links (both directions) as (loe index, other index, type, lag, lag calendar, loe is successor).
     loe_links: list[tuple[int, int, int, int, CompiledCalendar | None, bool]]
-    wbs_members: dict[int, list[int]]
+    wbs_members: dict[int, IntArray]
     wbs_of: list[str | None]
     """The WBS node of each activity."""
     wbs_cover: dict[str | None, list[int]]
@@ -503,5 +503,4 @@ def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | Non
             net.wbs_cover.setdefault(wbs_id, []).append(i)
             if wbs_id is not None:
                 stack += children.get(wbs_id, [])
-        members: list[int] = np.sort(np.concatenate(groups)).tolist() if groups else []
-        net.wbs_members[i] = members
+        net.wbs_members[i] = np.sort(np.concatenate(groups)) if groups else np.zeros(0, dtype=np.int64)

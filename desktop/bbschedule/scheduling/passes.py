@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bbschedule.scheduling.calendar import CalendarTable, CompiledCalendar
+from bbschedule.scheduling.calendar import CalendarTable, CompiledCalendar, IntArray
 from bbschedule.scheduling.modes import ProgressRules
 from bbschedule.scheduling.network import (
     C_FNET,
@@ -350,12 +350,19 @@ def free_floats(net: Network, d: Dates, *, finish: int) -> list[int]:
     """free_float of every pass activity (the full-run form), as numpy arrays: the links that cross calendars
     converted all at once through a CalendarTable."""
     n = net.n_pass
+    es, ef, es_pos, ef_pos = (np.asarray(values[:n], dtype=np.int64) for values in (d.es, d.ef, d.es_pos, d.ef_pos))
+    return free_floats_of(net, es, ef, es_pos, ef_pos, finish=finish)
+
+
+def free_floats_of(
+    net: Network, es: IntArray, ef: IntArray, es_a: IntArray, ef_a: IntArray, *, finish: int
+) -> list[int]:
+    """free_floats from the early dates (clock minutes and positions) as numpy arrays."""
+    n = net.n_pass
     flat = net.flat
     assert flat is not None
     table = CalendarTable(flat.cal_objects)
     cal = flat.cal_num[:n]
-    es_a = np.asarray(d.es_pos[:n], dtype=np.int64)
-    ef_a = np.asarray(d.ef_pos[:n], dtype=np.int64)
     best = np.full(n, INF, dtype=np.int64)
     if flat.pred_src.size:
         src, dst, typ, lag = flat.pred_src, flat.pred_dst, flat.pred_type, flat.pred_lag
@@ -364,11 +371,7 @@ def free_floats(net: Network, d: Dates, *, finish: int) -> list[int]:
         slow = np.flatnonzero(~flat.pred_fast)
         if slow.size:
             s_dst = dst[slow]
-            ts = np.where(
-                starts_succ[slow],
-                np.asarray(d.es[:n], dtype=np.int64)[s_dst],
-                np.asarray(d.ef[:n], dtype=np.int64)[s_dst],
-            )
+            ts = np.where(starts_succ[slow], es[s_dst], ef[s_dst])
             lc = flat.pred_lagcal[slow]
             has = lc >= 0
             if has.any():

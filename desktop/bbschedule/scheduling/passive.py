@@ -89,20 +89,19 @@ class WbsRollup:
             return
         arrays = [np.asarray(column, dtype=np.int64) for column in self._columns(d)]
         for i, members in self.net.wbs_members.items():
-            if not members:
+            if not members.size:
                 self._recompute(d, i)
                 continue
-            idx = np.asarray(members, dtype=np.int64)
             holders: list[int] = []
             for array, lowest in zip(arrays, (True, False, True, False), strict=True):
-                sub = array[idx]
-                holders.append(members[int(sub.argmin() if lowest else sub.argmax())])
+                sub = array[members]
+                holders.append(int(members[sub.argmin() if lowest else sub.argmax()]))
             self.holders[i] = holders
             self.values[i] = [column[h] for column, h in zip(self._columns(d), holders, strict=True)]
             self._store(d, i)
 
     def _recompute(self, d: Dates, i: int) -> None:
-        members = self.net.wbs_members[i]
+        members: list[int] = self.net.wbs_members[i].tolist()
         if not members:
             _store(d, i, self.net.cal[i], NONE, NONE, NONE, NONE, clock=True)
             self.holders[i], self.values[i] = [], []
