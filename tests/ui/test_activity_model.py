@@ -1,4 +1,5 @@
-"""The activity model: grouped by WBS, passes Qt's model tester, and every edit goes through the session."""
+"""The activity model: flat rows grouped by WBS (groups open and close by inserting and removing rows), passes
+Qt's model tester, and every edit goes through the session."""
 
 from __future__ import annotations
 
@@ -18,6 +19,18 @@ def _activity(session: ProjectSession, code: str) -> Activity:
     return found
 
 
+def _rows(model: ActivityTreeModel) -> list[str]:
+    return [str(model.index(r, 0).data()) for r in range(model.rowCount())]
+
+
+def _wbs_id(session: ProjectSession, code: str) -> str:
+    return next(w.id for w in session.data.wbs.values() if w.code == code)
+
+
+def _children(model: ActivityTreeModel, obj_id: str | None) -> list[str]:
+    return [str(model.index_of(i).data()) for i in model.children_ids(obj_id)]
+
+
 def test_model_passes_the_model_tester(qtmodeltester: Any, session: ProjectSession) -> None:
     model = ActivityTreeModel(session)
     qtmodeltester.check(model, force_py=True)
@@ -25,13 +38,64 @@ def test_model_passes_the_model_tester(qtmodeltester: Any, session: ProjectSessi
 
 def test_rows_are_grouped_by_wbs(session: ProjectSession) -> None:
     model = ActivityTreeModel(session)
-    top = [model.index(r, 0).data() for r in range(model.rowCount())]
-    assert top == ["1", "2"]
+    # Each group row, then what it holds: its activities, then its sub-groups; indented by depth.
+    assert _rows(model) == ["1", "A1000", "A1010", "1.1", "A1020", "2", "A1030", "A1040"]
+    depths = [model.index(r, 0).data(roles.ROW_DEPTH) for r in range(model.rowCount())]
+    assert depths == [0, 1, 1, 1, 2, 0, 1, 1]
+    assert _children(model, None) == ["1", "2"]
+    assert _children(model, _wbs_id(session, "1")) == ["A1000", "A1010", "1.1"]
     site = model.index(0, 0)
-    under_site = [model.index(r, 0, site).data() for r in range(model.rowCount(site))]
-    assert under_site == ["A1000", "A1010", "1.1"]
-    assert model.index(0, 0, site).data(roles.FONT) is None
+    assert model.index(1, 0).data(roles.FONT) is None
     assert site.data(roles.FONT).bold()
+    assert not model.index(1, 0).parent().isValid()  # flat: no row has a parent index
+
+
+def test_collapse_removes_the_group_rows_and_expand_brings_them_back(qtbot: Any, session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    site = model.index_of(_wbs_id(session, "1"))
+    removed: list[tuple[int, int]] = []
+    inserted: list[tuple[int, int]] = []
+    resets: list[int] = []
+    model.rowsRemoved.connect(lambda _p, first, last: removed.append((first, last)))
+    model.rowsInserted.connect(lambda _p, first, last: inserted.append((first, last)))
+    model.modelReset.connect(lambda: resets.append(1))
+    earthworks = model.index_of(_wbs_id(session, "1.1"))
+    model.set_expanded(earthworks, False)
+    assert _rows(model) == ["1", "A1000", "A1010", "1.1", "2", "A1030", "A1040"]
+    assert not model.is_expanded(model.index_of(_wbs_id(session, "1.1")))
+    model.set_expanded(site, False)
+    assert _rows(model) == ["1", "2", "A1030", "A1040"]
+    assert removed == [(4, 4), (1, 3)]
+    assert not model.index_of(_activity(session, "A1020").id).isValid()  # hidden rows have no index
+    model.set_expanded(model.index_of(_wbs_id(session, "1")), True)  # the closed sub-group stays closed
+    assert _rows(model) == ["1", "A1000", "A1010", "1.1", "2", "A1030", "A1040"]
+    assert inserted == [(1, 3)]
+    model.reveal(_activity(session, "A1020").id)  # 'go to' an activity inside a closed group opens it
+    assert model.index_of(_activity(session, "A1020").id).row() == 4
+    assert not resets
+    model.collapse_all()
+    assert _rows(model) == ["1", "2"]
+    model.expand_all()
+    assert _rows(model) == ["1", "A1000", "A1010", "1.1", "A1020", "2", "A1030", "A1040"]
+
+
+def test_collapsed_model_passes_the_model_tester(qtmodeltester: Any, session: ProjectSession) -> None:
+    model = ActivityTreeModel(session)
+    model.set_expanded(model.index_of(_wbs_id(session, "1.1")), False)
+    model.set_expanded(model.index_of(_wbs_id(session, "2")), False)
+    qtmodeltester.check(model, force_py=True)
+    assert model.rowCount() == 5  # 1, A1000, A1010, 1.1 (closed), 2 (closed)
+
+
+def test_collapse_all_keeps_persistent_indexes_on_their_rows(session: ProjectSession) -> None:
+    from PySide6.QtCore import QPersistentModelIndex
+
+    model = ActivityTreeModel(session)
+    frame = QPersistentModelIndex(model.index_of(_wbs_id(session, "2"), 1))
+    a1020 = QPersistentModelIndex(model.index_of(_activity(session, "A1020").id))
+    model.collapse_all()
+    assert (frame.row(), frame.column(), frame.data()) == (1, 1, "Structure")
+    assert not a1020.isValid()  # its row went away with its group
 
 
 def test_durations_show_in_days_of_the_activity_calendar(session: ProjectSession) -> None:
@@ -78,25 +142,25 @@ def test_bad_value_is_refused_with_a_message(qtbot: Any, session: ProjectSession
 
 def test_add_and_delete_update_rows_without_a_reset(qtbot: Any, session: ProjectSession) -> None:
     model = ActivityTreeModel(session)
-    frame = model.index(1, 0)
-    before = model.rowCount(frame)
+    wbs_id = _wbs_id(session, "2")
+    before = len(model.children_ids(wbs_id))
     resets: list[int] = []
     model.modelReset.connect(lambda: resets.append(1))
     calendar = session.data.default_calendar()
-    wbs_id = model.object_id(frame)
     new = Activity("A1035", "Columns", calendar.id, wbs_id=wbs_id, original_duration=480)
     session.apply(AddActivity(new))
-    assert model.rowCount(frame) == before + 1
+    assert len(model.children_ids(wbs_id)) == before + 1
     assert model.index_of(new.id, 0).data() == "A1035"
-    assert model.index_of(new.id, 0).row() == 1  # sorted between A1030 and A1040
+    assert _rows(model)[5:] == ["2", "A1030", "A1035", "A1040"]  # sorted between A1030 and A1040
     session.apply(DeleteActivity(_activity(session, "A1030").id))
-    assert model.rowCount(frame) == before
-    assert model.index(0, 0, frame).data() == "A1035"
+    assert len(model.children_ids(wbs_id)) == before
+    assert _children(model, wbs_id)[0] == "A1035"
     assert not resets
-    session.apply(SetField("wbs", (str(wbs_id),), "name", "Frame"))
+    frame_row = model.index_of(wbs_id).row()
+    session.apply(SetField("wbs", (wbs_id,), "name", "Frame"))
     assert not resets  # a renamed WBS repaints its row; nothing moves
-    assert model.index(1, 1).data() == "Frame"
-    session.apply(SetField("wbs", (str(wbs_id),), "sequence", 0))
+    assert model.index(frame_row, 1).data() == "Frame"
+    session.apply(SetField("wbs", (wbs_id,), "sequence", 0))
     assert resets  # re-ordered: the rows are rebuilt
     assert model.index(0, 1).data() == "Frame"
 
@@ -110,27 +174,22 @@ def test_the_sample_project_passes_the_model_tester(qtmodeltester: Any) -> None:
     session = ProjectSession(read_file(samples[0]).pick())
     model = ActivityTreeModel(session)
     qtmodeltester.check(model, force_py=True)
-    rows_seen = 0
-    stack = [model.index(r, 0) for r in range(model.rowCount())]
-    while stack:
-        index = stack.pop()
-        rows_seen += 1
-        stack.extend(model.index(r, 0, index) for r in range(model.rowCount(index)))
-    assert rows_seen == len(session.data.activities) + len(session.data.wbs)
+    assert model.rowCount() == len(session.data.activities) + len(session.data.wbs)
 
 
 def test_moving_an_activity_to_another_wbs_moves_its_row(session: ProjectSession) -> None:
     model = ActivityTreeModel(session)
     a1020 = _activity(session, "A1020")
-    frame = next(w for w in session.data.wbs.values() if w.code == "2")
-    old_parent = model.index_of(a1020.id).parent()
-    before = model.rowCount(old_parent)
-    session.apply(SetField("activity", (a1020.id,), "wbs_id", frame.id))
-    moved = model.index_of(a1020.id)
-    assert moved.parent().data() == "2"
-    assert model.rowCount(model.index_of(str(model.object_id(old_parent)))) == before - 1
+    frame = _wbs_id(session, "2")
+    old_parent = model.parent_id(a1020.id)
+    assert old_parent is not None
+    before = len(model.children_ids(old_parent))
+    session.apply(SetField("activity", (a1020.id,), "wbs_id", frame))
+    assert model.parent_id(a1020.id) == frame
+    assert model.index_of(a1020.id).row() > model.index_of(frame).row()  # shown under its new group
+    assert len(model.children_ids(old_parent)) == before - 1
     session.undo()
-    assert model.index_of(a1020.id).parent().data() == "1.1"
+    assert model.parent_id(a1020.id) == _wbs_id(session, "1.1")
 
 
 def test_an_edit_refreshes_its_row_and_the_wbs_rollups_above_it(qtbot: Any, session: ProjectSession) -> None:
@@ -138,14 +197,16 @@ def test_an_edit_refreshes_its_row_and_the_wbs_rollups_above_it(qtbot: Any, sess
     a1020 = _activity(session, "A1020")
     changed: list[str] = []
     model.dataChanged.connect(lambda top, _bottom, _roles: changed.append(str(model.object_id(top))))
-    earthworks = model.index_of(a1020.id).parent()
-    site = earthworks.parent()
+    earthworks = model.parent_id(a1020.id)
+    assert earthworks is not None
+    site = model.parent_id(earthworks)
+    assert site is not None
     start = COLUMN_INDEX["start"]
-    assert model.index(site.row(), start).data() == "02-Mar-26"
+    assert model.index_of(site, start).data() == "02-Mar-26"
     assert model.setData(model.index_of(a1020.id, COLUMN_INDEX["actual_start"]), "23-Feb-26", roles.EDIT)
     # The row itself, then each WBS above it whose roll-up moved: nothing else.
-    assert changed == [a1020.id, model.object_id(earthworks), model.object_id(site)]
-    assert model.index(site.row(), start).data() == "23-Feb-26"
+    assert changed == [a1020.id, earthworks, site]
+    assert model.index_of(site, start).data() == "23-Feb-26"
 
 
 def test_original_duration_of_an_unstarted_activity_carries_the_remaining_one(session: ProjectSession) -> None:
@@ -212,6 +273,7 @@ def test_negative_float_shows_red_on_activities_and_their_bands(session: Project
     red = model.index_of(a1000.id, float_column).data(roles.FOREGROUND)
     assert red is not None
     assert model.index_of(a1010.id, float_column).data(roles.FOREGROUND) is None
-    site = model.index_of(a1000.id).parent()
-    assert model.index(site.row(), float_column).data() == "-1d"
-    assert model.index(site.row(), float_column).data(roles.FOREGROUND) == red
+    site = model.parent_id(a1000.id)
+    assert site is not None
+    assert model.index_of(site, float_column).data() == "-1d"
+    assert model.index_of(site, float_column).data(roles.FOREGROUND) == red

@@ -60,11 +60,13 @@ def window(qtbot: Any, tmp_path: Path, project: ProjectData) -> MainWindow:
 
 
 def _visible_rows(view: ActivityView) -> list[QModelIndex]:
-    rows, index = [], view.model().index(0, 0)
-    while index.isValid():
-        rows.append(index)
-        index = view.indexBelow(index)
-    return rows
+    model = view.model()
+    return [model.index(r, 0) for r in range(model.rowCount())]
+
+
+def _top(model: ActivityTreeModel) -> list[str]:
+    """The top-level group rows' texts (depth 0)."""
+    return [str(model.index_of(i).data()) for i in model.children_ids(None)]
 
 
 def _visible_activity_ids(view: ActivityView, model: ActivityTreeModel) -> list[str]:
@@ -94,7 +96,7 @@ def test_filter_critical_shows_only_critical_and_the_gantt_follows(qtbot: Any, w
     # No WBS group is left empty.
     for index in _visible_rows(view):
         if not model.is_activity(index):
-            assert model.rowCount(index) > 0
+            assert model.children_ids(model.object_id(index))
 
     # The Gantt paints the same activity rows as the table shows, top to bottom.
     chart = window.gantt.chart
@@ -116,8 +118,7 @@ def test_text_search_and_status_filter(qtbot: Any, window: MainWindow) -> None:
     qtbot.waitUntil(lambda: not model.activity_filter.is_empty)  # after the typing pause
     assert _codes(session, _visible_activity_ids(view, model)) == ["A1020"]
     # Its WBS path stays (Site Works > Earthworks) so the planner sees where it is; Structure is gone.
-    top = [model.index(r, 0).data() for r in range(model.rowCount())]
-    assert top == ["1"]
+    assert _top(model) == ["1"]
 
     window.filter_bar.search.clear()
     window.filter_bar.emit_filter()
@@ -167,11 +168,8 @@ def test_group_by_code_from_the_view_menu(qtmodeltester: Any, window: MainWindow
 
     choices["Group by Phase"].trigger()
     groups = {
-        model.index(r, 0).data(): [
-            session.data.activities[str(model.object_id(model.index(c, 0, model.index(r, 0))))].code
-            for c in range(model.rowCount(model.index(r, 0)))
-        ]
-        for r in range(model.rowCount())
+        model.index_of(group).data(): [session.data.activities[i].code for i in model.children_ids(group)]
+        for group in model.children_ids(None)
     }
     assert groups == {"DES Design": ["A1000", "A1030"], "BLD Build": ["A1010"], "(no value)": ["A1020", "A1040"]}
     group = model.index(0, COLUMN_INDEX["name"])
@@ -200,11 +198,10 @@ def test_grouped_model_follows_a_code_change(qtmodeltester: Any, session: Projec
     build = next(v for v in session.data.code_values.values() if v.code == "BLD")
     assert a1020 is not None
     session.apply(SetField("activity", (a1020.id,), "codes", {phase.id: build.id}))
-    parent = model.parent(model.index_of(a1020.id))
-    assert parent.data() == "BLD Build"
+    assert model.index_of(str(model.parent_id(a1020.id))).data() == "BLD Build"
     added = Activity("A2000", "Cranes", session.data.default_calendar().id, codes={phase.id: build.id})
     session.apply(AddActivity(added))
-    assert model.parent(model.index_of(added.id)).data() == "BLD Build"
+    assert model.index_of(str(model.parent_id(added.id))).data() == "BLD Build"
     session.undo()
     assert not model.index_of(added.id).isValid()
     qtmodeltester.check(model, force_py=True)
@@ -307,9 +304,10 @@ def test_header_click_sorts_within_groups(qtbot: Any, window: MainWindow) -> Non
     assert session is not None
     site = model.index(0, 0)
     assert site.data() == "1"
+    site_id = str(model.object_id(site))
 
     def site_children() -> list[str]:
-        return [str(model.index(r, 0, site).data()) for r in range(model.rowCount(site))]
+        return [str(model.index_of(i).data()) for i in model.children_ids(site_id)]
 
     assert site_children() == ["A1000", "A1010", "1.1"]
     a1010 = session.data.activity_by_code("A1010")
@@ -342,11 +340,8 @@ def _sort_order(model: ActivityTreeModel) -> tuple[int, bool] | None:
 def test_sorted_model_passes_the_model_tester(qtmodeltester: Any, session: ProjectSession) -> None:
     model = ActivityTreeModel(session)
     model.sort(COLUMN_INDEX["finish"], Qt.SortOrder.DescendingOrder)
-    frame = model.index(1, 0)
-    finishes = [
-        session.data.computed[str(model.object_id(model.index(r, 0, frame)))].early_finish
-        for r in range(model.rowCount(frame))
-    ]
+    frame = model.children_ids(None)[1]
+    finishes = [session.data.computed[i].early_finish for i in model.children_ids(frame)]
     known = [f for f in finishes if f is not None]
     assert len(known) == len(finishes) > 1
     assert known == sorted(known, reverse=True)
@@ -396,24 +391,20 @@ def test_a_new_schedule_reapplies_the_critical_filter(session: ProjectSession) -
 
 
 def _all_activity_indexes(model: ActivityTreeModel) -> list[QModelIndex]:
-    found: list[QModelIndex] = []
-    pending = [QModelIndex()]
-    while pending:
-        parent = pending.pop()
-        for row in range(model.rowCount(parent)):
-            index = model.index(row, 0, parent)
-            (found if model.is_activity(index) else pending).append(index)
-    return found
+    rows = [model.index(row, 0) for row in range(model.rowCount())]
+    return [index for index in rows if model.is_activity(index)]
 
 
 def test_collapsed_groups_stay_collapsed_through_a_sort_and_a_filter(window: MainWindow) -> None:
     view, model = window.activity_view, window.activity_model
-    frame = model.index(1, 0)
+    site_id, frame_id = model.children_ids(None)
+    frame = model.index_of(frame_id)
     assert frame.data() == "2"
-    view.collapse(frame)
+    view.set_expanded(frame, False)
     model.sort(COLUMN_INDEX["finish"], Qt.SortOrder.DescendingOrder)
     window.filter_bar.critical.setChecked(True)
-    site, frame = model.index(0, 0), model.index(1, 0)
+    site, frame = model.index_of(site_id), model.index_of(frame_id)
     assert (site.data(), frame.data()) == ("1", "2")
-    assert view.isExpanded(site)
-    assert not view.isExpanded(frame)
+    assert view.is_expanded(site)
+    assert not view.is_expanded(frame)
+    assert frame.row() == model.rowCount() - 1  # nothing shows under it

@@ -1,9 +1,10 @@
-"""The activity table as a Qt item model: WBS group rows with roll-up dates and the activities beneath them.
+"""The activity table as a Qt item model: one flat list of rows, each group row (a WBS node or an activity-code
+value, with roll-up dates) followed by the activities and groups beneath it, indented by depth.
 
-Rows live in flat parallel lists indexed by node number (the index's internalId), so 100k activities cost a few
-lists, not 100k Python objects. Edits become core commands handed to the session; the model refreshes from the
-change set the session reports: dataChanged for an edit, row inserts/removes for add/delete, a reset only when
-the WBS itself changes.
+A collapse removes the group's rows and an expand inserts them, so views lay out only what they paint and a
+100k-activity project opens without walking every row. Rows live in RowLayout's plain lists (no object per
+row); cell texts are made when a row is first painted. Edits become core commands handed to the session, and
+the model follows the change sets the session reports (activity_refresh).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import bisect
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
+    QAbstractTableModel,
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
@@ -24,12 +25,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 from typing_extensions import override
 
+from bbschedule.core.activity import Activity
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.commands import Command, Composite
 from bbschedule.core.errors import BBScheduleError
 from bbschedule.services.filters import ActivityFilter
 from bbschedule.services.session import ProjectSession
-from bbschedule.ui import roles
+from bbschedule.ui import activity_refresh, roles
 from bbschedule.ui.activity_cells import (
     ACTIVITY_FLAGS,
     ALIGN_CENTER,
@@ -39,39 +41,35 @@ from bbschedule.ui.activity_cells import (
     NEGATIVE_FLOAT,
     NO_FLAGS,
     WBS_FLAGS,
-    wbs_edited_in_place,
 )
 from bbschedule.ui.activity_order import code_layout, wbs_layout
+from bbschedule.ui.activity_rows import ACTIVITY, DEAD, GROUP, ROOT, RowLayout
 from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, CONSTRAINT_LABELS, Column, Editor, Row
 from bbschedule.ui.edits import activity_edit, wbs_edit
 from bbschedule.ui.rollups import RollupTable
 
-WBS = 0
-ACTIVITY = 1
-DEAD = -1
-ROOT = -1
 GROUP_PREFIX = "code-group:"
 """Group rows of an activity-code grouping are keyed by this and the value id ('none': without a value)."""
+ACTIVITY_ROW = 0
+EXPANDED_GROUP = 1
+COLLAPSED_GROUP = 2
+"""Values of the roles.ROW_STATE role: what the delegate draws left of column 0."""
 
 Index = QModelIndex | QPersistentModelIndex
+_LAST = len(COLUMNS) - 1
 
 
-class ActivityTreeModel(QAbstractItemModel):
+class ActivityTreeModel(QAbstractTableModel):
     sig_edit_refused = Signal(str)
     """An edit was refused; the text says why (for the status bar)."""
     sig_structure_changed = Signal()
-    """Rows were rebuilt (a reset): views re-expand their groups."""
+    """Rows were rebuilt (a reset): views restore their selection."""
 
     def __init__(self, session: ProjectSession | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session: ProjectSession | None = None
         self._unsubscribe: Any = None
-        self._kind: list[int] = []
-        self._ids: list[str] = []
-        self._parent: list[int] = []
-        self._row: list[int] = []
-        self._children: dict[int, list[int]] = {ROOT: []}
-        self._node_of: dict[str, int] = {}
+        self.layout = RowLayout()
         self._texts: dict[int, list[str]] = {}
         """Display texts of activity rows already shown, by node; dropped when the row's data changes."""
         self._rollups = RollupTable()
@@ -84,8 +82,6 @@ class ActivityTreeModel(QAbstractItemModel):
         """The code type the rows are grouped by; None: by WBS."""
         self._sort: tuple[int, bool] | None = None
         """(column, descending) activities are sorted by within their group; None: by Activity ID."""
-        self._labels: dict[int, str] = {}
-        """Code group rows: their label, by node (they are WBS-kind nodes for the roll-ups, but read-only)."""
         self._shown = 0
         self._bulk: list[str] | None = None
         """While the view commits a bulk edit: the activities the edited value goes to."""
@@ -105,6 +101,7 @@ class ActivityTreeModel(QAbstractItemModel):
             self._unsubscribe()
             self._unsubscribe = None
         self._session = session
+        self.layout.collapsed = set()  # another project: its groups open, as P6 opens a project
         if session is not None:
             self._unsubscribe = session.subscribe(self.on_session_changed)
         self.rebuild()
@@ -114,95 +111,52 @@ class ActivityTreeModel(QAbstractItemModel):
         self._icons = icons
 
     def rebuild(self) -> None:
+        """Rows built again from the project; the groups the planner collapsed stay collapsed."""
+        old = self.layout
+        collapsed = {old.ids[n] for n in old.collapsed}
         self.beginResetModel()
-        self._kind, self._ids, self._parent, self._row = [], [], [], []
-        self._children = {ROOT: []}
-        self._node_of = {}
+        self.layout = RowLayout()
         self._texts = {}
-        self._labels = {}
         self._shown = 0
+        acts_of: dict[int, list[Activity]] = {}
         if self._session is not None:
-            self._build(self._session)
+            acts_of = self._build(self._session)
+            node_of = self.layout.node_of
+            self.layout.collapsed = {node_of[i] for i in collapsed if i in node_of}
+        self.layout.layout_rows()
+        if self._session is not None:
+            self._rollups.rebuild(self.layout, self._session.data, acts_of)
         self.endResetModel()
         self.sig_structure_changed.emit()
 
-    def _build(self, session: ProjectSession) -> None:
-        data = session.data
+    def _build(self, session: ProjectSession) -> dict[int, list[Activity]]:
+        """The rows of the chosen grouping; returns each group's activities for the roll-ups (no second lookup)."""
+        data, layout = session.data, self.layout
         keep = None if self._filter.is_empty else self._filter.apply(data) | (self._pinned & data.activities.keys())
         column, descending = self._sort if self._sort is not None else (None, False)
+        acts_of: dict[int, list[Activity]] = {}
         if self._group_code is not None and self._group_code in data.code_types:
             for key, label, members in code_layout(
                 data, self._group_code, keep=keep, column=column, descending=descending
             ):
-                node = self._add_node(WBS, f"{GROUP_PREFIX}{key}", ROOT)
-                self._labels[node] = label
-                for activity_id in members:
-                    self._add_node(ACTIVITY, activity_id, node)
+                node = layout.add_node(GROUP, f"{GROUP_PREFIX}{key}", ROOT)
+                layout.labels[node] = label
+                layout.add_activities(node, [a.id for a in members])
+                acts_of[node] = members
                 self._shown += len(members)
-            self._rollups.rebuild(self)
-            return
+            return acts_of
         wbs_children, activities = wbs_layout(data, keep=keep, column=column, descending=descending)
-        # Iterative, so that a deep WBS cannot hit the recursion limit; appends inlined (100k rows).
-        kinds, ids, parents, rows, node_of = self._kind, self._ids, self._parent, self._row, self._node_of
+        # Iterative, so that a deep WBS cannot hit the recursion limit.
         stack: list[tuple[str | None, int]] = [(None, ROOT)]
         while stack:
             wbs_id, node = stack.pop()
-            siblings = self._children[node]
-            for activity_id in activities.get(wbs_id, ()):
-                number = len(kinds)
-                kinds.append(ACTIVITY)
-                ids.append(activity_id)
-                parents.append(node)
-                rows.append(len(siblings))
-                siblings.append(number)
-                node_of[activity_id] = number
-            self._shown += len(activities.get(wbs_id, ()))
+            members = activities.get(wbs_id, [])
+            layout.add_activities(node, [a.id for a in members])
+            acts_of[node] = members
+            self._shown += len(members)
             for child_id in wbs_children.get(wbs_id, ()):
-                stack.append((child_id, self._add_node(WBS, child_id, node)))
-        self._rollups.rebuild(self)
-
-    def _add_node(self, kind: int, obj_id: str, parent: int, position: int | None = None) -> int:
-        node = len(self._kind)
-        self._kind.append(kind)
-        self._ids.append(obj_id)
-        self._parent.append(parent)
-        siblings = self._children[parent]
-        if position is None:
-            position = len(siblings)
-        siblings.insert(position, node)
-        self._row.append(position)
-        for later in siblings[position + 1 :]:
-            self._row[later] += 1
-        if kind == WBS:
-            self._children[node] = []
-        self._node_of[obj_id] = node
-        return node
-
-    # -- what the rollup table and views read -----------------------------------------------------------------
-
-    @property
-    def node_kinds(self) -> list[int]:
-        """Kind by node number (WBS, ACTIVITY or DEAD): read-only, for bulk readers like the roll-ups."""
-        return self._kind
-
-    @property
-    def node_ids(self) -> list[str]:
-        return self._ids
-
-    def node_kind(self, node: int) -> int:
-        return self._kind[node]
-
-    def node_id(self, node: int) -> str:
-        return self._ids[node]
-
-    def node_parent(self, node: int) -> int:
-        return self._parent[node]
-
-    def children_of(self, node: int) -> list[int]:
-        return self._children.get(node, [])
-
-    def node_count(self) -> int:
-        return len(self._kind)
+                stack.append((child_id, layout.add_node(GROUP, child_id, node)))
+        return acts_of
 
     # -- what the planner chose to see: filter, grouping, sort ------------------------------------------------
 
@@ -245,63 +199,146 @@ class ActivityTreeModel(QAbstractItemModel):
         """The activities the next setData applies to, all in one command (None: the edited row only)."""
         self._bulk = ids
 
+    def pin(self, activity_id: str) -> None:
+        """Keep showing an activity the planner just added although the filter would hide it."""
+        self._pinned.add(activity_id)
+
     def shown_count(self) -> int:
-        """Activities shown in the table (after the filter)."""
+        """Activities shown in the table (after the filter), collapsed ones included."""
         return self._shown
+
+    # -- collapse and expand ----------------------------------------------------------------------------------
+
+    def is_expanded(self, index: Index) -> bool:
+        return index.isValid() and self.layout.is_expanded(index.internalId())
+
+    def set_expanded(self, index: Index, expanded: bool) -> None:
+        """Open or close one group row: its rows are inserted or removed (the Gantt follows the same signals)."""
+        if not index.isValid() or not self.layout.is_group(index.internalId()):
+            return
+        node, layout = index.internalId(), self.layout
+        if expanded == layout.is_expanded(node):
+            return
+        row = layout.row_of(node)
+        if expanded:
+            first, nodes = layout.expand_rows(node)
+            if nodes:
+                self.beginInsertRows(QModelIndex(), first, first + len(nodes) - 1)
+            layout.expand(node, first, nodes)
+            if nodes:
+                self.endInsertRows()
+        else:
+            first, count = layout.collapse_range(node)
+            if count:
+                self.beginRemoveRows(QModelIndex(), first, first + count - 1)
+            layout.collapse(node, first, count)
+            if count:
+                self.endRemoveRows()
+        if row >= 0:  # its arrow turns
+            self.dataChanged.emit(self.createIndex(row, 0, node), self.createIndex(row, 0, node))
+
+    def expand_all(self) -> None:
+        self._relayout(set())
+
+    def collapse_all(self) -> None:
+        self._relayout({n for n, kind in enumerate(self.layout.kind) if kind == GROUP})
+
+    def reveal(self, obj_id: str) -> None:
+        """Open the collapsed groups above a row so that it shows (selecting it from elsewhere, as 'Go To')."""
+        node = self.layout.node_of.get(obj_id)
+        if node is None:
+            return
+        for group in reversed(self.layout.ancestors(node)):
+            if group in self.layout.collapsed:
+                self.set_expanded(self.createIndex(self.layout.row_of(group), 0, group), True)
+
+    def _relayout(self, collapsed: set[int]) -> None:
+        """Rows laid out again with other groups collapsed; selections and current cells follow their rows."""
+        if collapsed == self.layout.collapsed:
+            return
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        self.layout.collapsed = collapsed
+        self.layout.layout_rows()
+        new = []
+        for index in old:
+            node = index.internalId()
+            row = self.layout.row_of(node) if index.isValid() else -1
+            new.append(self.createIndex(row, index.column(), node) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # -- what views and the Gantt read ------------------------------------------------------------------------
 
     def is_group_row(self, index: Index) -> bool:
         """A row grouping activities by a code value: a label only, never edited."""
-        return index.isValid() and index.internalId() in self._labels
+        return index.isValid() and index.internalId() in self.layout.labels
 
     def index_of(self, obj_id: str, column: int = 0) -> QModelIndex:
-        node = self._node_of.get(obj_id)
-        if node is None or self._kind[node] == DEAD:
-            return QModelIndex()
-        return self.createIndex(self._row[node], column, node)
+        """The row of an activity or group; invalid when it is not shown (filtered out, or its group is closed)."""
+        node = self.layout.node_of.get(obj_id)
+        row = -1 if node is None else self.layout.row_of(node)
+        return QModelIndex() if row < 0 or node is None else self.createIndex(row, column, node)
 
     def object_id(self, index: Index) -> str | None:
-        return self._ids[index.internalId()] if index.isValid() else None
+        return self.layout.ids[index.internalId()] if index.isValid() else None
 
     def is_activity(self, index: Index) -> bool:
-        return index.isValid() and self._kind[index.internalId()] == ACTIVITY
+        return index.isValid() and self.layout.kind[index.internalId()] == ACTIVITY
 
-    def wbs_ids(self) -> list[str]:
-        return [self._ids[n] for n, kind in enumerate(self._kind) if kind == WBS]
+    def group_ids(self) -> list[str]:
+        return self.layout.group_ids()
+
+    def children_ids(self, obj_id: str | None) -> list[str]:
+        """The ids under a group (None: the top level), shown or collapsed, in their order."""
+        layout = self.layout
+        node = ROOT if obj_id is None else layout.node_of.get(obj_id)
+        return [] if node is None else [layout.ids[n] for n in layout.children.get(node, [])]
+
+    def parent_id(self, obj_id: str) -> str | None:
+        """The id of the group a row sits in (None at the top level or when it is not in the table)."""
+        node = self.layout.node_of.get(obj_id)
+        up = ROOT if node is None else self.layout.parent[node]
+        return None if up == ROOT else self.layout.ids[up]
+
+    def summary_span(self, key: str) -> tuple[Any, Any, bool] | None:
+        """(start, finish, critical) of a group row, from its roll-up: the Gantt's summary bar."""
+        node = self.layout.node_of.get(key)
+        if node is None or self.layout.kind[node] != GROUP:
+            return None
+        rollup = self._rollups.get(node)
+        start, finish = rollup.start or rollup.finish, rollup.finish or rollup.start
+        return None if start is None or finish is None else (start, max(start, finish), rollup.critical)
+
+    def group_label(self, key: str) -> str:
+        node = self.layout.node_of.get(key)
+        if node is None or self._session is None:
+            return ""
+        wbs = self._session.data.wbs.get(key)
+        return wbs.name if wbs is not None else self.layout.labels.get(node, "")
+
+    def shown_span(self) -> tuple[Any, Any] | None:
+        """Earliest start and latest finish of everything in the table (the Gantt's 'fit')."""
+        rollup = self._rollups.get(ROOT)
+        start, finish = rollup.start or rollup.finish, rollup.finish or rollup.start
+        return None if start is None or finish is None else (start, max(start, finish))
 
     # -- Qt's model interface ---------------------------------------------------------------------------------
 
     @override
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        node = parent.internalId() if parent.isValid() else ROOT
-        children = self._children.get(node)
-        if children is None or not 0 <= row < len(children) or not 0 <= column < len(COLUMNS):
+        rows = self.layout.rows
+        if parent.isValid() or not 0 <= row < len(rows) or not 0 <= column <= _LAST:
             return QModelIndex()
-        return self.createIndex(row, column, children[row])
-
-    @override
-    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not child.isValid():
-            return QModelIndex()
-        up = self._parent[child.internalId()]
-        if up == ROOT:
-            return QModelIndex()
-        return self.createIndex(self._row[up], 0, up)
+        return self.createIndex(row, column, rows[row])
 
     @override
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self._children[ROOT])
-        if parent.column() > 0:
-            return 0
-        return len(self._children.get(parent.internalId(), ()))
+        return 0 if parent.isValid() else len(self.layout.rows)
 
     @override
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return len(COLUMNS)
-
-    @override
-    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return self.rowCount(parent) > 0
+        return 0 if parent.isValid() else len(COLUMNS)
 
     @override
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -314,11 +351,12 @@ class ActivityTreeModel(QAbstractItemModel):
 
     @override
     def flags(self, index: Index) -> Qt.ItemFlag:
-        # Looked up, not computed: expanding 100k rows asks for every row's flags, and enum arithmetic is slow.
+        # Looked up, not computed: Qt enum arithmetic in Python is slow and this runs for every painted cell.
         if not index.isValid():
             return NO_FLAGS
-        read_only = self._session is None or self._session.read_only or index.internalId() in self._labels
-        table = WBS_FLAGS if self._kind[index.internalId()] == WBS else ACTIVITY_FLAGS
+        node = index.internalId()
+        read_only = self._session is None or self._session.read_only or node in self.layout.labels
+        table = WBS_FLAGS if self.layout.kind[node] == GROUP else ACTIVITY_FLAGS
         return table[read_only][index.column()]
 
     @override
@@ -326,8 +364,8 @@ class ActivityTreeModel(QAbstractItemModel):
         if self._session is None or not index.isValid():
             return None
         node = index.internalId()
-        if self._kind[node] == WBS:
-            return self._wbs_data(node, index.column(), role)
+        if self.layout.kind[node] == GROUP:
+            return self._group_data(node, index.column(), role)
         return self._activity_data(node, index.column(), role)
 
     @override
@@ -342,7 +380,7 @@ class ActivityTreeModel(QAbstractItemModel):
                 slots[i].clearData()
             return
         node, column = index.internalId(), index.column()
-        read = self._wbs_data if self._kind[node] == WBS else self._activity_data
+        read = self._group_data if self.layout.kind[node] == GROUP else self._activity_data
         for i in range(count):
             slot = slots[i]
             value = read(node, column, slot.role())
@@ -365,27 +403,32 @@ class ActivityTreeModel(QAbstractItemModel):
         if role == roles.DECORATION:
             if column != 0:
                 return None
-            activity = self._session.data.activities.get(self._ids[node])
+            activity = self._session.data.activities.get(self.layout.ids[node])
             return self._icons.get(activity.type.value) if activity is not None else None
         if role == roles.FOREGROUND:
             if column != FLOAT_COLUMN:
                 return None
-            computed = self._session.data.computed.get(self._ids[node])
+            computed = self._session.data.computed.get(self.layout.ids[node])
             if computed is not None and computed.total_float is not None and computed.total_float < 0:
                 return NEGATIVE_FLOAT
             return None
         if role == roles.OBJECT_ID:
-            return self._ids[node]
+            return self.layout.ids[node]
+        if role == roles.ROW_DEPTH:
+            return self.layout.depth[node]
+        if role == roles.ROW_STATE:
+            return ACTIVITY_ROW
         if role == roles.CHOICES:
             return self._choices(column)
         return None
 
-    def _wbs_data(self, node: int, column: int, role: int) -> Any:
+    def _group_data(self, node: int, column: int, role: int) -> Any:
         assert self._session is not None
+        layout = self.layout
         if role == roles.DISPLAY or role == roles.EDIT:
             key = COLUMNS[column].key
-            label = self._labels.get(node)
-            wbs = self._session.data.wbs.get(self._ids[node]) if label is None else None
+            label = layout.labels.get(node)
+            wbs = self._session.data.wbs.get(layout.ids[node]) if label is None else None
             if key == "code":
                 return wbs.code if wbs is not None else label or ""
             if key == "name":
@@ -398,27 +441,24 @@ class ActivityTreeModel(QAbstractItemModel):
             total_float = self._rollups.get(node).total_float
             return NEGATIVE_FLOAT if total_float is not None and total_float < 0 else None
         if role == roles.BACKGROUND:
-            return self._bands[min(self._depth(node), len(self._bands) - 1)]
+            return self._bands[min(layout.depth[node], len(self._bands) - 1)]
         if role == roles.TEXT_ALIGNMENT:
             return ALIGNMENTS[column]
         if role == roles.DECORATION and column == 0:
             return self._icons.get("wbs")
         if role == roles.OBJECT_ID:
-            return self._ids[node]
+            return layout.ids[node]
+        if role == roles.ROW_DEPTH:
+            return layout.depth[node]
+        if role == roles.ROW_STATE:
+            return COLLAPSED_GROUP if node in layout.collapsed else EXPANDED_GROUP
         return None
 
     def _row_of(self, node: int) -> Row:
         assert self._session is not None
         data = self._session.data
-        activity = data.activities[self._ids[node]]
+        activity = data.activities[self.layout.ids[node]]
         return Row(activity, data.computed.get(activity.id), data.calendars.get(activity.calendar_id))
-
-    def _depth(self, node: int) -> int:
-        depth = 0
-        while self._parent[node] != ROOT:
-            node = self._parent[node]
-            depth += 1
-        return depth
 
     def _choices(self, column: int) -> list[tuple[str, str]] | None:
         assert self._session is not None
@@ -438,11 +478,11 @@ class ActivityTreeModel(QAbstractItemModel):
             return False
         node = index.internalId()
         column = COLUMNS[index.column()]
-        if node in self._labels:
+        if node in self.layout.labels:
             return False
         try:
-            if self._kind[node] == WBS:
-                command = wbs_edit(self._session.data, wbs_id=self._ids[node], column=column, value=value)
+            if self.layout.kind[node] == GROUP:
+                command = wbs_edit(self._session.data, wbs_id=self.layout.ids[node], column=column, value=value)
             else:
                 command = self._activity_edit(node, column, value)
             self._session.apply(command)
@@ -456,119 +496,74 @@ class ActivityTreeModel(QAbstractItemModel):
         """One activity's edit, or the same value for every bulk-selected activity as one undoable command (never
         the Activity ID: it must stay unique)."""
         assert self._session is not None
-        data, own = self._session.data, self._ids[node]
+        data, own = self._session.data, self.layout.ids[node]
         ids = self._bulk if self._bulk and own in self._bulk and column.key != "code" else [own]
         commands = [activity_edit(data, activity_id=i, column=column, value=value) for i in ids if i in data.activities]
         if len(commands) == 1:
             return commands[0]
         return Composite(f"{commands[0].label} of {len(commands)} activities", tuple(commands))
 
-    # -- refreshing from the session's change sets ------------------------------------------------------------
+    # -- following the session (the decisions are in activity_refresh) ---------------------------------------
 
     def on_session_changed(self, change_set: ChangeSet) -> None:
-        kinds = change_set.kinds
-        if not kinds:  # a new scheduling result: every date may have moved
-            f = self._filter
-            if self._sort is not None or f.critical_only or f.window_start is not None or f.window_finish is not None:
-                self.rebuild()  # criticality and dates decide what shows, and in what order: as P6 re-applies
-                return
-            self._texts.clear()
-            self._rollups.rebuild(self)
-            self._all_changed()
-            return
-        if "calendar" in kinds or ("wbs" in kinds and not wbs_edited_in_place(change_set)):
-            self.rebuild()
-            return
-        if self._needs_rebuild(change_set):
-            self.rebuild()
-            return
-        touched: set[int] = set()
-        for change in change_set.changes:
-            node = self._node_of.get(change.id, DEAD) if change.kind in ("wbs", "activity") else DEAD
-            if change.kind == "wbs":  # renamed or recoded: its own row only
-                if node != DEAD:
-                    self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
-                continue
-            if change.kind != "activity":
-                continue
-            if change.before is None:
-                touched.add(self._insert_activity(change.after))
-            elif node == DEAD:  # filtered out: nothing on screen changes
-                continue
-            elif change.after is None:
-                touched.add(self._remove_activity(change.id))
-            elif change.before.wbs_id != change.after.wbs_id and self._group_code is None:
-                touched.add(self._remove_activity(change.id))
-                touched.add(self._insert_activity(change.after))
-            else:
-                self._texts.pop(node, None)
-                self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
-                touched.add(self._parent[node])
-        for node in self._rollups.update(self, touched):
-            self.dataChanged.emit(self.createIndex(self._row[node], 0, node), self._last_cell(node))
+        activity_refresh.on_session_changed(self, change_set)
 
-    def _needs_rebuild(self, change_set: ChangeSet) -> bool:
-        """Added activities that land where no row is (a code group, a WBS hidden by the filter) or a changed
-        code value under a code grouping: rows move between groups, so rebuild (the added ones stay pinned)."""
-        if self._session is None:
-            return False
-        wbs = self._session.data.wbs
-        rebuild = False
-        for change in change_set.changes:
-            if change.kind != "activity" or change.after is None:
-                continue
-            target = change.after.wbs_id
-            hidden_wbs = target is not None and target in wbs and target not in self._node_of
-            if change.before is None:
-                if not self._filter.is_empty:
-                    self._pinned.add(change.id)
-                rebuild = rebuild or self._group_code is not None or hidden_wbs
-            elif self._group_code is not None and change.before.codes != change.after.codes:
-                rebuild = True
-            elif self._group_code is None and change.before.wbs_id != target:
-                rebuild = rebuild or hidden_wbs
-        return rebuild
+    def refresh_node(self, node: int) -> None:
+        """One row's data changed: its texts are made again when painted."""
+        self._texts.pop(node, None)
+        row = self.layout.row_of(node)
+        if row >= 0:
+            self.dataChanged.emit(self.createIndex(row, 0, node), self.createIndex(row, _LAST, node))
 
-    def _last_cell(self, node: int) -> QModelIndex:
-        return self.createIndex(self._row[node], len(COLUMNS) - 1, node)
+    def refresh_rollups(self, touched: set[int]) -> None:
+        assert self._session is not None
+        for node in self._rollups.update(self.layout, self._session.data, touched):
+            self.refresh_node(node)
 
-    def _all_changed(self) -> None:
-        """Every row's dates changed. One signal per top-level row, from column 1: a single range over the whole
-        tree makes QTreeView walk all 100k expanded rows asking hasChildren; any multi-cell range repaints the
-        viewport, which is what a new schedule needs (column 0, the Activity ID, does not change)."""
-        for row in range(len(self._children[ROOT])):
-            self.dataChanged.emit(self.index(row, 1), self.index(row, len(COLUMNS) - 1))
+    def refresh_all_dates(self) -> None:
+        """Every row's dates changed (a new schedule). One range from column 1 repaints the viewport (column 0,
+        the Activity ID, does not change)."""
+        assert self._session is not None
+        self._texts.clear()
+        self._rollups.rebuild(self.layout, self._session.data)
+        if self.layout.rows:
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.layout.rows) - 1, _LAST))
 
-    def _parent_index(self, parent: int) -> QModelIndex:
-        return QModelIndex() if parent == ROOT else self.createIndex(self._row[parent], 0, parent)
-
-    def _insert_activity(self, activity: Any) -> int:
-        parent = self._node_of.get(activity.wbs_id, ROOT) if activity.wbs_id else ROOT
-        siblings = self._children[parent]
-        codes = [self._activity_code(n) for n in siblings if self._kind[n] == ACTIVITY]
+    def insert_activity(self, activity: Activity) -> int:
+        """A new activity's row among its WBS siblings, in Activity ID order; returns its group's node."""
+        layout = self.layout
+        parent = layout.node_of.get(activity.wbs_id, ROOT) if activity.wbs_id else ROOT
+        siblings = layout.children[parent]
+        codes = [self._activity_code(n) for n in siblings if layout.kind[n] == ACTIVITY]
         position = bisect.bisect(codes, activity.code)
-        self.beginInsertRows(self._parent_index(parent), position, position)
-        self._add_node(ACTIVITY, activity.id, parent, position)
+        row = layout.insert_row_of(parent, position)
+        if row >= 0:
+            self.beginInsertRows(QModelIndex(), row, row)
+        node = layout.add_node(ACTIVITY, activity.id, parent, position)
+        layout.insert(node, row)
         self._shown += 1
-        self.endInsertRows()
+        if row >= 0:
+            self.endInsertRows()
         return parent
 
     def _activity_code(self, node: int) -> str:
         assert self._session is not None
-        activity = self._session.data.activities.get(self._ids[node])
+        activity = self._session.data.activities.get(self.layout.ids[node])
         return activity.code if activity is not None else ""
 
-    def _remove_activity(self, activity_id: str) -> int:
-        node = self._node_of.pop(activity_id)
-        parent = self._parent[node]
-        row = self._row[node]
-        self.beginRemoveRows(self._parent_index(parent), row, row)
-        siblings = self._children[parent]
-        del siblings[row]
-        for later in siblings[row:]:
-            self._row[later] -= 1
-        self._kind[node] = DEAD
+    def remove_activity(self, activity_id: str) -> int:
+        """Take an activity's row away; returns its group's node."""
+        layout = self.layout
+        node = layout.node_of[activity_id]
+        parent, row = layout.parent[node], layout.row_of(node)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+        layout.remove(node)
         self._shown -= 1
         self._texts.pop(node, None)
-        self.endRemoveRows()
+        if row >= 0:
+            self.endRemoveRows()
         return parent
+
+
+__all__ = ["ACTIVITY", "DEAD", "GROUP", "GROUP_PREFIX", "ROOT", "ActivityTreeModel"]

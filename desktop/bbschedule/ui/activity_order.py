@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from bbschedule.core.activity import Activity
@@ -19,6 +20,7 @@ _ACTIVITY_FIELDS = frozenset(
     {"code", "name", "original_duration", "remaining_duration", "actual_start", "actual_finish"}
 )
 _COMPUTED_FIELDS = frozenset({"early_start", "early_finish", "late_start", "late_finish", "total_float"})
+_CODE = attrgetter("code")
 
 
 def sort_value(data: ProjectData, activity: Activity, column: int) -> Any:
@@ -38,16 +40,18 @@ def sort_value(data: ProjectData, activity: Activity, column: int) -> Any:
     return text.casefold() or None
 
 
-def ordered(data: ProjectData, activities: Iterable[Activity], *, column: int | None, descending: bool) -> list[str]:
-    """Activity ids by Activity ID, or by a column's value (ties by Activity ID); blanks last either way."""
-    by_code = sorted(activities, key=lambda a: a.code)
+def ordered(
+    data: ProjectData, activities: Iterable[Activity], *, column: int | None, descending: bool
+) -> list[Activity]:
+    """Activities by Activity ID, or by a column's value (ties by Activity ID); blanks last either way."""
+    by_code = sorted(activities, key=_CODE)
     if column is None:
-        return [a.id for a in (reversed(by_code) if descending else by_code)]
+        return by_code[::-1] if descending else by_code
     values = [(sort_value(data, a, column), a) for a in by_code]
     known = [(v, a) for v, a in values if v is not None]
     blank = [a for v, a in values if v is None]
     known.sort(key=_first, reverse=descending)  # a stable sort keeps Activity ID order among ties
-    return [a.id for _, a in known] + [a.id for a in blank]
+    return [a for _, a in known] + blank
 
 
 def _first(pair: tuple[Any, Activity]) -> Any:
@@ -58,9 +62,9 @@ def _first(pair: tuple[Any, Activity]) -> Any:
 
 def wbs_layout(
     data: ProjectData, *, keep: set[str] | None, column: int | None, descending: bool
-) -> tuple[dict[str | None, list[str]], dict[str | None, list[str]]]:
-    """(WBS ids by parent, activity ids by WBS), None for the top level. With a filter (`keep`: the ids that
-    pass) only the WBS nodes that still hold a passing activity, and their ancestors, stay."""
+) -> tuple[dict[str | None, list[str]], dict[str | None, list[Activity]]]:
+    """(WBS ids by parent, activities by WBS in their order), None for the top level. With a filter (`keep`: the
+    ids that pass) only the WBS nodes that still hold a passing activity, and their ancestors, stay."""
     wbs = data.wbs
     members: dict[str | None, list[Activity]] = {}
     for activity in data.activities.values():
@@ -84,13 +88,14 @@ def wbs_layout(
 
 def code_layout(
     data: ProjectData, code_type_id: str, *, keep: set[str] | None, column: int | None, descending: bool
-) -> list[tuple[str, str, list[str]]]:
-    """(key, label, activity ids) of each value of an activity code that holds a shown activity, in the values'
-    order, those without a value last (key 'none')."""
+) -> list[tuple[str, str, list[Activity]]]:
+    """(key, label, activities in their order) of each value of an activity code that holds a shown activity, in
+    the values' order, those without a value last (key 'none')."""
     layout = []
     for group in group_by_code(data, code_type_id, among=keep):
         if group.activity_ids:
             acts = [data.activities[i] for i in group.activity_ids]
-            ids = ordered(data, acts, column=column, descending=descending)
-            layout.append((group.value_id or "none", group.label, ids))
+            layout.append(
+                (group.value_id or "none", group.label, ordered(data, acts, column=column, descending=descending))
+            )
     return layout

@@ -1,13 +1,24 @@
-"""The activity table widget: a tree view over ActivityTreeModel tuned for 100k rows, with a header menu to
-show and hide columns, header clicks that sort within groups, spreadsheet keys (Enter down, Tab right) and bulk
-edit (a cell edited with several rows selected changes them all, as one command). The Gantt chart follows it.
+"""The activity table widget: a table view over ActivityTreeModel's flat rows, tuned for 100k rows, with group
+rows opened and closed from their arrow (or Left/Right in the first column), a header menu to show and hide
+columns, header clicks that sort within groups, spreadsheet keys (Enter down, Tab right) and bulk edit (a cell
+edited with several rows selected changes them all, as one command). The Gantt chart follows it.
+
+A table view, not a tree view: a tree view lays out every expanded row when a model is reset (100k rows, each
+asking Python for its index, flags and children), a table view only the rows it paints.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QMenu, QTreeView, QWidget
+from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 from typing_extensions import override
 
 from bbschedule.ui.activity_model import ActivityTreeModel
@@ -17,28 +28,33 @@ from bbschedule.ui.delegates import ActivityDelegate
 _HINT = QAbstractItemDelegate.EndEditHint
 
 
-class ActivityView(QTreeView):
+class ActivityView(QTableView):
     def __init__(self, model: ActivityTreeModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("activityTable")
         self.setModel(model)
         self._model = model
-        # Uniform rows let the view compute geometry without asking every row: essential at 100k rows.
-        self.setUniformRowHeights(True)
+        self._delegate = ActivityDelegate(self)
+        self.setItemDelegate(self._delegate)
         self.setAlternatingRowColors(True)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
-        self.setItemDelegate(ActivityDelegate(self))
-        self.setAllColumnsShowFocus(True)
-        self.setIndentation(14)
-        self.setAnimated(False)
-        self.setExpandsOnDoubleClick(False)
-        header = self.header()
+        rows = self.verticalHeader()
+        rows.hide()
+        # Every row the same height, fixed: the view computes geometry without asking any row.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self._delegate.row_height(self))
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionsMovable(True)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -51,9 +67,12 @@ class ActivityView(QTreeView):
         self.setSortingEnabled(True)
         self.apply_default_layout()
         self._kept: tuple[list[str], str | None] = ([], None)
-        self._collapsed: set[str] = set()
         model.modelAboutToBeReset.connect(self._keep_selection)
-        model.sig_structure_changed.connect(self.expand_groups)
+        model.sig_structure_changed.connect(self._restore_selection)
+
+    def header(self) -> QHeaderView:
+        """The column header (the name a tree view gives it, which the window and the Gantt use)."""
+        return self.horizontalHeader()
 
     def apply_default_layout(self) -> None:
         """Column widths from the column table (never resizeColumnsToContents: it reads every row)."""
@@ -61,29 +80,29 @@ class ActivityView(QTreeView):
             self.setColumnWidth(number, column.width)
             self.setColumnHidden(number, column.hidden)
 
-    def expand_groups(self) -> None:
-        """Open every WBS group: what planners expect on opening a project (or filtering, grouping, sorting);
-        the rows selected before a rebuild stay selected."""
-        self.expandAll()
-        for group_id in self._collapsed:  # groups the planner closed stay closed through a filter or sort
-            index = self._model.index_of(group_id)
-            if index.isValid():
-                self.collapse(index)
-        self._collapsed = set()
-        ids, current = self._kept
-        self._kept = ([], None)
-        if ids:
-            self.select_ids(ids)
-        if current is not None:
-            index = self._model.index_of(current, max(self.currentIndex().column(), 0))
-            if index.isValid():
-                self.selectionModel().setCurrentIndex(index, self.selectionModel().SelectionFlag.NoUpdate)
+    # -- groups -----------------------------------------------------------------------------------------------
 
-    def _keep_selection(self) -> None:
-        if self.selectionModel() is not None:
-            self._kept = (self.selected_ids(ordered=False), self.current_object_id())
-        model = self._model
-        self._collapsed = {i for i in model.wbs_ids() if not self.isExpanded(model.index_of(i))}
+    def is_expanded(self, index: QModelIndex) -> bool:
+        return self._model.is_expanded(index)
+
+    def set_expanded(self, index: QModelIndex, expanded: bool) -> None:
+        self._model.set_expanded(index.siblingAtColumn(0), expanded)
+
+    def expand_all(self) -> None:
+        self._model.expand_all()
+
+    def collapse_all(self) -> None:
+        self._model.collapse_all()
+
+    @override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid() and index.column() == 0 and event.button() == Qt.MouseButton.LeftButton:
+            rect = self.visualRect(index)
+            if self._delegate.on_arrow(index, rect, event.position().x()):
+                self.set_expanded(index, not self.is_expanded(index))
+                return
+        super().mousePressEvent(event)
 
     # -- spreadsheet keys and bulk edit -----------------------------------------------------------------------
 
@@ -120,6 +139,13 @@ class ActivityView(QTreeView):
             if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
                 self.move_current(right=-1 if key == Qt.Key.Key_Backtab else 1)
                 return
+            current = self.currentIndex()
+            if key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and current.column() == 0:
+                # In the first column the arrows close and open a group, as in a tree.
+                expand = key == Qt.Key.Key_Right
+                if not self._model.is_activity(current) and self.is_expanded(current) != expand:
+                    self.set_expanded(current, expand)
+                    return
         super().keyPressEvent(event)
 
     def move_current(self, *, down: int = 0, right: int = 0) -> None:
@@ -129,8 +155,9 @@ class ActivityView(QTreeView):
             return
         target = current
         if down:
-            row = self.indexBelow(current) if down > 0 else self.indexAbove(current)
-            target = row.siblingAtColumn(current.column()) if row.isValid() else current
+            row = current.row() + (1 if down > 0 else -1)
+            if 0 <= row < self._model.rowCount():
+                target = current.siblingAtRow(row)
         if right:
             header = self.header()
             visual = header.visualIndex(current.column()) + right
@@ -145,10 +172,10 @@ class ActivityView(QTreeView):
     # -- selection --------------------------------------------------------------------------------------------
 
     def selected_ids(self, *, ordered: bool = True) -> list[str]:
-        """Ids of the selected activities (WBS rows left out), in row order unless `ordered` is False."""
+        """Ids of the selected activities (group rows left out), in row order unless `ordered` is False."""
         rows = [i for i in self.selectionModel().selectedRows(0) if self._model.is_activity(i)]
         if ordered:
-            rows.sort(key=lambda index: self.visualRect(index).top())
+            rows.sort(key=lambda index: index.row())
         ids = [self._model.object_id(i) for i in rows]
         return [i for i in ids if i is not None]
 
@@ -156,6 +183,9 @@ class ActivityView(QTreeView):
         return self._model.object_id(self.currentIndex())
 
     def select_ids(self, ids: list[str]) -> None:
+        """Select these rows (opening the groups they are in) and scroll to the first."""
+        for obj_id in ids:
+            self._model.reveal(obj_id)
         selection = self.selectionModel()
         selection.clearSelection()
         first: QModelIndex | None = None
@@ -164,13 +194,25 @@ class ActivityView(QTreeView):
             if not index.isValid():
                 continue
             first = first or index
-            selection.select(
-                index,
-                selection.SelectionFlag.Select | selection.SelectionFlag.Rows,
-            )
+            selection.select(index, selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
         if first is not None:
             selection.setCurrentIndex(first, selection.SelectionFlag.NoUpdate)
             self.scrollTo(first)
+
+    def _keep_selection(self) -> None:
+        if self.selectionModel() is not None:
+            self._kept = (self.selected_ids(ordered=False), self.current_object_id())
+
+    def _restore_selection(self) -> None:
+        """After a rebuild (filter, grouping, sort) the rows selected before stay selected."""
+        ids, current = self._kept
+        self._kept = ([], None)
+        if ids:
+            self.select_ids(ids)
+        if current is not None:
+            index = self._model.index_of(current, max(self.currentIndex().column(), 0))
+            if index.isValid():
+                self.selectionModel().setCurrentIndex(index, self.selectionModel().SelectionFlag.NoUpdate)
 
     def selection_as_text(self) -> str:
         """The selected rows' visible columns as tab-separated text with a header line (pastes into Excel)."""
@@ -181,7 +223,7 @@ class ActivityView(QTreeView):
             if not header.isSectionHidden(header.logicalIndex(visual))
         ]
         rows = self.selectionModel().selectedRows(0)
-        rows.sort(key=lambda index: self.visualRect(index).top())
+        rows.sort(key=lambda index: index.row())
         lines = ["\t".join(COLUMNS[c].title.replace("\n", " ") for c in columns)]
         for index in rows:
             lines.append("\t".join(str(index.siblingAtColumn(c).data() or "") for c in columns))

@@ -153,7 +153,7 @@ def write_screenshot(window: MainWindow, path: Path) -> int:
     """Render the window off screen as a planner first sees it: groups open, a few activities selected."""
     window.resize(SCREENSHOT_SIZE)
     window.show()
-    window.activity_view.expandAll()
+    window.activity_view.expand_all()
     activities = sorted(window.session.data.activities.values(), key=lambda a: a.code) if window.session else []
     window.activity_view.select_ids([a.id for a in activities[4:7]])
     window.activity_view.scrollToTop()

@@ -66,7 +66,7 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Rollup:
-    """A WBS group row's summary of the activities beneath it."""
+    """A group row's summary of the activities beneath it (the Gantt draws its summary bar from it too)."""
 
     start: dt.datetime | None = None
     finish: dt.datetime | None = None
@@ -76,6 +76,7 @@ class Rollup:
     late_finish: dt.datetime | None = None
     total_float: int | None = None
     hours_per_day: float = 8.0
+    critical: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QDockWidget,
     QLabel,
@@ -87,6 +88,10 @@ class MainWindow(QMainWindow):
             parent=self.splitter,
         )
         self.splitter.addWidget(self.gantt)
+        # Group bars and "fit" read the table's roll-ups, which it keeps anyway (no second pass over 100k rows).
+        self.gantt.chart.summary_source = self.activity_model.summary_span
+        self.gantt.chart.span_source = self.activity_model.shown_span
+        self.gantt.chart.label_source = self.activity_model.group_label
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([950, 400])  # scaled to the window: the table left of the Gantt, as in P6
@@ -173,8 +178,8 @@ class MainWindow(QMainWindow):
         a.add_activity.triggered.connect(editing.add_activity)
         a.delete_activity.triggered.connect(editing.delete_activities)
         a.add_relationship.triggered.connect(editing.add_relationship)
-        a.expand_all.triggered.connect(self.activity_view.expandAll)
-        a.collapse_all.triggered.connect(self.activity_view.collapseAll)
+        a.expand_all.triggered.connect(self.activity_view.expand_all)
+        a.collapse_all.triggered.connect(self.activity_view.collapse_all)
         a.reset_layout.triggered.connect(self.on_reset_layout_triggered)
         a.schedule.triggered.connect(tasks.schedule)
         a.project_info.triggered.connect(self.on_project_properties_triggered)
@@ -328,10 +333,11 @@ class MainWindow(QMainWindow):
 
     def on_project_tree_clicked(self, index: QModelIndex) -> None:
         if index.data(roles.NODE_KIND) == "wbs":
+            self.activity_model.reveal(str(index.data(roles.OBJECT_ID)))
             target = self.activity_model.index_of(str(index.data(roles.OBJECT_ID)))
             if target.isValid():
                 self.activity_view.setCurrentIndex(target)
-                self.activity_view.scrollTo(target, self.activity_view.ScrollHint.PositionAtTop)
+                self.activity_view.scrollTo(target, QAbstractItemView.ScrollHint.PositionAtTop)
 
     def on_project_properties_triggered(self) -> None:
         if self.session is not None:

@@ -17,3 +17,7 @@ CHOICES = USER + 2
 """For combo editors: a list of (label, value)."""
 NODE_KIND = USER + 3
 """The project tree's node kind: 'eps', 'project' or 'wbs'."""
+ROW_DEPTH = USER + 4
+"""The activity table's rows: how deep under groups a row sits (the delegate indents column 0 by it)."""
+ROW_STATE = USER + 5
+"""The activity table's rows: 0 an activity, 1 an expanded group, 2 a collapsed group (the arrow drawn)."""

@@ -122,17 +122,33 @@ def summary_spans(data: ProjectData) -> dict[str, tuple[dt.datetime, dt.datetime
 
 
 SummarySource = Callable[[str], "tuple[dt.datetime, dt.datetime, bool] | None"]
+"""(start, finish, critical) of a group row by its key (a WBS id or an activity-code group), None for others."""
+SpanSource = Callable[[], "tuple[dt.datetime, dt.datetime] | None"]
 
 
 class BarCache:
-    """Bars built on demand for the rows being painted, forgotten by the change sets that touch them."""
+    """Bars built on demand for the rows being painted, forgotten by the change sets that touch them.
 
-    def __init__(self, data: ProjectData, *, summary_source: SummarySource | None = None) -> None:
+    With a `summary_source` (the table's roll-ups) group bars and the project span come from it instead of a pass
+    over every activity: the table has them already.
+    """
+
+    def __init__(
+        self,
+        data: ProjectData,
+        *,
+        summary_source: SummarySource | None = None,
+        span_source: SpanSource | None = None,
+        label_source: Callable[[str], str] | None = None,
+    ) -> None:
         self.data = data
         self._summary_source = summary_source
+        self._span_source = span_source
+        self._label_source = label_source
         self._bars: dict[str, BarSpec | None] = {}
         self._spans: dict[str, tuple[dt.datetime, dt.datetime, bool]] | None = None
         self._baseline_rows: dict[str, BaselineActivity] | None = None
+        self._span: tuple[dt.datetime, dt.datetime] | None = None
 
     def get(self, key: str) -> BarSpec | None:
         if key in self._bars:
@@ -143,10 +159,11 @@ class BarCache:
             if self._baseline_rows is None:
                 self._baseline_rows = current_baseline_rows(self.data)
             bar = activity_bar(self.data, activity, baseline_rows=self._baseline_rows)
-        elif key in self.data.wbs:
+        elif key in self.data.wbs or self._summary_source is not None:
             span = self._summary(key)
             if span is not None:
-                bar = BarSpec(key, BarKind.SUMMARY, span[0], span[1], critical=span[2], label=self.data.wbs[key].name)
+                label = self._label_source(key) if self._label_source is not None else self.data.wbs[key].name
+                bar = BarSpec(key, BarKind.SUMMARY, span[0], span[1], critical=span[2], label=label)
         self._bars[key] = bar
         return bar
 
@@ -165,20 +182,18 @@ class BarCache:
         else:
             for key in activity_ids:
                 self._bars.pop(key, None)
-            for key in [k for k in self._bars if k in self.data.wbs]:
+            activities = self.data.activities
+            for key in [k for k in self._bars if k not in activities]:  # the summaries above them
                 del self._bars[key]
         self._spans = None
+        self._span = None
 
     def span(self) -> tuple[dt.datetime, dt.datetime] | None:
         """The dates of the whole project, for 'fit'."""
-        lo: dt.datetime | None = None
-        hi: dt.datetime | None = None
-        for activity in self.data.activities.values():
-            dates = _dates(activity, self.data)
-            if dates is None:
-                continue
-            if lo is None or dates[0] < lo:
-                lo = dates[0]
-            if hi is None or dates[1] > hi:
-                hi = dates[1]
-        return None if lo is None or hi is None else (lo, hi)
+        if self._span_source is not None:
+            return self._span_source()
+        if self._span is None:
+            spans = [s for s in (_dates(a, self.data) for a in self.data.activities.values()) if s is not None]
+            if spans:
+                self._span = (min(s[0] for s in spans), max(s[1] for s in spans))
+        return self._span

@@ -20,14 +20,23 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QScrollBar, QToolTip, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QScrollBar,
+    QTableView,
+    QToolTip,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 from typing_extensions import override
 
 from bbschedule.core.activity import Relationship
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.project_data import ProjectData
 from bbschedule.ui.gantt.bar_painter import BarPainter, Hit, Part, Slot, bar_rect
-from bbschedule.ui.gantt.bars import BarCache, BarSpec, SummarySource
+from bbschedule.ui.gantt.bars import BarCache, BarSpec, SpanSource, SummarySource
 from bbschedule.ui.gantt.drag import Drag, DragMode
 from bbschedule.ui.gantt.header import GanttHeader
 from bbschedule.ui.gantt.link_painter import LinkPainter, LinkSpec
@@ -142,7 +151,7 @@ class GanttBody(QWidget):
 
 
 class GanttChart(QWidget):
-    """The chart beside `tree`. `key_role` gives each tree row's activity or WBS id."""
+    """The chart beside `tree` (a tree view, or the activity table). `key_role` gives each row's activity or WBS id."""
 
     sig_intent = Signal(object)
     sig_bar_double_clicked = Signal(str)
@@ -151,7 +160,7 @@ class GanttChart(QWidget):
 
     def __init__(
         self,
-        tree: QTreeView,
+        tree: QAbstractItemView,
         *,
         key_role: int,
         select_key: Callable[[str], None] | None = None,
@@ -168,8 +177,12 @@ class GanttChart(QWidget):
         self.grid = TimeGrid(dt.datetime(2026, 1, 1), 6.0)
         self.data: ProjectData | None = None
         self.summary_source: SummarySource | None = None
+        """Group bars and the span to fit, from the table's roll-ups (None: computed from the project)."""
+        self.span_source: SpanSource | None = None
+        self.label_source: Callable[[str], str] | None = None
         self._bars: BarCache | None = None
-        self._links_by_activity: dict[str, list[Relationship]] = {}
+        self._links: dict[str, list[Relationship]] | None = None
+        """Relationships by the activities they join; built when links are first painted."""
         self._nonworking: dict[dt.date, bool] = {}
         self.read_only = False
         self._fit_pending = False
@@ -188,25 +201,35 @@ class GanttChart(QWidget):
         self.body.sig_bar_double_clicked.connect(self.sig_bar_double_clicked)
         self.body.sig_context_menu.connect(self.sig_context_menu)
         tree.verticalScrollBar().valueChanged.connect(self.body.update)
-        tree.expanded.connect(self._on_tree_layout_changed)
-        tree.collapsed.connect(self._on_tree_layout_changed)
+        if isinstance(tree, QTreeView):
+            tree.expanded.connect(self._on_tree_layout_changed)
+            tree.collapsed.connect(self._on_tree_layout_changed)
+        model = tree.model()
+        if model is not None:  # flat rows open and close by insert and remove
+            for signal in (model.rowsInserted, model.rowsRemoved, model.layoutChanged):
+                signal.connect(self._on_tree_layout_changed)
+            model.modelReset.connect(self._on_rows_rebuilt)
         tree.selectionModel().selectionChanged.connect(self.body.update)
-        tree.header().geometriesChanged.connect(self._sync_header_height)
+        self._column_header().geometriesChanged.connect(self._sync_header_height)
         self._sync_header_height()
 
     # data -------------------------------------------------------------------------------------------------------
     def set_data(self, data: ProjectData, *, change_set: ChangeSet | None = None, fit: bool = False) -> None:
         """Follow the project: bars are rebuilt on demand, only those the change set touched are forgotten."""
         if self._bars is None or self.data is not data or change_set is None or not change_set.changes:
-            self._bars = BarCache(data, summary_source=self.summary_source)
+            self._bars = BarCache(
+                data, summary_source=self.summary_source, span_source=self.span_source, label_source=self.label_source
+            )
         else:
             kinds = change_set.kinds
             if kinds <= {"activity", "relationship", "assignment", "expense"}:
                 self._bars.forget(change_set.ids("activity"))
             else:
                 self._bars.forget()
-        if change_set is None or not change_set or change_set.kinds & {"activity", "relationship"}:
-            self._links_by_activity = self._adjacency(data)
+        if self.data is not data or change_set is None or not change_set:
+            self._links = None
+        elif self._links is not None and "relationship" in change_set.kinds:
+            self._follow_links(change_set)
         self.data = data
         self._nonworking.clear()
         if fit:
@@ -214,13 +237,34 @@ class GanttChart(QWidget):
         self.header.update()
         self.body.update()
 
-    @staticmethod
-    def _adjacency(data: ProjectData) -> dict[str, list[Relationship]]:
-        links: dict[str, list[Relationship]] = defaultdict(list)
-        for rel in data.relationships.values():
-            links[rel.predecessor_id].append(rel)
-            links[rel.successor_id].append(rel)
-        return links
+    def _links_of(self, key: str) -> list[Relationship]:
+        if self._links is None:
+            links: dict[str, list[Relationship]] = defaultdict(list)
+            for rel in self.data.relationships.values() if self.data is not None else ():
+                links[rel.predecessor_id].append(rel)
+                links[rel.successor_id].append(rel)
+            self._links = links
+        return self._links.get(key, [])
+
+    def _follow_links(self, change_set: ChangeSet) -> None:
+        """An edit adds, changes or removes a few links: the lists of their activities follow (no rebuild)."""
+        assert self._links is not None
+        links = self._links
+        for change in change_set.changes:
+            if change.kind != "relationship":
+                continue
+            if change.before is not None:
+                for key in (change.before.predecessor_id, change.before.successor_id):
+                    links[key] = [r for r in links.get(key, []) if r.id != change.id]
+            if change.after is not None:
+                for key in (change.after.predecessor_id, change.after.successor_id):
+                    links.setdefault(key, []).append(change.after)
+
+    def _on_rows_rebuilt(self) -> None:
+        """A filter, grouping or sort: the group rows' roll-ups changed, so their bars are made again."""
+        if self._bars is not None:
+            self._bars.forget(())
+        self.body.update()
 
     def bar(self, key: str) -> BarSpec | None:
         return None if self._bars is None else self._bars.get(key)
@@ -266,8 +310,16 @@ class GanttChart(QWidget):
     def _on_tree_layout_changed(self) -> None:
         self.body.update()
 
+    def _column_header(self) -> QHeaderView:
+        tree = self.tree
+        if isinstance(tree, QTreeView):
+            return tree.header()
+        if isinstance(tree, QTableView):
+            return tree.horizontalHeader()
+        raise TypeError(f"the Gantt follows a tree or a table view, not {type(tree).__name__}")
+
     def _sync_header_height(self) -> None:
-        height = max(self.tree.header().height(), 36)
+        height = max(self._column_header().height(), 36)
         self.header.setFixedHeight(height)
 
     @override
@@ -373,7 +425,7 @@ class GanttChart(QWidget):
         seen: set[str] = set()
         links: list[LinkSpec] = []
         for key in by_key:
-            for rel in self._links_by_activity.get(key, ()):
+            for rel in self._links_of(key):
                 if rel.id in seen:
                     continue
                 seen.add(rel.id)

@@ -1,11 +1,11 @@
-"""The Gantt panel: the chart beside the activity tree, its edit controller, and the zoom actions."""
+"""The Gantt panel: the chart beside the activity table, its edit controller, and the zoom actions."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QVBoxLayout, QWidget
 
 from bbschedule.core.changes import ChangeSet
 from bbschedule.services.session import ProjectSession
@@ -17,7 +17,7 @@ from bbschedule.ui.gantt.time_grid import ZOOM_STEP
 class GanttPanel(QWidget):
     def __init__(
         self,
-        tree: QTreeView,
+        tree: QAbstractItemView,
         *,
         key_role: int,
         select_key: Callable[[str], None] | None = None,

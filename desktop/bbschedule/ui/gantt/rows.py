@@ -1,11 +1,15 @@
-"""The row controller: which rows the Gantt shows and at what y, following the table's expand, collapse and scroll."""
+"""The row controller: which rows the Gantt shows and at what y, following the table's expand, collapse and scroll.
+
+It reads the geometry of the view beside the chart: a tree view (rows below rows through indexBelow) or a table
+view over flat rows (the activity table, whose groups open and close by inserting and removing rows).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint
-from PySide6.QtWidgets import QTreeView
+from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,12 +21,12 @@ class RowSlot:
 
 
 class TreeRowController:
-    """Reads row geometry from the activity tree so the chart and the table are one view.
+    """Reads row geometry from the activity table (or any tree view) so the chart and the table are one view.
 
     `key_role` is the item-data role under which the model gives each row's key (an activity or WBS id).
     """
 
-    def __init__(self, view: QTreeView, key_role: int) -> None:
+    def __init__(self, view: QAbstractItemView, key_role: int) -> None:
         self.view = view
         self.key_role = key_role
         self._index_by_key: dict[str, QPersistentModelIndex] = {}
@@ -54,8 +58,14 @@ class TreeRowController:
             key = self.key_of(index)
             if key is not None:
                 slots.append(RowSlot(key, rect.top(), rect.height(), QPersistentModelIndex(index.siblingAtColumn(0))))
-            index = view.indexBelow(index)
+            index = self._below(index)
         return slots
+
+    def _below(self, index: QModelIndex) -> QModelIndex:
+        view = self.view
+        if isinstance(view, QTreeView):
+            return view.indexBelow(index)
+        return index.sibling(index.row() + 1, 0)  # flat rows: the next row is the next index
 
     def row_at(self, y: int) -> RowSlot | None:
         index = self.view.indexAt(QPoint(1, y))
