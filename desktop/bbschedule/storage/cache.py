@@ -31,11 +31,11 @@ from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
 from bbschedule.storage.engine import make_engine, transaction
 from bbschedule.storage.errors import CacheError
+from bbschedule.storage.fastload import read_bulk
 from bbschedule.storage.mapping import (
     COMPUTED_COLUMNS,
     MAPPERS,
     PROJECT_COLUMNS,
-    decode_computed,
     decode_project,
     dumps,
     encode_computed,
@@ -248,12 +248,13 @@ class LocalCache:
             if row is None:
                 raise ValidationError("project", f"no project {project_id!r} in the local cache")
             data = ProjectData(decode_project(row))
+            # The bulk (activities, relationships, results) through storage.fastload; the rest row by row.
+            data.activities, data.relationships, data.computed = read_bulk(db, project_id)
             for kind in ENTITY_KINDS:
-                mapper = MAPPERS[kind]
-                objects = map(mapper.decode, db.execute(mapper.select_sql(), (project_id,)).fetchall())
-                data.table(kind).update({obj.id: obj for obj in objects})
-            sql = f"SELECT {', '.join(COMPUTED_COLUMNS)} FROM computed_dates WHERE project_id = ?"
-            data.computed = {r[0]: decode_computed(r) for r in db.execute(sql, (project_id,))}
+                if kind not in ("activity", "relationship"):
+                    mapper = MAPPERS[kind]
+                    objects = map(mapper.decode, db.execute(mapper.select_sql(), (project_id,)).fetchall())
+                    data.table(kind).update({obj.id: obj for obj in objects})
             entries = db.execute(
                 "SELECT position, change_set FROM undo_history WHERE project_id = ? ORDER BY position", (project_id,)
             ).fetchall()
@@ -297,12 +298,18 @@ class LocalCache:
 
 @contextlib.contextmanager
 def _no_gc() -> Iterator[None]:
-    """Pause the cyclic collector while building ~250k objects: its passes over them cost a third of a load."""
+    """Pause the cyclic collector while building ~250k objects: its passes over them cost a third of a load.
+
+    Afterwards the objects built go straight to the oldest generation (freeze, then unfreeze): left in the
+    youngest, the first collections after the load would walk all of them, twice, whatever runs next paying.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
 
