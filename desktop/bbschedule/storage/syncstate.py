@@ -224,15 +224,27 @@ class SyncTables:
         server_rows: dict[Key, Any],
     ) -> None:
         """After a push, one transaction: outbox rows done, shadows moved on, and rows the server did not take as
-        sent set back to the server's version (an entity; None: the server has no such row, so it goes here too)."""
+        sent set back to the server's version (an entity; None: the server has no such row, so it goes here too).
+
+        A project deleted here whose deletion the server refused (only its admins delete it) comes back whole:
+        its cursor and shadows are dropped so that the pull that follows brings every row again."""
         with transaction(self._engine, write=True, check_references=False) as db:
             db.executemany("UPDATE outbox SET pushed = 1 WHERE seq = ?", [(s,) for s in pushed_seqs])
             db.executemany(
                 _SHADOW_SQL,
                 [(project_id, kind, row_id, s.rev, s.deleted, s.raw, s.exact) for (kind, row_id), s in shadows],
             )
+            comes_back = (
+                server_rows.get((PROJECT_KIND, project_id)) is not None
+                and db.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone() is None
+            )
             for (kind, row_id), entity in server_rows.items():
                 _write_local(db, project_id, kind, row_id, entity)
+            if comes_back:
+                db.execute("DELETE FROM sync_shadow WHERE project_id = ?", (project_id,))
+                db.execute(
+                    "UPDATE sync_project SET cursor_txid = 0, cursor_rev = 0 WHERE project_id = ?", (project_id,)
+                )
         _journal(self._engine, project_id, server_rows)
 
     # ---- pull -------------------------------------------------------------------------------------------------

@@ -70,9 +70,10 @@ class SyncState:
         (kept here with their unpushed edits, neither pushed nor pulled); one shown again syncs again. Returns the
         ids newly detached. Projects never pulled (a first push pending) are not concerned."""
         visible = {p.id for p in hello.projects}
+        local = set(self.tables.local_project_ids())  # one the planner deleted here is nothing to tell about
         newly: list[str] = []
         for project_id, synced in self.tables.synced_projects().items():
-            if project_id not in visible and synced.detached is None:
+            if project_id not in visible and synced.detached is None and project_id in local:
                 self.tables.set_detached(project_id, REVOKED, by=None)
                 newly.append(project_id)
                 log.warning("project %s is no longer shared with %s: kept locally, not synced", project_id, hello.user)
@@ -83,7 +84,8 @@ class SyncState:
 
     def detached(self) -> dict[str, SyncedProject]:
         """Projects kept locally that no longer sync, by id."""
-        return {pid: p for pid, p in self.tables.synced_projects().items() if p.detached is not None}
+        local = set(self.tables.local_project_ids())
+        return {pid: p for pid, p in self.tables.synced_projects().items() if p.detached is not None and pid in local}
 
     def exact_revs(self, project_id: str, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
         return self.tables.exact_revs(project_id, keys)

@@ -115,3 +115,35 @@ def test_a_project_deleted_by_its_admin_is_kept_by_the_other_planner_and_not_ret
     finally:
         alice.close()
         bob.close()
+
+
+def test_a_project_the_planner_deleted_here_is_not_reported_when_it_leaves_the_server(
+    server_db: ServerDb, tmp_path: Path
+) -> None:
+    alice, bob, pid = shared_project(server_db, tmp_path)
+    try:
+        alice.cache.delete_project(pid)  # its admin: the server takes the deletion
+        alice.sync()
+        admin.revoke(server_db.admin_dsn, user=str(alice.user), project=pid)
+        outcome = run_sync(alice.cache, server=alice.dsn, user=str(alice.user), password=None, project_id=None)
+        assert outcome.newly_detached == []
+        assert SyncState(alice.cache).detached() == {}
+        assert alice.cache.find_project(pid) is None
+    finally:
+        alice.close()
+        bob.close()
+
+
+def test_a_planners_refused_deletion_brings_the_whole_project_back(server_db: ServerDb, tmp_path: Path) -> None:
+    alice, bob, pid = shared_project(server_db, tmp_path)
+    try:
+        rows = bob.state(pid)
+        bob.cache.delete_project(pid)  # a planner, not an admin: the server refuses it
+        summary = bob.sync()
+        assert any("admin" in reason for p in summary.projects for reason in p.refused)
+        assert bob.cache.find_project(pid) is not None
+        assert bob.state(pid) == rows  # every row, not an empty project
+        assert server_state(server_db.admin_dsn, pid) == alice.state(pid)
+    finally:
+        alice.close()
+        bob.close()
