@@ -132,6 +132,34 @@ def test_a_second_planners_edit_shows_in_the_open_table_without_a_reopen(
     assert server_state(server_db.admin_dsn, pid)[("activity", a0.id)]["name"] == "Renamed by Bob"
 
 
+def test_a_project_opened_earlier_shows_the_pulled_rows_when_opened_again(
+    qtbot: Any, alice: tuple[MainWindow, SyncController, str], server_db: ServerDb, tmp_path: Path
+) -> None:
+    win, controller, _dsn = alice
+    assert win.session is not None
+    first = win.session.project_id
+    other = sample_project(3, code="OTHER")
+    win.workspace.cache.import_project(other)
+    win.open_project(other.project.id)  # its session stays in the workspace...
+    win.open_project(first)  # ...while another project is on screen
+    sync(qtbot, controller)
+    target = sorted(other.activities.values(), key=lambda a: a.code)[0]
+    bob_name, bob_dsn = server_db.user("bob")
+    admin.grant(server_db.admin_dsn, user=bob_name, project=other.project.id, role="planner")
+    bob = Client(tmp_path / "bob", bob_dsn)
+    try:
+        bob.sync()
+        bob.session(other.project.id).apply(SetActivityField(target.id, "name", "Bob's name"))
+        bob.sync()
+    finally:
+        bob.close()
+    sync(qtbot, controller)
+    win.open_project(other.project.id)
+    assert win.session is not None
+    assert win.session.data.activities[target.id].name == "Bob's name"
+    assert shown_name(win, target.id) == "Bob's name"
+
+
 def test_the_scroll_position_stays_where_the_planner_left_it(qtbot: Any, tmp_path: Path, server_db: ServerDb) -> None:
     data = sample_project(400, code="LONG")
     path = tmp_path / "long.bbs.json"

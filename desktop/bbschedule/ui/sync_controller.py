@@ -168,6 +168,12 @@ class SyncController(QObject):
         self.window.refresh_catalog()
         if session is not None and session is self.window.session and outcome.remote:
             self._refresh_open_project(session, outcome.remote, edited=edited)
+        current = self.window.session.project_id if self.window.session is not None else None
+        for entry in outcome.summary.projects:
+            if entry.project_id != current and (entry.pulled or entry.pushed):
+                # A session kept for a project not on screen would show, and write back, rows the sync replaced:
+                # opening it again reads the cache (its undo history is there too).
+                self.window.workspace.forget_session(entry.project_id)
         for project_id in outcome.newly_detached:
             self.window.show_message(f"Sync: {self.detached_text(project_id)}")
         self.apply_role()
