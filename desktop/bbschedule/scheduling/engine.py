@@ -99,7 +99,7 @@ class Scheduler:
                 progress.report(0.45 + 0.45 * (n - max(0, hi - _CHUNK)) / max(n, 1), "backward pass")
         moved = sorted(self._as_late_as_possible())
         if arrays is not None and moved:
-            for name in ("es", "ef", "es_pos", "ef_pos"):
+            for name in ("es", "ef", "es_pos", "ef_pos", "link_start", "link_start_pos"):
                 values = getattr(d, name)
                 arrays[name][moved] = [values[i] for i in moved]
         self.last_touched = set(range(len(net.ids)))
@@ -272,7 +272,7 @@ class Scheduler:
         self._loe_finish = self.finish
         level_of_effort(net, d, finish=self.finish, only=loe_only)
         if all_summaries or touched is None:
-            self.rollup.full(d)
+            self.rollup.full(d, arrays)
         else:
             self.rollup.update(d, touched)
         finish_pos: dict[CompiledCalendar, int] = {}

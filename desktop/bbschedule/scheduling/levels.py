@@ -65,6 +65,8 @@ class _Run:
     constraints: tuple[tuple[IntArray, IntArray], tuple[IntArray, IntArray]]
     """(type, date) of the primary and the secondary constraint."""
     constrained: BoolArray
+    dd_pos: IntArray
+    """The data date's work position on each calendar."""
 
     def sync_to_lists(self, names: tuple[str, ...], lo: int, hi: int) -> None:
         for name in names:
@@ -94,11 +96,14 @@ def run_levels(net: Network, d: Dates, *, progress: Progress) -> tuple[int, dict
     assert flat is not None
     n = net.n_pass
     c1_type, c2_type = _ints(net.c1_type, n), _ints(net.c2_type, n)
+    n_cal = len(flat.cal_objects)
+    table = CalendarTable(flat.cal_objects)
+    every_calendar = np.arange(n_cal, dtype=np.int64)
     run = _Run(
         net=net,
         flat=flat,
         rules=ProgressRules.of(net.progress_mode),
-        table=CalendarTable(flat.cal_objects),
+        table=table,
         d=d,
         arrays={name: np.full(n, NONE, dtype=np.int64) for name in _EARLY + _LATE},
         status=_ints(net.status, n),
@@ -109,6 +114,7 @@ def run_levels(net: Network, d: Dates, *, progress: Progress) -> tuple[int, dict
         actual_finish=_ints(net.actual_finish, n),
         constraints=((c1_type, _ints(net.c1_date, n)), (c2_type, _ints(net.c2_date, n))),
         constrained=(c1_type != 0) | (c2_type != 0),
+        dd_pos=table.position(np.full(n_cal, net.data_date, dtype=np.int64), every_calendar),
     )
     # The one case left to the scalar pass: an in-progress activity with an expected finish.
     scalar_early = (run.status == IN_PROGRESS) & (_ints(net.expected_finish, n) != NONE)
@@ -124,8 +130,7 @@ def run_levels(net: Network, d: Dates, *, progress: Progress) -> tuple[int, dict
         done += hi - lo
         progress.report(0.45 * done / max(n, 1), "forward pass")
     finish = project_finish(net, d)
-    n_cal = len(flat.cal_objects)
-    finish_pos = run.table.position(np.full(n_cal, finish, dtype=np.int64), np.arange(n_cal, dtype=np.int64))
+    finish_pos = table.position(np.full(n_cal, finish, dtype=np.int64), every_calendar)
     for lo, hi, vector in reversed(levels):
         progress.check()
         if vector:
@@ -260,7 +265,7 @@ def _forward_level(run: _Run, lo: int, hi: int, scalar: IntArray) -> None:
     net, flat, a, rules = run.net, run.flat, run.arrays, run.rules
     cal, st = run.cal[lo:hi], run.status[lo:hi]
     dd = net.data_date
-    dd_pos = run.positions(np.full(hi - lo, dd, dtype=np.int64), cal)
+    dd_pos = run.dd_pos[cal]
     es_p = dd_pos.copy()
     ptr = flat.pred_ptr[lo : hi + 1]
     klo, khi = int(ptr[0]), int(ptr[-1])

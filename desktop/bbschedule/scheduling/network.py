@@ -86,7 +86,6 @@ class Network:
     """Pass activities (tasks and milestones) 0..n-1 in topological order; LOE and WBS summaries after them."""
 
     ids: list[str]
-    codes: list[str]
     index: dict[str, int]
     n_pass: int
     """Activities [0, n_pass) take part in the passes; [n_pass, len) are LOE and WBS summaries."""
@@ -110,7 +109,6 @@ class Network:
     pred_lagcal: list[CompiledCalendar | None]
     pred_fast: list[bool]
     """True when positions can be added directly (one calendar on both ends and for the lag)."""
-    pred_rel: list[str]
     pred_dst: list[int]
     """The successor of each link (the activity whose predecessor range holds it)."""
     # Successor CSR: succ_link[k] is the position of that link in the pred arrays.
@@ -132,6 +130,24 @@ class Network:
     levels: list[int] = field(default_factory=list)
     """Bounds of the topological levels among the pass activities: level j is levels[j]:levels[j+1]."""
     flat: FlatArrays | None = None
+    lazy: dict[str, Callable[[], list[str]]] = field(default_factory=dict)
+    """How to make the columns few runs need (activity codes, relationship ids), made on first use."""
+
+    @property
+    def codes(self) -> list[str]:
+        """The activity codes planners see, in network order."""
+        return self._column("codes")
+
+    @property
+    def pred_rel(self) -> list[str]:
+        """The relationship id of each link in the predecessor arrays."""
+        return self._column("pred_rel")
+
+    def _column(self, name: str) -> list[str]:
+        made = self.__dict__.get("_" + name)
+        if made is None:
+            made = self.__dict__["_" + name] = self.lazy[name]()
+        return made
 
 
 def _activity_time(value: dt.datetime | None) -> int:
@@ -175,12 +191,11 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     reg_pos = np.full(n_all + 1, -1, dtype=np.int64)  # acts index -> pass position; the extra slot maps -1
     reg_pos[reg_idx] = np.arange(n, dtype=np.int64)
     ids_all = column(acts, "id")
-    get = dict(zip(ids_all, range(n_all), strict=True)).get
+    id_number = dict(zip(ids_all, range(n_all), strict=True))
 
     # Links between pass activities as parallel int arrays (positions among the pass activities), the rest aside.
     rels = list(data.relationships.values())
-    p_all = ints(map(get, column(rels, "predecessor_id"), repeat(-1)))
-    s_all = ints(map(get, column(rels, "successor_id"), repeat(-1)))
+    p_all, s_all = (_numbers(id_number, column(rels, end)) for end in ("predecessor_id", "successor_id"))
     link_p, link_s = reg_pos[p_all], reg_pos[s_all]
     loe_rels: list[Relationship] = []
     ignored: list[str] = []
@@ -223,7 +238,6 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     cal_idx = cal_num[perm]
     net = Network(
         ids=ids,
-        codes=take(column(acts, "code"), perm_list),
         index=dict(zip(ids, range(n_all), strict=True)),
         n_pass=n,
         cal=list(map(objects.__getitem__, cal_idx.tolist())),
@@ -243,7 +257,6 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         pred_lag=[],
         pred_lagcal=[],
         pred_fast=[],
-        pred_rel=[],
         pred_dst=[],
         succ_ptr=[],
         succ_dst=[],
@@ -260,6 +273,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     )
     inv = np.empty(n_all, dtype=np.int64)
     inv[perm] = np.arange(n_all, dtype=np.int64)
+    net.lazy["codes"] = lambda: take(column(acts, "code"), perm_list)
     _set_all_fields(net, acts, perm_list, inv=inv.tolist(), kind=kind_all)
     _build_predecessors(
         net,
@@ -312,7 +326,7 @@ def _build_predecessors(
     lags = ints(column(rels, "lag"))[perm]
     net.pred_type = types.tolist()
     net.pred_lag = lags.tolist()
-    net.pred_rel = take(column(rels, "id"), slots)
+    net.lazy["pred_rel"] = lambda: take(column(rels, "id"), slots)
     objects = list(cal_objects)
     number = {id(c): k for k, c in enumerate(objects)}
     for extra in (default, full_day):
@@ -463,6 +477,14 @@ def _build_successors(net: Network) -> None:
     net.pred_dst = owner.tolist()
 
 
+def _numbers(number: dict[str, int], keys: list[str]) -> IntArray:
+    """number[key] for each key, -1 for a key it lacks (a dangling link)."""
+    try:
+        return ints(map(number.__getitem__, keys))  # a third faster than get(key, -1): links rarely dangle
+    except KeyError:
+        return ints(map(number.get, keys, repeat(-1)))
+
+
 def _topological_order(
     n: int, p_arr: IntArray, s_arr: IntArray, *, codes: Callable[[], list[str]]
 ) -> tuple[IntArray, list[int]]:
@@ -488,8 +510,12 @@ def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | Non
         children.setdefault(node.parent_id, []).append(node.id)
     # Pass activities grouped by WBS node with numpy (a stable sort keeps each group ascending).
     pass_wbs = wbs_of[: net.n_pass]
-    number = {w: k for k, w in enumerate(dict.fromkeys(pass_wbs))}
-    keys = ints(map(number.__getitem__, pass_wbs))
+    number: dict[str | None, int] = dict(zip([None, *data.wbs], range(len(data.wbs) + 1), strict=True))
+    try:
+        keys = ints(map(number.__getitem__, pass_wbs))
+    except KeyError:  # an activity under a WBS node the project lacks
+        number = {w: k for k, w in enumerate(dict.fromkeys(pass_wbs))}
+        keys = ints(map(number.__getitem__, pass_wbs))
     ptr, perm = group_by(keys, len(number))
     bounds: list[int] = ptr.tolist()
     for i in summaries:

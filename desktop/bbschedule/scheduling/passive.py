@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bbschedule.scheduling.calendar import CompiledCalendar
+from bbschedule.scheduling.calendar import CompiledCalendar, IntArray
 from bbschedule.scheduling.network import COMPLETE, FF, FS, IN_PROGRESS, K_LOE, NONE, SF, SS, Network
 from bbschedule.scheduling.passes import Dates
 
@@ -83,17 +83,23 @@ class WbsRollup:
     def _columns(self, d: Dates) -> tuple[list[int], list[int], list[int], list[int]]:
         return d.link_start, d.ef, d.ls, d.lf
 
-    def full(self, d: Dates) -> None:
-        """Every summary, with numpy: argmin/argmax pick the first extreme member, as min/max with a key do."""
+    def full(self, d: Dates, arrays: dict[str, IntArray] | None = None) -> None:
+        """Every summary, with numpy: argmin/argmax pick the first extreme member, as min/max with a key do.
+
+        `arrays`: the pass activities' dates as numpy arrays when the caller has them.
+        """
         if not self.net.wbs_members:
             return
-        arrays = [np.asarray(column, dtype=np.int64) for column in self._columns(d)]
+        if arrays is not None:
+            columns = [arrays[name] for name in ("link_start", "ef", "ls", "lf")]
+        else:
+            columns = [np.asarray(column, dtype=np.int64) for column in self._columns(d)]
         for i, members in self.net.wbs_members.items():
             if not members.size:
                 self._recompute(d, i)
                 continue
             holders: list[int] = []
-            for array, lowest in zip(arrays, (True, False, True, False), strict=True):
+            for array, lowest in zip(columns, (True, False, True, False), strict=True):
                 sub = array[members]
                 holders.append(int(members[sub.argmin() if lowest else sub.argmax()]))
             self.holders[i] = holders
