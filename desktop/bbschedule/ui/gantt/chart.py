@@ -5,149 +5,40 @@ into intents (move, resize, link) for the edit controller. It shares vertical sc
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
-    QContextMenuEvent,
-    QHelpEvent,
-    QMouseEvent,
     QPainter,
-    QPaintEvent,
     QPen,
     QResizeEvent,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QScrollBar,
     QTableView,
-    QToolTip,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 from typing_extensions import override
 
-from bbschedule.core.activity import Relationship
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.project_data import ProjectData
 from bbschedule.ui.gantt.bar_painter import BarPainter, Hit, Part, Slot, bar_rect
 from bbschedule.ui.gantt.bars import BarCache, BarSpec, SpanSource, SummarySource
+from bbschedule.ui.gantt.body import GanttBody
 from bbschedule.ui.gantt.drag import Drag, DragMode
 from bbschedule.ui.gantt.header import GanttHeader
+from bbschedule.ui.gantt.link_index import LinkIndex
 from bbschedule.ui.gantt.link_painter import LinkPainter, LinkSpec
 from bbschedule.ui.gantt.rows import RowSlot, TreeRowController
 from bbschedule.ui.gantt.style import GanttStyle
-from bbschedule.ui.gantt.time_grid import ZOOM_STEP, TimeGrid
+from bbschedule.ui.gantt.time_grid import TimeGrid
 
 SCROLL_RANGE_PX = 200_000
-
-
-class GanttBody(QWidget):
-    sig_intent = Signal(object)
-    sig_bar_double_clicked = Signal(str)
-    sig_context_menu = Signal(str, object)
-
-    def __init__(self, chart: GanttChart) -> None:
-        super().__init__(chart)
-        self.chart = chart
-        self.setMouseTracking(True)
-        self.setAutoFillBackground(False)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
-        self._drag: Drag | None = None
-
-    # painting ------------------------------------------------------------------------------------------------
-    @override
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        self.chart.paint_body(painter, self.width(), self.height(), self._drag)
-        painter.end()
-
-    # interaction ---------------------------------------------------------------------------------------------
-    @override
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        pos = event.position()
-        hit = self.chart.hit(pos.x(), pos.y())
-        row = self.chart.rows.row_at(int(pos.y()))
-        if row is not None:
-            self.chart.select_key(row.key)
-        if event.button() == Qt.MouseButton.LeftButton and hit is not None:
-            bar = self.chart.bar(hit.key)
-            if bar is not None and self.chart.is_editable(hit.key):
-                height = row.height if row is not None else 20
-                self._drag = Drag(hit, pos.x(), pos.y(), height, bar.start, bar.finish)
-        super().mousePressEvent(event)
-
-    @override
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        pos = event.position()
-        if self._drag is not None:
-            self._drag.update(pos.x(), pos.y())
-            self.update()
-            return
-        hit = self.chart.hit(pos.x(), pos.y())
-        cursor = Qt.CursorShape.ArrowCursor
-        if hit is not None:
-            cursor = Qt.CursorShape.SizeHorCursor if hit.part is Part.FINISH else Qt.CursorShape.OpenHandCursor
-        self.setCursor(cursor)
-
-    @override
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        drag, self._drag = self._drag, None
-        if drag is None:
-            return
-        pos = event.position()
-        drag.update(pos.x(), pos.y())
-        target = self.chart.hit(pos.x(), pos.y(), loose=True)
-        left_half = True
-        if target is not None:
-            bar = self.chart.bar(target.key)
-            if bar is not None:
-                middle = (self.chart.grid.x_of(bar.start) + self.chart.grid.x_of(bar.finish)) / 2
-                left_half = pos.x() < middle
-        intent = drag.finish_intent(px_per_day=self.chart.grid.px_per_day, target=target, target_is_left_half=left_half)
-        self.update()
-        if intent is not None:
-            self.sig_intent.emit(intent)
-
-    @override
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        hit = self.chart.hit(event.position().x(), event.position().y())
-        if hit is not None:
-            self.sig_bar_double_clicked.emit(hit.key)
-
-    @override
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        pos = event.pos()
-        row = self.chart.rows.row_at(pos.y())
-        if row is not None:
-            self.sig_context_menu.emit(row.key, self.mapToGlobal(pos))
-
-    @override
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            factor = ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP
-            self.chart.zoom(factor, anchor_x=event.position().x())
-            return
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.chart.scroll_by(-event.angleDelta().y())
-            return
-        self.chart.tree.verticalScrollBar().event(event)
-
-    @override
-    def event(self, event: object) -> bool:
-        if isinstance(event, QHelpEvent) and event.type() == QHelpEvent.Type.ToolTip:
-            text = self.chart.tooltip_at(event.pos().x(), event.pos().y())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-            return True
-        return super().event(event)  # type: ignore[arg-type]
 
 
 class GanttChart(QWidget):
@@ -181,8 +72,11 @@ class GanttChart(QWidget):
         self.span_source: SpanSource | None = None
         self.label_source: Callable[[str], str] | None = None
         self._bars: BarCache | None = None
-        self._links: dict[str, list[Relationship]] | None = None
-        """Relationships by the activities they join; built when links are first painted."""
+        self._links = LinkIndex()
+        """Relationships by the activities they join, indexed when the window is idle."""
+        self._link_timer = QTimer(self)
+        self._link_timer.setInterval(0)
+        self._link_timer.timeout.connect(self._index_links)
         self._nonworking: dict[dt.date, bool] = {}
         self.read_only = False
         self._fit_pending = False
@@ -227,9 +121,11 @@ class GanttChart(QWidget):
             else:
                 self._bars.forget()
         if self.data is not data or change_set is None or not change_set:
-            self._links = None
-        elif self._links is not None and "relationship" in change_set.kinds:
-            self._follow_links(change_set)
+            self._links.reset(data)
+        else:
+            self._links.follow(change_set)
+        if not self._links.complete:
+            self._link_timer.start()
         self.data = data
         self._nonworking.clear()
         if fit:
@@ -237,28 +133,9 @@ class GanttChart(QWidget):
         self.header.update()
         self.body.update()
 
-    def _links_of(self, key: str) -> list[Relationship]:
-        if self._links is None:
-            links: dict[str, list[Relationship]] = defaultdict(list)
-            for rel in self.data.relationships.values() if self.data is not None else ():
-                links[rel.predecessor_id].append(rel)
-                links[rel.successor_id].append(rel)
-            self._links = links
-        return self._links.get(key, [])
-
-    def _follow_links(self, change_set: ChangeSet) -> None:
-        """An edit adds, changes or removes a few links: the lists of their activities follow (no rebuild)."""
-        assert self._links is not None
-        links = self._links
-        for change in change_set.changes:
-            if change.kind != "relationship":
-                continue
-            if change.before is not None:
-                for key in (change.before.predecessor_id, change.before.successor_id):
-                    links[key] = [r for r in links.get(key, []) if r.id != change.id]
-            if change.after is not None:
-                for key in (change.after.predecessor_id, change.after.successor_id):
-                    links.setdefault(key, []).append(change.after)
+    def _index_links(self) -> None:
+        if self._links.step():
+            self._link_timer.stop()
 
     def _on_rows_rebuilt(self) -> None:
         """A filter, grouping or sort: the group rows' roll-ups changed, so their bars are made again."""
@@ -424,8 +301,8 @@ class GanttChart(QWidget):
         by_key = {slot.bar.key: slot for slot in slots}
         seen: set[str] = set()
         links: list[LinkSpec] = []
-        for key in by_key:
-            for rel in self._links_of(key):
+        for rels in self._links.links_of(by_key).values():
+            for rel in rels:
                 if rel.id in seen:
                     continue
                 seen.add(rel.id)
