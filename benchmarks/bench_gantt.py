@@ -175,7 +175,7 @@ def main() -> None:
             for name, src in codes.items():
                 last = i == args.opens - 1
                 runs[name].append(_run(src, profile, args.frames if last else 0))
-        first = next(iter(runs.values()))[0]
+        first = runs["work tree"][0]
         print(f"project: {first['activities']} activities, {first['relationships']} relationships, "
               f"{first['table_rows']} table rows; load average after: {os.getloadavg()[0]:.2f}")  # fmt: skip
         for name, results in runs.items():

@@ -277,3 +277,22 @@ def test_negative_float_shows_red_on_activities_and_their_bands(session: Project
     assert site is not None
     assert model.index_of(site, float_column).data() == "-1d"
     assert model.index_of(site, float_column).data(roles.FOREGROUND) == red
+
+
+def test_rollups_made_on_demand_agree_with_a_fresh_model_after_edits(session: ProjectSession) -> None:
+    from bbschedule.services.scheduling import schedule_session
+
+    model = ActivityTreeModel(session)
+    columns = [COLUMN_INDEX[k] for k in ("start", "finish", "early_start", "late_finish", "total_float")]
+
+    def group_cells(m: ActivityTreeModel) -> dict[str, list[Any]]:
+        return {g: [m.index_of(g, c).data() for c in columns] for g in m.group_ids()}
+
+    assert model.index_of(_wbs_id(session, "1"), columns[0]).data()  # a few roll-ups made, the rest not yet
+    a1020, a1040 = _activity(session, "A1020"), _activity(session, "A1040")
+    assert model.setData(model.index_of(a1020.id, COLUMN_INDEX["actual_start"]), "20-Feb-26", roles.EDIT)
+    session.apply(DeleteActivity(a1040.id))
+    schedule_session(session)
+    session.undo()
+    assert group_cells(model) == group_cells(ActivityTreeModel(session))
+    assert model.shown_span() == ActivityTreeModel(session).shown_span()

@@ -319,9 +319,7 @@ class ActivityTreeModel(QAbstractTableModel):
 
     def shown_span(self) -> tuple[Any, Any] | None:
         """Earliest start and latest finish of everything in the table (the Gantt's 'fit')."""
-        rollup = self._rollups.get(ROOT)
-        start, finish = rollup.start or rollup.finish, rollup.finish or rollup.start
-        return None if start is None or finish is None else (start, max(start, finish))
+        return self._rollups.span()
 
     # -- Qt's model interface ---------------------------------------------------------------------------------
 
@@ -525,7 +523,7 @@ class ActivityTreeModel(QAbstractTableModel):
         the Activity ID, does not change)."""
         assert self._session is not None
         self._texts.clear()
-        self._rollups.rebuild(self.layout, self._session.data)
+        self._rollups.invalidate_all()
         if self.layout.rows:
             self.dataChanged.emit(self.index(0, 1), self.index(len(self.layout.rows) - 1, _LAST))
 

@@ -22,47 +22,112 @@ _T = TypeVar("_T", dt.datetime, int)
 
 
 class RollupTable:
+    """Roll-ups made when first asked for (a group row painted, a summary bar drawn), then kept until an edit
+    beneath or a new schedule: opening a project computes those of the first screen, not of all 2,000 groups."""
+
     def __init__(self) -> None:
         self._by_node: dict[int, Rollup] = {}
-
-    def get(self, node: int) -> Rollup:
-        return self._by_node.get(node, _EMPTY)
+        self._layout = RowLayout()
+        self._data: ProjectData | None = None
+        self._acts_of: dict[int, list[Activity]] = {}
+        """Each group's activities as the layout found them (no lookups); dropped for a group when edits touch it."""
+        self._span: tuple[dt.datetime, dt.datetime] | None = None
+        self._span_known = False
 
     def rebuild(self, layout: RowLayout, data: ProjectData, acts_of: dict[int, list[Activity]] | None = None) -> None:
-        """Every group's roll-up; `acts_of`: each group's activities when the caller has them at hand."""
+        """New rows: every roll-up is made again when asked; `acts_of`: each group's activities, if at hand."""
+        self._layout, self._data, self._acts_of = layout, data, dict(acts_of or {})
+        self.invalidate_all()
+
+    def invalidate_all(self) -> None:
+        """Every date may have moved (a new schedule): roll-ups are made again when asked."""
         self._by_node = {}
+        self._span_known = False
+
+    def get(self, node: int) -> Rollup:
+        rollup = self._by_node.get(node)
+        if rollup is None:
+            if self._data is None:
+                return _EMPTY
+            self._fill(node)
+            rollup = self._by_node[node]
+        return rollup
+
+    def _fill(self, top: int) -> None:
+        """The roll-ups of `top` and of the groups beneath it not made yet, children before parents."""
+        kinds, children, known, data = self._layout.kind, self._layout.children, self._by_node, self._data
+        assert data is not None
         order: list[int] = []
-        stack = [ROOT]
-        kinds, children = layout.kind, layout.children
+        stack = [top]
         while stack:
             node = stack.pop()
             order.append(node)
-            stack.extend(n for n in children[node] if kinds[n] == GROUP)
-        for node in reversed(order):  # children before parents
-            self._by_node[node] = self._compute(layout, data, node, None if acts_of is None else acts_of.get(node))
+            stack.extend(n for n in children.get(node, ()) if kinds[n] == GROUP and n not in known)
+        for node in reversed(order):
+            known[node] = self._compute(self._layout, data, node, self._acts_of.get(node))
 
     def update(self, layout: RowLayout, data: ProjectData, touched: set[int]) -> list[int]:
-        """Recompute the groups in `touched` and their ancestors; returns those whose roll-up changed."""
+        """The groups in `touched` (their activities changed) and their ancestors made again, those already
+        made; returns the ones whose roll-up changed."""
         changed: list[int] = []
+        self._span_known = False
         pending = {n for n in touched if n == ROOT or layout.kind[n] == GROUP}
         while pending:
             # Deepest first, so a parent sees its children's new values.
             node = max(pending, key=lambda n: -1 if n == ROOT else layout.depth[n])
             pending.discard(node)
-            rollup = self._compute(layout, data, node)
-            if rollup != self._by_node.get(node):
-                self._by_node[node] = rollup
-                if node != ROOT:
+            self._acts_of.pop(node, None)  # its activities changed: read them again
+            old = self._by_node.pop(node, None)
+            if old is not None:
+                rollup = self.get(node)
+                if rollup != old and node != ROOT:
                     changed.append(node)
             if node != ROOT:
                 pending.add(layout.parent[node])
         return changed
 
+    def span(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """Earliest start and latest finish of every activity in the rows (the root's roll-up, without the rest)."""
+        if self._span_known:
+            return self._span
+        self._span, self._span_known = None, True
+        data, layout = self._data, self._layout
+        if data is None:
+            return None
+        if ROOT in self._by_node:
+            rollup = self._by_node[ROOT]
+            start, finish = rollup.start or rollup.finish, rollup.finish or rollup.start
+        else:
+            activities, computed_get, kinds, ids = data.activities, data.computed.get, layout.kind, layout.ids
+            acts: list[Activity] = []
+            for node, kids in layout.children.items():
+                known = self._acts_of.get(node)
+                acts += known if known is not None else [activities[ids[n]] for n in kids if kinds[n] == ACTIVITY]
+            comps = [computed_get(a.id) for a in acts]
+            start = _least(
+                [
+                    a.actual_start
+                    or (c.early_start if c is not None and c.early_start is not None else a.planned_start)
+                    for a, c in zip(acts, comps, strict=True)
+                ]
+            )
+            finish = _most(
+                [
+                    a.actual_finish
+                    or (c.early_finish if c is not None and c.early_finish is not None else a.planned_finish)
+                    for a, c in zip(acts, comps, strict=True)
+                ]
+            )
+            start, finish = start or finish, finish or start
+        if start is not None and finish is not None:
+            self._span = (start, max(start, finish))
+        return self._span
+
     def _compute(self, layout: RowLayout, data: ProjectData, node: int, acts: list[Activity] | None = None) -> Rollup:
         # Comprehensions over plain lists, min/max in C: this runs for every group after each schedule (100k rows).
         kinds, ids, kids = layout.kind, layout.ids, layout.children.get(node, ())
         activities, computed_get = data.activities, data.computed.get
-        groups = [self._by_node.get(n, _EMPTY) for n in kids if kinds[n] == GROUP]
+        groups = [self.get(n) for n in kids if kinds[n] == GROUP]
         if acts is None:
             acts = [activities[ids[n]] for n in kids if kinds[n] == ACTIVITY]
         comps = [computed_get(a.id) for a in acts]
