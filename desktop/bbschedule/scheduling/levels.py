@@ -95,7 +95,13 @@ def run_levels(net: Network, d: Dates, *, progress: Progress) -> tuple[int, dict
     flat = net.flat
     assert flat is not None
     n = net.n_pass
-    c1_type, c2_type = _ints(net.c1_type, n), _ints(net.c2_type, n)
+    fields = net.field_arrays
+    if fields is None:
+        names = ("status", "actual_start", "actual_finish", "expected_finish", "c1_type", "c1_date")
+        fields = {name: _ints(getattr(net, name), n) for name in (*names, "c2_type", "c2_date")}
+    else:
+        fields = {name: values[:n] for name, values in fields.items()}
+    c1_type, c2_type = fields["c1_type"], fields["c2_type"]
     n_cal = len(flat.cal_objects)
     table = CalendarTable(flat.cal_objects)
     every_calendar = np.arange(n_cal, dtype=np.int64)
@@ -106,18 +112,18 @@ def run_levels(net: Network, d: Dates, *, progress: Progress) -> tuple[int, dict
         table=table,
         d=d,
         arrays={name: np.full(n, NONE, dtype=np.int64) for name in _EARLY + _LATE},
-        status=_ints(net.status, n),
+        status=fields["status"],
         kind_finish_ms=np.asarray(net.kind[:n]) == K_FINISH_MS,
         cal=flat.cal_num[:n],
         dur=_ints(net.dur, n),
-        actual_start=_ints(net.actual_start, n),
-        actual_finish=_ints(net.actual_finish, n),
-        constraints=((c1_type, _ints(net.c1_date, n)), (c2_type, _ints(net.c2_date, n))),
+        actual_start=fields["actual_start"],
+        actual_finish=fields["actual_finish"],
+        constraints=((c1_type, fields["c1_date"]), (c2_type, fields["c2_date"])),
         constrained=(c1_type != 0) | (c2_type != 0),
         dd_pos=table.position(np.full(n_cal, net.data_date, dtype=np.int64), every_calendar),
     )
     # The one case left to the scalar pass: an in-progress activity with an expected finish.
-    scalar_early = (run.status == IN_PROGRESS) & (_ints(net.expected_finish, n) != NONE)
+    scalar_early = (run.status == IN_PROGRESS) & (fields["expected_finish"] != NONE)
     levels = _batches(net.levels)
     done = 0
     for lo, hi, vector in levels:

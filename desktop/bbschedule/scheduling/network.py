@@ -130,6 +130,9 @@ class Network:
     levels: list[int] = field(default_factory=list)
     """Bounds of the topological levels among the pass activities: level j is levels[j]:levels[j+1]."""
     flat: FlatArrays | None = None
+    field_arrays: dict[str, IntArray] | None = None
+    """status, actual_start, actual_finish, expected_finish, c1_type, c1_date, c2_type, c2_date as numpy arrays,
+    as compiled (None once an edit changed the lists)."""
     lazy: dict[str, Callable[[], list[str]]] = field(default_factory=dict)
     """How to make the columns few runs need (activity codes, relationship ids), made on first use."""
 
@@ -364,10 +367,12 @@ def _build_predecessors(
     )
 
 
-def _dates(values: list[dt.datetime | None], *, inv: list[int]) -> list[int]:
-    """Epoch minutes of each datetime at position inv[i] (NONE for None); each distinct datetime once."""
+def _dates(values: list[dt.datetime | None], *, inv: list[int], arrays: dict[str, IntArray], name: str) -> list[int]:
+    """Epoch minutes of each datetime at position inv[i] (NONE for None); each distinct datetime once.
+    The same as a numpy array goes to arrays[name]."""
     seen: dict[dt.datetime, int] = {}
     out = [NONE] * len(values)
+    at: list[int] = []
     for i in present(values):
         value = values[i]
         assert value is not None
@@ -375,6 +380,10 @@ def _dates(values: list[dt.datetime | None], *, inv: list[int]) -> list[int]:
         if m is None:
             m = seen[value] = to_minutes(value)
         out[inv[i]] = m
+        at.append(inv[i])
+    array = np.full(len(values), NONE, dtype=np.int64)
+    array[at] = [out[j] for j in at]
+    arrays[name] = array
     return out
 
 
@@ -393,6 +402,12 @@ def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, inv:
     for i in finished:
         status[inv[i]] = COMPLETE
     net.status = status
+    # The sparse fields also as numpy arrays for the level passes (set_activity_fields drops them).
+    arrays: dict[str, IntArray] = {}
+    status_array = np.zeros(len(acts), dtype=np.int64)
+    status_array[[inv[i] for i in started]] = IN_PROGRESS
+    status_array[[inv[i] for i in finished]] = COMPLETE
+    arrays["status"] = status_array
     # Remaining duration, else original; none for a milestone or a finished activity (Activity.remaining).
     dur = column(acts, "original_duration")
     remaining = column(acts, "remaining_duration")
@@ -401,19 +416,24 @@ def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, inv:
     for i in finished + np.flatnonzero((kind == K_START_MS) | (kind == K_FINISH_MS)).tolist():
         dur[i] = 0
     net.dur = take(dur, perm)
-    net.actual_start = _dates(actual_start, inv=inv)
-    net.actual_finish = _dates(actual_finish, inv=inv)
-    net.expected_finish = _dates(column(acts, "expected_finish"), inv=inv)
-    net.c1_type, net.c1_date = _constraints(column(acts, "primary_constraint"), inv=inv)
-    net.c2_type, net.c2_date = _constraints(column(acts, "secondary_constraint"), inv=inv)
+    net.actual_start = _dates(actual_start, inv=inv, arrays=arrays, name="actual_start")
+    net.actual_finish = _dates(actual_finish, inv=inv, arrays=arrays, name="actual_finish")
+    net.expected_finish = _dates(column(acts, "expected_finish"), inv=inv, arrays=arrays, name="expected_finish")
+    net.c1_type, net.c1_date = _constraints(column(acts, "primary_constraint"), inv=inv, arrays=arrays, name="c1")
+    net.c2_type, net.c2_date = _constraints(column(acts, "secondary_constraint"), inv=inv, arrays=arrays, name="c2")
+    net.field_arrays = arrays
 
 
-def _constraints(constraints: list[Constraint | None], *, inv: list[int]) -> tuple[list[int], list[int]]:
-    """(type codes, dates) of one constraint column, at network positions; most activities have none."""
+def _constraints(
+    constraints: list[Constraint | None], *, inv: list[int], arrays: dict[str, IntArray], name: str
+) -> tuple[list[int], list[int]]:
+    """(type codes, dates) of one constraint column, at network positions; most activities have none.
+    The same as numpy arrays go to arrays[name + "_type"] and arrays[name + "_date"]."""
     codes = [C_NONE] * len(constraints)
     dates = [NONE] * len(constraints)
     seen: dict[dt.datetime, int] = {}
-    for i in present(constraints):
+    at = present(constraints)
+    for i in at:
         c = constraints[i]
         assert c is not None
         j = inv[i]
@@ -423,11 +443,18 @@ def _constraints(constraints: list[Constraint | None], *, inv: list[int]) -> tup
             if m is None:
                 m = seen[c.date] = to_minutes(c.date)
             dates[j] = m
+    where = [inv[i] for i in at]
+    type_array = np.zeros(len(constraints), dtype=np.int64)
+    date_array = np.full(len(constraints), NONE, dtype=np.int64)
+    type_array[where] = [codes[j] for j in where]
+    date_array[where] = [dates[j] for j in where]
+    arrays[name + "_type"], arrays[name + "_date"] = type_array, date_array
     return codes, dates
 
 
 def set_activity_fields(net: Network, i: int, a: Activity) -> None:
     """Write one activity's scheduling inputs into the arrays (appending when i is the next slot)."""
+    net.field_arrays = None
     if a.actual_finish is not None:
         status = COMPLETE
     elif a.actual_start is not None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import random
 
 import numpy as np
 import pytest
 from benchmarks.generate import generate_project
 
-from bbschedule.core.enums import ProgressMode
+from bbschedule.core.activity import Constraint
+from bbschedule.core.enums import ConstraintType, ProgressMode
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling import levels
 from bbschedule.scheduling.calendar import CalendarTable
@@ -88,3 +90,25 @@ def test_free_floats_equal_free_float_of_each_activity():
             free_float(net, d, i, finish_pos=net.cal[i].position(scheduler.finish)) for i in range(net.n_pass)
         ]
         assert bulk == one_by_one
+
+
+def test_a_full_run_after_an_edit_sees_the_edit():
+    """The compiled numpy copies of the activity fields must not outlive an incremental edit."""
+    scheduler = Scheduler(BASE)
+    scheduler.run()
+    a_id = next(
+        a.id
+        for a in BASE.activities.values()
+        if a.actual_start is None and a.type.value in ("task", "resource_dependent")
+    )
+    when = BASE.project.effective_data_date + dt.timedelta(days=300)
+    edited = dataclasses.replace(
+        BASE.activities[a_id], primary_constraint=Constraint(ConstraintType.MANDATORY_START, when)
+    )
+    data = dataclasses.replace(BASE, activities={**BASE.activities, a_id: edited})
+    scheduler.update(data, [a_id], only_these=True)
+    scheduler.run()
+    fresh = Scheduler(data)
+    fresh.run()
+    assert fresh.dates.es[fresh.net.index[a_id]] != Scheduler(BASE).run().dates.es[fresh.net.index[a_id]]
+    assert everything(scheduler) == everything(fresh)
