@@ -317,10 +317,6 @@ class ActivityTreeModel(QAbstractTableModel):
         wbs = self._session.data.wbs.get(key)
         return wbs.name if wbs is not None else self.layout.labels.get(node, "")
 
-    def shown_span(self) -> tuple[Any, Any] | None:
-        """Earliest start and latest finish of everything in the table (the Gantt's 'fit')."""
-        return self._rollups.span()
-
     # -- Qt's model interface ---------------------------------------------------------------------------------
 
     @override

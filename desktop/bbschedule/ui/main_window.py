@@ -88,9 +88,8 @@ class MainWindow(QMainWindow):
             parent=self.splitter,
         )
         self.splitter.addWidget(self.gantt)
-        # Group bars and "fit" read the table's roll-ups, which it keeps anyway (no second pass over 100k rows).
+        # Group bars read the table's roll-ups, which it keeps anyway (no second pass over 100k rows).
         self.gantt.chart.summary_source = self.activity_model.summary_span
-        self.gantt.chart.span_source = self.activity_model.shown_span
         self.gantt.chart.label_source = self.activity_model.group_label
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)

@@ -31,8 +31,6 @@ class RollupTable:
         self._data: ProjectData | None = None
         self._acts_of: dict[int, list[Activity]] = {}
         """Each group's activities as the layout found them (no lookups); dropped for a group when edits touch it."""
-        self._span: tuple[dt.datetime, dt.datetime] | None = None
-        self._span_known = False
 
     def rebuild(self, layout: RowLayout, data: ProjectData, acts_of: dict[int, list[Activity]] | None = None) -> None:
         """New rows: every roll-up is made again when asked; `acts_of`: each group's activities, if at hand."""
@@ -42,7 +40,6 @@ class RollupTable:
     def invalidate_all(self) -> None:
         """Every date may have moved (a new schedule): roll-ups are made again when asked."""
         self._by_node = {}
-        self._span_known = False
 
     def get(self, node: int) -> Rollup:
         rollup = self._by_node.get(node)
@@ -70,7 +67,6 @@ class RollupTable:
         """The groups in `touched` (their activities changed) and their ancestors made again, those already
         made; returns the ones whose roll-up changed."""
         changed: list[int] = []
-        self._span_known = False
         pending = {n for n in touched if n == ROOT or layout.kind[n] == GROUP}
         while pending:
             # Deepest first, so a parent sees its children's new values.
@@ -85,43 +81,6 @@ class RollupTable:
             if node != ROOT:
                 pending.add(layout.parent[node])
         return changed
-
-    def span(self) -> tuple[dt.datetime, dt.datetime] | None:
-        """Earliest start and latest finish of every activity in the rows (the root's roll-up, without the rest)."""
-        if self._span_known:
-            return self._span
-        self._span, self._span_known = None, True
-        data, layout = self._data, self._layout
-        if data is None:
-            return None
-        if ROOT in self._by_node:
-            rollup = self._by_node[ROOT]
-            start, finish = rollup.start or rollup.finish, rollup.finish or rollup.start
-        else:
-            activities, computed_get, kinds, ids = data.activities, data.computed.get, layout.kind, layout.ids
-            acts: list[Activity] = []
-            for node, kids in layout.children.items():
-                known = self._acts_of.get(node)
-                acts += known if known is not None else [activities[ids[n]] for n in kids if kinds[n] == ACTIVITY]
-            comps = [computed_get(a.id) for a in acts]
-            start = _least(
-                [
-                    a.actual_start
-                    or (c.early_start if c is not None and c.early_start is not None else a.planned_start)
-                    for a, c in zip(acts, comps, strict=True)
-                ]
-            )
-            finish = _most(
-                [
-                    a.actual_finish
-                    or (c.early_finish if c is not None and c.early_finish is not None else a.planned_finish)
-                    for a, c in zip(acts, comps, strict=True)
-                ]
-            )
-            start, finish = start or finish, finish or start
-        if start is not None and finish is not None:
-            self._span = (start, max(start, finish))
-        return self._span
 
     def _compute(self, layout: RowLayout, data: ProjectData, node: int, acts: list[Activity] | None = None) -> Rollup:
         # Comprehensions over plain lists, min/max in C: this runs for every group after each schedule (100k rows).

@@ -123,14 +123,13 @@ def summary_spans(data: ProjectData) -> dict[str, tuple[dt.datetime, dt.datetime
 
 SummarySource = Callable[[str], "tuple[dt.datetime, dt.datetime, bool] | None"]
 """(start, finish, critical) of a group row by its key (a WBS id or an activity-code group), None for others."""
-SpanSource = Callable[[], "tuple[dt.datetime, dt.datetime] | None"]
 
 
 class BarCache:
     """Bars built on demand for the rows being painted, forgotten by the change sets that touch them.
 
-    With a `summary_source` (the table's roll-ups) group bars and the project span come from it instead of a pass
-    over every activity: the table has them already.
+    With a `summary_source` (the table's roll-ups) group bars come from it instead of a pass over every activity:
+    the table has them already.
     """
 
     def __init__(
@@ -138,12 +137,10 @@ class BarCache:
         data: ProjectData,
         *,
         summary_source: SummarySource | None = None,
-        span_source: SpanSource | None = None,
         label_source: Callable[[str], str] | None = None,
     ) -> None:
         self.data = data
         self._summary_source = summary_source
-        self._span_source = span_source
         self._label_source = label_source
         self._bars: dict[str, BarSpec | None] = {}
         self._spans: dict[str, tuple[dt.datetime, dt.datetime, bool]] | None = None
@@ -190,10 +187,24 @@ class BarCache:
 
     def span(self) -> tuple[dt.datetime, dt.datetime] | None:
         """The dates of the whole project, for 'fit'."""
-        if self._span_source is not None:
-            return self._span_source()
         if self._span is None:
-            spans = [s for s in (_dates(a, self.data) for a in self.data.activities.values()) if s is not None]
-            if spans:
-                self._span = (min(s[0] for s in spans), max(s[1] for s in spans))
+            self._span = project_span(self.data)
         return self._span
+
+
+def project_span(data: ProjectData) -> tuple[dt.datetime, dt.datetime] | None:
+    """From the earliest to the latest date any bar shows: actual dates, scheduled dates, and the planned dates of
+    activities not scheduled yet. Straight passes over the tables, no lookup per activity (100k in a few ms)."""
+    acts, comps = data.activities.values(), data.computed.values()
+    starts = [a.actual_start for a in acts if a.actual_start is not None]
+    starts += [c.early_start for c in comps if c.early_start is not None]
+    finishes = [a.actual_finish for a in acts if a.actual_finish is not None]
+    finishes += [c.early_finish for c in comps if c.early_finish is not None]
+    if len(data.computed) < len(data.activities):
+        unscheduled = [a for a in acts if a.id not in data.computed]
+        starts += [a.planned_start for a in unscheduled if a.planned_start is not None]
+        finishes += [a.planned_finish for a in unscheduled if a.planned_finish is not None]
+    if not starts and not finishes:
+        return None
+    start, finish = min(starts or finishes), max(finishes or starts)
+    return start, max(start, finish)

@@ -28,7 +28,7 @@ from typing_extensions import override
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.project_data import ProjectData
 from bbschedule.ui.gantt.bar_painter import BarPainter, Hit, Part, Slot, bar_rect
-from bbschedule.ui.gantt.bars import BarCache, BarSpec, SpanSource, SummarySource
+from bbschedule.ui.gantt.bars import BarCache, BarSpec, SummarySource
 from bbschedule.ui.gantt.body import GanttBody
 from bbschedule.ui.gantt.drag import Drag, DragMode
 from bbschedule.ui.gantt.header import GanttHeader
@@ -68,8 +68,7 @@ class GanttChart(QWidget):
         self.grid = TimeGrid(dt.datetime(2026, 1, 1), 6.0)
         self.data: ProjectData | None = None
         self.summary_source: SummarySource | None = None
-        """Group bars and the span to fit, from the table's roll-ups (None: computed from the project)."""
-        self.span_source: SpanSource | None = None
+        """Group bars from the table's roll-ups (None: computed from the project)."""
         self.label_source: Callable[[str], str] | None = None
         self._bars: BarCache | None = None
         self._links = LinkIndex()
@@ -111,9 +110,7 @@ class GanttChart(QWidget):
     def set_data(self, data: ProjectData, *, change_set: ChangeSet | None = None, fit: bool = False) -> None:
         """Follow the project: bars are rebuilt on demand, only those the change set touched are forgotten."""
         if self._bars is None or self.data is not data or change_set is None or not change_set.changes:
-            self._bars = BarCache(
-                data, summary_source=self.summary_source, span_source=self.span_source, label_source=self.label_source
-            )
+            self._bars = BarCache(data, summary_source=self.summary_source, label_source=self.label_source)
         else:
             kinds = change_set.kinds
             if kinds <= {"activity", "relationship", "assignment", "expense"}:
