@@ -1,9 +1,11 @@
 """CPM benchmark: full schedule, incremental reschedule after one duration edit, peak memory, and MPXJ's
 PrimaveraScheduler on the same generated project in the same run.
 
-    .venv/bin/python benchmarks/bench_cpm.py [--sizes 100000 150000] [--repeat 5] [--no-mpxj]
+    .venv/bin/python benchmarks/bench_cpm.py [--sizes 100000 150000] [--repeat 5] [--no-mpxj] [--against REV]
 
 Medians are wall-clock (time.perf_counter) with the CPU time beside them: the machine is shared.
+`--against REV` also times the scheduling package as it was at git revision REV, in the same process and
+alternating with today's, so that both see the same load.
 """
 
 from __future__ import annotations
@@ -11,17 +13,22 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gc
+import importlib
+import io
 import random
 import resource
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "desktop"), str(Path(__file__).resolve().parents[1])]
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "desktop"), str(ROOT)]
 
 from benchmarks.generate import generate_project  # noqa: E402
 
@@ -57,6 +64,36 @@ def incremental(data: ProjectData, *, edits: int, seed: int) -> tuple[float, flo
         walls.append(time.perf_counter() - w)
         cpus.append(time.process_time() - c)
     return statistics.median(walls), statistics.median(cpus)
+
+
+def engine_at(rev: str) -> Callable[[ProjectData], object]:
+    """schedule() of the scheduling package at git revision `rev`, imported as the package `sched_at_rev`."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "desktop/bbschedule/scheduling"], capture_output=True, check=True
+    ).stdout
+    tmp = Path(tempfile.mkdtemp(prefix="bench_cpm_"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(tmp, filter="data")
+    package = tmp / "sched_at_rev"
+    package.mkdir()
+    for source in (tmp / "desktop" / "bbschedule" / "scheduling").glob("*.py"):
+        (package / source.name).write_text(source.read_text().replace("bbschedule.scheduling", "sched_at_rev"))
+    sys.path.insert(0, str(tmp))
+    schedule_at: Callable[[ProjectData], object] = importlib.import_module("sched_at_rev.engine").schedule
+    return schedule_at
+
+
+def against(data: ProjectData, old: Callable[[ProjectData], object], repeat: int) -> dict[str, tuple[float, float]]:
+    """Median (wall, CPU) seconds of today's schedule() and the old one, called in turn."""
+    runs: dict[str, tuple[list[float], list[float]]] = {"now": ([], []), "old": ([], [])}
+    for _ in range(repeat):
+        for name, fn in (("old", old), ("now", schedule)):
+            gc.collect()
+            w, c = time.perf_counter(), time.process_time()
+            fn(data)
+            runs[name][0].append(time.perf_counter() - w)
+            runs[name][1].append(time.process_time() - c)
+    return {name: (statistics.median(w), statistics.median(c)) for name, (w, c) in runs.items()}
 
 
 def without_alap(data: ProjectData) -> ProjectData:
@@ -120,7 +157,9 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=20)
     parser.add_argument("--no-mpxj", action="store_true")
     parser.add_argument("--mpxj-sizes", type=int, nargs="*", default=[5_000, 20_000])
+    parser.add_argument("--against", metavar="REV", help="also time the scheduler of this git revision")
     args = parser.parse_args()
+    old = engine_at(args.against) if args.against else None
     if args.sizes:
         peak, rss = memory(args.sizes[0])
         print(f"memory, {args.sizes[0]} activities: schedule() allocates {peak:.0f} MB at peak (tracemalloc); ", end="")
@@ -136,6 +175,14 @@ def main() -> None:
         print(f"  passes only (elapsed_ms)   median {passes[0] * 1000:7.0f} ms wall, {passes[1] * 1000:7.0f} ms CPU")
         print(f"  full schedule(data)        median {full[0] * 1000:7.0f} ms wall, {full[1] * 1000:7.0f} ms CPU")
         print(f"  incremental, one edit      median {inc[0] * 1000:7.1f} ms wall, {inc[1] * 1000:7.1f} ms CPU")
+        if old is not None:
+            both = against(data, old, args.repeat)
+            (now_w, now_c), (old_w, old_c) = both["now"], both["old"]
+            print(
+                f"  full schedule(data), same run: now {now_w * 1000:.0f} ms wall / {now_c * 1000:.0f} ms CPU, ", end=""
+            )
+            print(f"at {args.against} {old_w * 1000:.0f} ms wall / {old_c * 1000:.0f} ms CPU; ", end="")
+            print(f"now/old = {now_w / old_w:.2f} wall, {now_c / old_c:.2f} CPU")
         del scheduler, data
         gc.collect()
     if args.no_mpxj:
