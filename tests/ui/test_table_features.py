@@ -408,3 +408,39 @@ def test_collapsed_groups_stay_collapsed_through_a_sort_and_a_filter(window: Mai
     assert view.is_expanded(site)
     assert not view.is_expanded(frame)
     assert frame.row() == model.rowCount() - 1  # nothing shows under it
+
+
+# -- 6. the view a planner chose is remembered per project ---------------------------------------------------------
+
+
+def test_grouping_and_filter_come_back_when_the_project_is_reopened(
+    qtbot: Any, window: MainWindow, tmp_path: Path
+) -> None:
+    session, model = window.session, window.activity_model
+    assert session is not None
+    phase = next(t for t in session.data.code_types.values() if t.name == "Phase")
+    next(a for a in window.group_menu.choices() if a.text() == "Group by Phase").trigger()
+    window.filter_bar.critical.setChecked(True)
+    shown = {str(model.object_id(i)) for i in _all_activity_indexes(model)}
+    window.close()
+
+    again = build_window(profile=tmp_path / "profile", open_path=None, pool=SynchronousPool(), interactive=False)
+    qtbot.addWidget(again)
+    assert again.session is not None
+    assert again.activity_model.grouping == phase.id
+    assert again.activity_model.activity_filter == ActivityFilter(critical_only=True)
+    assert again.filter_bar.critical.isChecked()  # the bar shows the filter that is on
+    assert {str(again.activity_model.object_id(i)) for i in _all_activity_indexes(again.activity_model)} == shown
+    checked = [a.text() for a in again.group_menu.choices() if a.isChecked()]
+    assert checked == ["Group by Phase"]
+
+
+def test_a_saved_view_that_cannot_be_read_opens_the_project_by_wbs(qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from bbschedule.ui.view_settings import load_view
+
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    settings.setValue("projects/p1/view", '{"grouping": 3, "statuses": ["someday"]}')
+    assert load_view(settings, "p1") == (None, ActivityFilter())
+    assert load_view(settings, "never-saved") == (None, ActivityFilter())

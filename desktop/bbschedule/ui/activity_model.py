@@ -13,7 +13,6 @@ import bisect
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QModelRoleData,
     QModelRoleDataSpan,
@@ -22,7 +21,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QIcon
+from PySide6.QtGui import QIcon
 from typing_extensions import override
 
 from bbschedule.core.activity import Activity
@@ -35,31 +34,22 @@ from bbschedule.ui import activity_refresh, roles
 from bbschedule.ui.activity_cells import (
     ACTIVITY_FLAGS,
     ALIGN_CENTER,
-    ALIGNMENTS,
-    BAND_COLORS,
-    FLOAT_COLUMN,
-    NEGATIVE_FLOAT,
     NO_FLAGS,
     WBS_FLAGS,
 )
 from bbschedule.ui.activity_order import code_layout, wbs_layout
 from bbschedule.ui.activity_rows import ACTIVITY, DEAD, GROUP, ROOT, RowLayout
-from bbschedule.ui.columns import ACTIVITY_TYPE_LABELS, COLUMNS, CONSTRAINT_LABELS, Column, Editor, Row
+from bbschedule.ui.columns import COLUMNS, Column
 from bbschedule.ui.edits import activity_edit, wbs_edit
-from bbschedule.ui.rollups import RollupTable
+from bbschedule.ui.flat_rows_model import LAST_COLUMN, FlatRowsModel
 
 GROUP_PREFIX = "code-group:"
 """Group rows of an activity-code grouping are keyed by this and the value id ('none': without a value)."""
-ACTIVITY_ROW = 0
-EXPANDED_GROUP = 1
-COLLAPSED_GROUP = 2
-"""Values of the roles.ROW_STATE role: what the delegate draws left of column 0."""
 
 Index = QModelIndex | QPersistentModelIndex
-_LAST = len(COLUMNS) - 1
 
 
-class ActivityTreeModel(QAbstractTableModel):
+class ActivityTreeModel(FlatRowsModel):
     sig_edit_refused = Signal(str)
     """An edit was refused; the text says why (for the status bar)."""
     sig_structure_changed = Signal()
@@ -69,20 +59,12 @@ class ActivityTreeModel(QAbstractTableModel):
         super().__init__(parent)
         self._session: ProjectSession | None = None
         self._unsubscribe: Any = None
-        self.layout = RowLayout()
-        self._texts: dict[int, list[str]] = {}
-        """Display texts of activity rows already shown, by node; dropped when the row's data changes."""
-        self._rollups = RollupTable()
-        self._bold = QFont()
-        self._bold.setBold(True)
-        self._bands = [QBrush(QColor(c)) for c in BAND_COLORS]
-        self._icons: dict[str, QIcon] = {}
+        self._rollups = self.cells.rollups
         self._filter = ActivityFilter()
         self._group_code: str | None = None
         """The code type the rows are grouped by; None: by WBS."""
         self._sort: tuple[int, bool] | None = None
         """(column, descending) activities are sorted by within their group; None: by Activity ID."""
-        self._shown = 0
         self._bulk: list[str] | None = None
         """While the view commits a bulk edit: the activities the edited value goes to."""
         self._pinned: set[str] = set()
@@ -96,11 +78,17 @@ class ActivityTreeModel(QAbstractTableModel):
     def session(self) -> ProjectSession | None:
         return self._session
 
-    def set_session(self, session: ProjectSession | None) -> None:
+    def set_session(
+        self, session: ProjectSession | None, *, view: tuple[str | None, ActivityFilter] | None = None
+    ) -> None:
+        """Show a project; `view`: the grouping and filter to show it with (one build, not one per setting)."""
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
         self._session = session
+        if view is not None:
+            self._group_code, self._filter = view
+            self._pinned = set()
         self.layout.collapsed = set()  # another project: its groups open, as P6 opens a project
         if session is not None:
             self._unsubscribe = session.subscribe(self.on_session_changed)
@@ -108,7 +96,7 @@ class ActivityTreeModel(QAbstractTableModel):
 
     def set_icons(self, icons: dict[str, QIcon]) -> None:
         """Icons for column 0 by activity type value, plus 'wbs' for group rows."""
-        self._icons = icons
+        self.cells.icons = icons
 
     def rebuild(self) -> None:
         """Rows built again from the project; the groups the planner collapsed stay collapsed."""
@@ -116,7 +104,7 @@ class ActivityTreeModel(QAbstractTableModel):
         collapsed = {old.ids[n] for n in old.collapsed}
         self.beginResetModel()
         self.layout = RowLayout()
-        self._texts = {}
+        self.cells.forget()
         self._shown = 0
         acts_of: dict[int, list[Activity]] = {}
         if self._session is not None:
@@ -124,6 +112,7 @@ class ActivityTreeModel(QAbstractTableModel):
             node_of = self.layout.node_of
             self.layout.collapsed = {node_of[i] for i in collapsed if i in node_of}
         self.layout.layout_rows()
+        self.cells.session, self.cells.layout = self._session, self.layout
         if self._session is not None:
             self._rollups.rebuild(self.layout, self._session.data, acts_of)
         self.endResetModel()
@@ -207,99 +196,7 @@ class ActivityTreeModel(QAbstractTableModel):
         """Activities shown in the table (after the filter), collapsed ones included."""
         return self._shown
 
-    # -- collapse and expand ----------------------------------------------------------------------------------
-
-    def is_expanded(self, index: Index) -> bool:
-        return index.isValid() and self.layout.is_expanded(index.internalId())
-
-    def set_expanded(self, index: Index, expanded: bool) -> None:
-        """Open or close one group row: its rows are inserted or removed (the Gantt follows the same signals)."""
-        if not index.isValid() or not self.layout.is_group(index.internalId()):
-            return
-        node, layout = index.internalId(), self.layout
-        if expanded == layout.is_expanded(node):
-            return
-        row = layout.row_of(node)
-        if expanded:
-            first, nodes = layout.expand_rows(node)
-            if nodes:
-                self.beginInsertRows(QModelIndex(), first, first + len(nodes) - 1)
-            layout.expand(node, first, nodes)
-            if nodes:
-                self.endInsertRows()
-        else:
-            first, count = layout.collapse_range(node)
-            if count:
-                self.beginRemoveRows(QModelIndex(), first, first + count - 1)
-            layout.collapse(node, first, count)
-            if count:
-                self.endRemoveRows()
-        if row >= 0:  # its arrow turns
-            self.dataChanged.emit(self.createIndex(row, 0, node), self.createIndex(row, 0, node))
-
-    def expand_all(self) -> None:
-        self._relayout(set())
-
-    def collapse_all(self) -> None:
-        self._relayout({n for n, kind in enumerate(self.layout.kind) if kind == GROUP})
-
-    def reveal(self, obj_id: str) -> None:
-        """Open the collapsed groups above a row so that it shows (selecting it from elsewhere, as 'Go To')."""
-        node = self.layout.node_of.get(obj_id)
-        if node is None:
-            return
-        for group in reversed(self.layout.ancestors(node)):
-            if group in self.layout.collapsed:
-                self.set_expanded(self.createIndex(self.layout.row_of(group), 0, group), True)
-
-    def _relayout(self, collapsed: set[int]) -> None:
-        """Rows laid out again with other groups collapsed; selections and current cells follow their rows."""
-        if collapsed == self.layout.collapsed:
-            return
-        self.layoutAboutToBeChanged.emit()
-        old = self.persistentIndexList()
-        self.layout.collapsed = collapsed
-        self.layout.layout_rows()
-        new = []
-        for index in old:
-            node = index.internalId()
-            row = self.layout.row_of(node) if index.isValid() else -1
-            new.append(self.createIndex(row, index.column(), node) if row >= 0 else QModelIndex())
-        self.changePersistentIndexList(old, new)
-        self.layoutChanged.emit()
-
     # -- what views and the Gantt read ------------------------------------------------------------------------
-
-    def is_group_row(self, index: Index) -> bool:
-        """A row grouping activities by a code value: a label only, never edited."""
-        return index.isValid() and index.internalId() in self.layout.labels
-
-    def index_of(self, obj_id: str, column: int = 0) -> QModelIndex:
-        """The row of an activity or group; invalid when it is not shown (filtered out, or its group is closed)."""
-        node = self.layout.node_of.get(obj_id)
-        row = -1 if node is None else self.layout.row_of(node)
-        return QModelIndex() if row < 0 or node is None else self.createIndex(row, column, node)
-
-    def object_id(self, index: Index) -> str | None:
-        return self.layout.ids[index.internalId()] if index.isValid() else None
-
-    def is_activity(self, index: Index) -> bool:
-        return index.isValid() and self.layout.kind[index.internalId()] == ACTIVITY
-
-    def group_ids(self) -> list[str]:
-        return self.layout.group_ids()
-
-    def children_ids(self, obj_id: str | None) -> list[str]:
-        """The ids under a group (None: the top level), shown or collapsed, in their order."""
-        layout = self.layout
-        node = ROOT if obj_id is None else layout.node_of.get(obj_id)
-        return [] if node is None else [layout.ids[n] for n in layout.children.get(node, [])]
-
-    def parent_id(self, obj_id: str) -> str | None:
-        """The id of the group a row sits in (None at the top level or when it is not in the table)."""
-        node = self.layout.node_of.get(obj_id)
-        up = ROOT if node is None else self.layout.parent[node]
-        return None if up == ROOT else self.layout.ids[up]
 
     def summary_span(self, key: str) -> tuple[Any, Any, bool] | None:
         """(start, finish, critical) of a group row, from its roll-up: the Gantt's summary bar."""
@@ -318,21 +215,6 @@ class ActivityTreeModel(QAbstractTableModel):
         return wbs.name if wbs is not None else self.layout.labels.get(node, "")
 
     # -- Qt's model interface ---------------------------------------------------------------------------------
-
-    @override
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        rows = self.layout.rows
-        if parent.isValid() or not 0 <= row < len(rows) or not 0 <= column <= _LAST:
-            return QModelIndex()
-        return self.createIndex(row, column, rows[row])
-
-    @override
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.layout.rows)
-
-    @override
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
     @override
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
@@ -359,8 +241,8 @@ class ActivityTreeModel(QAbstractTableModel):
             return None
         node = index.internalId()
         if self.layout.kind[node] == GROUP:
-            return self._group_data(node, index.column(), role)
-        return self._activity_data(node, index.column(), role)
+            return self.cells.group(node, index.column(), role)
+        return self.cells.activity(node, index.column(), role)
 
     @override
     def multiData(self, index: Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
@@ -374,7 +256,7 @@ class ActivityTreeModel(QAbstractTableModel):
                 slots[i].clearData()
             return
         node, column = index.internalId(), index.column()
-        read = self._group_data if self.layout.kind[node] == GROUP else self._activity_data
+        read = self.cells.group if self.layout.kind[node] == GROUP else self.cells.activity
         for i in range(count):
             slot = slots[i]
             value = read(node, column, slot.role())
@@ -382,89 +264,6 @@ class ActivityTreeModel(QAbstractTableModel):
                 slot.clearData()
             else:
                 slot.setData(value)
-
-    def _activity_data(self, node: int, column: int, role: int) -> Any:
-        # The hottest function of the window (several roles per visible cell per frame): cheap checks first.
-        assert self._session is not None
-        if role == roles.DISPLAY or role == roles.EDIT:
-            texts = self._texts.get(node)
-            if texts is None:
-                row = self._row_of(node)
-                texts = self._texts[node] = [c.text(row) for c in COLUMNS]
-            return texts[column]
-        if role == roles.TEXT_ALIGNMENT:
-            return ALIGNMENTS[column]
-        if role == roles.DECORATION:
-            if column != 0:
-                return None
-            activity = self._session.data.activities.get(self.layout.ids[node])
-            return self._icons.get(activity.type.value) if activity is not None else None
-        if role == roles.FOREGROUND:
-            if column != FLOAT_COLUMN:
-                return None
-            computed = self._session.data.computed.get(self.layout.ids[node])
-            if computed is not None and computed.total_float is not None and computed.total_float < 0:
-                return NEGATIVE_FLOAT
-            return None
-        if role == roles.OBJECT_ID:
-            return self.layout.ids[node]
-        if role == roles.ROW_DEPTH:
-            return self.layout.depth[node]
-        if role == roles.ROW_STATE:
-            return ACTIVITY_ROW
-        if role == roles.CHOICES:
-            return self._choices(column)
-        return None
-
-    def _group_data(self, node: int, column: int, role: int) -> Any:
-        assert self._session is not None
-        layout = self.layout
-        if role == roles.DISPLAY or role == roles.EDIT:
-            key = COLUMNS[column].key
-            label = layout.labels.get(node)
-            wbs = self._session.data.wbs.get(layout.ids[node]) if label is None else None
-            if key == "code":
-                return wbs.code if wbs is not None else label or ""
-            if key == "name":
-                return wbs.name if wbs is not None else ""
-            rollup_text = COLUMNS[column].rollup
-            return rollup_text(self._rollups.get(node)) if rollup_text is not None else ""
-        if role == roles.FONT:
-            return self._bold
-        if role == roles.FOREGROUND and column == FLOAT_COLUMN:
-            total_float = self._rollups.get(node).total_float
-            return NEGATIVE_FLOAT if total_float is not None and total_float < 0 else None
-        if role == roles.BACKGROUND:
-            return self._bands[min(layout.depth[node], len(self._bands) - 1)]
-        if role == roles.TEXT_ALIGNMENT:
-            return ALIGNMENTS[column]
-        if role == roles.DECORATION and column == 0:
-            return self._icons.get("wbs")
-        if role == roles.OBJECT_ID:
-            return layout.ids[node]
-        if role == roles.ROW_DEPTH:
-            return layout.depth[node]
-        if role == roles.ROW_STATE:
-            return COLLAPSED_GROUP if node in layout.collapsed else EXPANDED_GROUP
-        return None
-
-    def _row_of(self, node: int) -> Row:
-        assert self._session is not None
-        data = self._session.data
-        activity = data.activities[self.layout.ids[node]]
-        return Row(activity, data.computed.get(activity.id), data.calendars.get(activity.calendar_id))
-
-    def _choices(self, column: int) -> list[tuple[str, str]] | None:
-        assert self._session is not None
-        editor = COLUMNS[column].editor
-        if editor is Editor.CALENDAR:
-            calendars = sorted(self._session.data.calendars.values(), key=lambda c: c.name)
-            return [(c.name, c.id) for c in calendars]
-        if editor is Editor.ACTIVITY_TYPE:
-            return [(label, kind.value) for kind, label in ACTIVITY_TYPE_LABELS.items()]
-        if editor is Editor.CONSTRAINT:
-            return [("", ""), *((label, kind.value) for kind, label in CONSTRAINT_LABELS.items())]
-        return None
 
     @override
     def setData(self, index: Index, value: Any, role: int = 2) -> bool:
@@ -502,13 +301,6 @@ class ActivityTreeModel(QAbstractTableModel):
     def on_session_changed(self, change_set: ChangeSet) -> None:
         activity_refresh.on_session_changed(self, change_set)
 
-    def refresh_node(self, node: int) -> None:
-        """One row's data changed: its texts are made again when painted."""
-        self._texts.pop(node, None)
-        row = self.layout.row_of(node)
-        if row >= 0:
-            self.dataChanged.emit(self.createIndex(row, 0, node), self.createIndex(row, _LAST, node))
-
     def refresh_rollups(self, touched: set[int]) -> None:
         assert self._session is not None
         for node in self._rollups.update(self.layout, self._session.data, touched):
@@ -518,46 +310,23 @@ class ActivityTreeModel(QAbstractTableModel):
         """Every row's dates changed (a new schedule). One range from column 1 repaints the viewport (column 0,
         the Activity ID, does not change)."""
         assert self._session is not None
-        self._texts.clear()
+        self.cells.forget()
         self._rollups.invalidate_all()
         if self.layout.rows:
-            self.dataChanged.emit(self.index(0, 1), self.index(len(self.layout.rows) - 1, _LAST))
+            self.dataChanged.emit(self.index(0, 1), self.index(len(self.layout.rows) - 1, LAST_COLUMN))
 
     def insert_activity(self, activity: Activity) -> int:
         """A new activity's row among its WBS siblings, in Activity ID order; returns its group's node."""
         layout = self.layout
         parent = layout.node_of.get(activity.wbs_id, ROOT) if activity.wbs_id else ROOT
-        siblings = layout.children[parent]
-        codes = [self._activity_code(n) for n in siblings if layout.kind[n] == ACTIVITY]
-        position = bisect.bisect(codes, activity.code)
-        row = layout.insert_row_of(parent, position)
-        if row >= 0:
-            self.beginInsertRows(QModelIndex(), row, row)
-        node = layout.add_node(ACTIVITY, activity.id, parent, position)
-        layout.insert(node, row)
-        self._shown += 1
-        if row >= 0:
-            self.endInsertRows()
+        codes = [self._activity_code(n) for n in layout.children[parent] if layout.kind[n] == ACTIVITY]
+        self.insert_node(activity.id, parent, bisect.bisect(codes, activity.code))
         return parent
 
     def _activity_code(self, node: int) -> str:
         assert self._session is not None
         activity = self._session.data.activities.get(self.layout.ids[node])
         return activity.code if activity is not None else ""
-
-    def remove_activity(self, activity_id: str) -> int:
-        """Take an activity's row away; returns its group's node."""
-        layout = self.layout
-        node = layout.node_of[activity_id]
-        parent, row = layout.parent[node], layout.row_of(node)
-        if row >= 0:
-            self.beginRemoveRows(QModelIndex(), row, row)
-        layout.remove(node)
-        self._shown -= 1
-        self._texts.pop(node, None)
-        if row >= 0:
-            self.endRemoveRows()
-        return parent
 
 
 __all__ = ["ACTIVITY", "DEAD", "GROUP", "GROUP_PREFIX", "ROOT", "ActivityTreeModel"]

@@ -125,6 +125,28 @@ class FilterBar(QWidget):
             edit.setEnabled(False)
         self.emit_filter()
 
+    def show_filter(self, activity_filter: ActivityFilter) -> None:
+        """Show a filter already applied (a project reopened with its saved view): no signal."""
+        f = activity_filter
+        widgets = (self.search, self.critical, self.status, self.use_window, self.window_start, self.window_finish)
+        for widget in widgets:
+            widget.blockSignals(True)
+        self.search.setText(f.text)
+        self.critical.setChecked(f.critical_only)
+        choice = next((i for i, (_label, statuses) in enumerate(STATUS_CHOICES) if statuses == f.statuses), 0)
+        self.status.setCurrentIndex(choice)
+        windowed = f.window_start is not None and f.window_finish is not None
+        self.use_window.setChecked(windowed)
+        if f.window_start is not None and f.window_finish is not None:
+            last = f.window_finish - dt.timedelta(days=1)  # current_filter() adds the day back
+            self.window_start.setDate(QDate(f.window_start.year, f.window_start.month, f.window_start.day))
+            self.window_finish.setDate(QDate(last.year, last.month, last.day))
+        for edit in (self.window_start, self.window_finish):
+            edit.setEnabled(windowed)
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._typing.stop()
+
     def suggest_window(self, around: dt.datetime) -> None:
         """The date window's starting dates around the project's data date (kept while the window is in use)."""
         if self.use_window.isChecked():

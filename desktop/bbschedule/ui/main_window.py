@@ -47,6 +47,7 @@ from bbschedule.ui.panels.activity_details import ActivityDetailsPanel
 from bbschedule.ui.project_tree_model import ProjectTreeModel
 from bbschedule.ui.resources import icon
 from bbschedule.ui.tasks import ProjectTasks
+from bbschedule.ui.view_settings import load_view, save_view
 from bbschedule.ui.worker import Pool, TaskRunner
 from bbschedule.ui.workspace import Workspace
 
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.crash_presenter: QObject | None = None
         """Shows crash reports over this window (set by the application when telemetry runs)."""
         self._unsubscribe: Callable[[], None] = lambda: None
+        self._remembered: tuple[str, object] | None = None
         self.setWindowTitle("BBSchedule")
         self.setWindowIcon(icon("app"))
         self.runner = TaskRunner(self, pool=pool)
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         a.restore_backup.triggered.connect(self.on_restore_backup_triggered)
         self.activity_model.sig_edit_refused.connect(self.show_message)
         self.activity_model.sig_structure_changed.connect(self._update_status)
+        self.activity_model.sig_structure_changed.connect(self._remember_view)
         self.filter_bar.sig_filter_changed.connect(self.activity_model.set_filter)
         self.group_menu.sig_grouping_chosen.connect(self.activity_model.set_grouping)
         self.activity_view.selectionModel().selectionChanged.connect(self._update_selection)
@@ -216,7 +219,12 @@ class MainWindow(QMainWindow):
         self._unsubscribe()
         self._unsubscribe = lambda: None
         self.session = session
-        self.activity_model.set_session(session)
+        view = load_view(self.settings, session.project_id) if session is not None else None
+        if view is not None and view[0] is not None and session is not None and view[0] not in session.data.code_types:
+            view = (None, view[1])  # the code it was grouped by is gone
+        self.activity_model.set_session(session, view=view)
+        if view is not None:
+            self.filter_bar.show_filter(view[1])
         self._refresh_group_menu()
         self.gantt.set_session(session)
         self.details.set_session(session)
@@ -243,6 +251,16 @@ class MainWindow(QMainWindow):
         self.group_menu.set_code_types(
             data, current=grouping if data is not None and grouping in data.code_types else None
         )
+
+    def _remember_view(self) -> None:
+        """The grouping and filter of the open project, kept for its next opening (written when they change)."""
+        if self.session is None:
+            return
+        view = (self.activity_model.grouping, self.activity_model.activity_filter)
+        key = (self.session.project_id, view)
+        if key != self._remembered:
+            self._remembered = key
+            save_view(self.settings, self.session.project_id, view)
 
     def on_session_changed(self, change_set: ChangeSet) -> None:
         if "code_type" in change_set.kinds:
