@@ -19,19 +19,11 @@ from bbschedule.core.enums import CriticalMode, FloatMode
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import CompiledCalendar, compile_calendars
+from bbschedule.scheduling.codes import C_ALAP, COMPLETE, K_FINISH_MS, NONE, NOT_STARTED, SS
+from bbschedule.scheduling.fields import set_activity_fields
 from bbschedule.scheduling.graph import IntArray
 from bbschedule.scheduling.levels import run_levels
-from bbschedule.scheduling.network import (
-    C_ALAP,
-    COMPLETE,
-    K_FINISH_MS,
-    NONE,
-    NOT_STARTED,
-    SS,
-    Network,
-    compile_network,
-    set_activity_fields,
-)
+from bbschedule.scheduling.network import Network, compile_network
 from bbschedule.scheduling.passes import Dates, backward, forward, free_float, free_floats_of, project_finish
 from bbschedule.scheduling.passive import WbsRollup, level_of_effort
 from bbschedule.scheduling.result import ScheduleResult

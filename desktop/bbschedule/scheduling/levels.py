@@ -18,8 +18,7 @@ import numpy.typing as npt
 
 from bbschedule.core.progress import Progress
 from bbschedule.scheduling.calendar import CalendarTable, IntArray
-from bbschedule.scheduling.modes import ProgressRules
-from bbschedule.scheduling.network import (
+from bbschedule.scheduling.codes import (
     C_FNET,
     C_FNLT,
     C_FON,
@@ -34,9 +33,9 @@ from bbschedule.scheduling.network import (
     NONE,
     NOT_STARTED,
     SS,
-    FlatArrays,
-    Network,
 )
+from bbschedule.scheduling.modes import ProgressRules
+from bbschedule.scheduling.network import FlatArrays, Network
 from bbschedule.scheduling.passes import INF, Dates, backward, forward, project_finish
 
 VECTOR_MIN = 48

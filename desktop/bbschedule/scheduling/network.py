@@ -6,7 +6,6 @@ hot loops touches a dataclass, so a compiled kernel could replace them without c
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -14,50 +13,21 @@ from itertools import repeat
 import numpy as np
 import numpy.typing as npt
 
-from bbschedule.core.activity import Activity, Constraint, Relationship
+from bbschedule.core.activity import Relationship
 from bbschedule.core.calendar import twenty_four_hour_calendar
-from bbschedule.core.enums import ActivityType, ConstraintType, LagCalendar, ProgressMode, RelationshipType
+from bbschedule.core.enums import LagCalendar, ProgressMode
 from bbschedule.core.errors import LogicLoopError, ValidationError
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import CompiledCalendar, to_minutes
-from bbschedule.scheduling.columns import column, ints, present, take
+from bbschedule.scheduling.codes import (
+    K_LOE,
+    K_WBS,
+    KIND_CODES,
+    REL_CODES,
+)
+from bbschedule.scheduling.columns import column, ints, take
+from bbschedule.scheduling.fields import activity_time, set_all_fields
 from bbschedule.scheduling.graph import IntArray, find_loop, group_by, topological_order
-
-NONE = -(1 << 60)
-"""Sentinel for a missing time in the int arrays."""
-
-# Relationship types. The bits matter to the passes: odd types start from the predecessor's start (SS, SF),
-# types below FF drive the successor's start (FS, SS).
-FS, SS, FF, SF = 0, 1, 2, 3
-REL_CODES = {RelationshipType.FS: FS, RelationshipType.SS: SS, RelationshipType.FF: FF, RelationshipType.SF: SF}
-
-# Activity kinds.
-K_TASK, K_START_MS, K_FINISH_MS, K_LOE, K_WBS = 0, 1, 2, 3, 4
-KIND_CODES = {
-    ActivityType.TASK: K_TASK,
-    ActivityType.RESOURCE_DEPENDENT: K_TASK,
-    ActivityType.START_MILESTONE: K_START_MS,
-    ActivityType.FINISH_MILESTONE: K_FINISH_MS,
-    ActivityType.LEVEL_OF_EFFORT: K_LOE,
-    ActivityType.WBS_SUMMARY: K_WBS,
-}
-
-# Activity status.
-NOT_STARTED, IN_PROGRESS, COMPLETE = 0, 1, 2
-
-# Constraints.
-C_NONE, C_SNET, C_SNLT, C_SON, C_FNET, C_FNLT, C_FON, C_MSO, C_MFO, C_ALAP = range(10)
-CONSTRAINT_CODES = {
-    ConstraintType.START_ON_OR_AFTER: C_SNET,
-    ConstraintType.START_ON_OR_BEFORE: C_SNLT,
-    ConstraintType.START_ON: C_SON,
-    ConstraintType.FINISH_ON_OR_AFTER: C_FNET,
-    ConstraintType.FINISH_ON_OR_BEFORE: C_FNLT,
-    ConstraintType.FINISH_ON: C_FON,
-    ConstraintType.MANDATORY_START: C_MSO,
-    ConstraintType.MANDATORY_FINISH: C_MFO,
-    ConstraintType.AS_LATE_AS_POSSIBLE: C_ALAP,
-}
 
 
 @dataclass
@@ -151,10 +121,6 @@ class Network:
         if made is None:
             made = self.__dict__["_" + name] = self.lazy[name]()
         return made
-
-
-def _activity_time(value: dt.datetime | None) -> int:
-    return NONE if value is None else to_minutes(value)
 
 
 def _lag_calendar(
@@ -269,7 +235,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         wbs_of=take(column(acts, "wbs_id"), perm_list),
         wbs_cover={},
         data_date=to_minutes(project.effective_data_date),
-        must_finish_by=_activity_time(project.must_finish_by),
+        must_finish_by=activity_time(project.must_finish_by),
         progress_mode=options.progress_mode,
         ignored_links=ignored,
         levels=[0, *np.cumsum(level_sizes).tolist()] if level_sizes else [0],
@@ -277,7 +243,7 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     inv = np.empty(n_all, dtype=np.int64)
     inv[perm] = np.arange(n_all, dtype=np.int64)
     net.lazy["codes"] = lambda: take(column(acts, "code"), perm_list)
-    _set_all_fields(net, acts, perm_list, inv=inv.tolist(), kind=kind_all)
+    set_all_fields(net, acts, perm_list, inv=inv.tolist(), kind=kind_all)
     _build_predecessors(
         net,
         options.lag_calendar,
@@ -365,129 +331,6 @@ def _build_predecessors(
         succ_dst=np.empty(0, dtype=np.int64),
         succ_link=np.empty(0, dtype=np.int64),
     )
-
-
-def _dates(values: list[dt.datetime | None], *, inv: list[int], arrays: dict[str, IntArray], name: str) -> list[int]:
-    """Epoch minutes of each datetime at position inv[i] (NONE for None); each distinct datetime once.
-    The same as a numpy array goes to arrays[name]."""
-    seen: dict[dt.datetime, int] = {}
-    out = [NONE] * len(values)
-    at: list[int] = []
-    for i in present(values):
-        value = values[i]
-        assert value is not None
-        m = seen.get(value)
-        if m is None:
-            m = seen[value] = to_minutes(value)
-        out[inv[i]] = m
-        at.append(inv[i])
-    array = np.full(len(values), NONE, dtype=np.int64)
-    array[at] = [out[j] for j in at]
-    arrays[name] = array
-    return out
-
-
-def _set_all_fields(net: Network, acts: list[Activity], perm: list[int], *, inv: list[int], kind: IntArray) -> None:
-    """set_activity_fields for every activity, from columns in project order: `perm` lists the project
-    indices in network order, `inv` is its inverse. Sparse fields (dates, constraints, status) are written
-    straight to their network positions; the dense one (duration) is permuted by reference, so NONE and the
-    durations stay shared objects rather than a fresh int per activity and field.
-    """
-    actual_start = column(acts, "actual_start")
-    actual_finish = column(acts, "actual_finish")
-    started, finished = present(actual_start), present(actual_finish)
-    status = [NOT_STARTED] * len(acts)
-    for i in started:
-        status[inv[i]] = IN_PROGRESS
-    for i in finished:
-        status[inv[i]] = COMPLETE
-    net.status = status
-    # The sparse fields also as numpy arrays for the level passes (set_activity_fields drops them).
-    arrays: dict[str, IntArray] = {}
-    status_array = np.zeros(len(acts), dtype=np.int64)
-    status_array[[inv[i] for i in started]] = IN_PROGRESS
-    status_array[[inv[i] for i in finished]] = COMPLETE
-    arrays["status"] = status_array
-    # Remaining duration, else original; none for a milestone or a finished activity (Activity.remaining).
-    dur = column(acts, "original_duration")
-    remaining = column(acts, "remaining_duration")
-    for i in present(remaining):
-        dur[i] = remaining[i]
-    for i in finished + np.flatnonzero((kind == K_START_MS) | (kind == K_FINISH_MS)).tolist():
-        dur[i] = 0
-    net.dur = take(dur, perm)
-    net.actual_start = _dates(actual_start, inv=inv, arrays=arrays, name="actual_start")
-    net.actual_finish = _dates(actual_finish, inv=inv, arrays=arrays, name="actual_finish")
-    net.expected_finish = _dates(column(acts, "expected_finish"), inv=inv, arrays=arrays, name="expected_finish")
-    net.c1_type, net.c1_date = _constraints(column(acts, "primary_constraint"), inv=inv, arrays=arrays, name="c1")
-    net.c2_type, net.c2_date = _constraints(column(acts, "secondary_constraint"), inv=inv, arrays=arrays, name="c2")
-    net.field_arrays = arrays
-
-
-def _constraints(
-    constraints: list[Constraint | None], *, inv: list[int], arrays: dict[str, IntArray], name: str
-) -> tuple[list[int], list[int]]:
-    """(type codes, dates) of one constraint column, at network positions; most activities have none.
-    The same as numpy arrays go to arrays[name + "_type"] and arrays[name + "_date"]."""
-    codes = [C_NONE] * len(constraints)
-    dates = [NONE] * len(constraints)
-    seen: dict[dt.datetime, int] = {}
-    at = present(constraints)
-    for i in at:
-        c = constraints[i]
-        assert c is not None
-        j = inv[i]
-        codes[j] = CONSTRAINT_CODES[c.type]
-        if c.date is not None:
-            m = seen.get(c.date)
-            if m is None:
-                m = seen[c.date] = to_minutes(c.date)
-            dates[j] = m
-    where = [inv[i] for i in at]
-    type_array = np.zeros(len(constraints), dtype=np.int64)
-    date_array = np.full(len(constraints), NONE, dtype=np.int64)
-    type_array[where] = [codes[j] for j in where]
-    date_array[where] = [dates[j] for j in where]
-    arrays[name + "_type"], arrays[name + "_date"] = type_array, date_array
-    return codes, dates
-
-
-def set_activity_fields(net: Network, i: int, a: Activity) -> None:
-    """Write one activity's scheduling inputs into the arrays (appending when i is the next slot)."""
-    net.field_arrays = None
-    if a.actual_finish is not None:
-        status = COMPLETE
-    elif a.actual_start is not None:
-        status = IN_PROGRESS
-    else:
-        status = NOT_STARTED
-    values = (
-        status,
-        0 if a.type.is_milestone else a.remaining,
-        _activity_time(a.actual_start),
-        _activity_time(a.actual_finish),
-        _activity_time(a.expected_finish),
-        CONSTRAINT_CODES[a.primary_constraint.type] if a.primary_constraint else C_NONE,
-        _activity_time(a.primary_constraint.date) if a.primary_constraint else NONE,
-        CONSTRAINT_CODES[a.secondary_constraint.type] if a.secondary_constraint else C_NONE,
-        _activity_time(a.secondary_constraint.date) if a.secondary_constraint else NONE,
-    )
-    arrays = (
-        net.status,
-        net.dur,
-        net.actual_start,
-        net.actual_finish,
-        net.expected_finish,
-        net.c1_type,
-        net.c1_date,
-        net.c2_type,
-        net.c2_date,
-    )
-    for array, value in zip(arrays, values, strict=True):
-        if i == len(array):
-            array.append(value)
-        else:
-            array[i] = value
 
 
 def _build_successors(net: Network) -> None:

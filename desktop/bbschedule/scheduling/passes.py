@@ -14,8 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bbschedule.scheduling.calendar import CalendarTable, CompiledCalendar, IntArray
-from bbschedule.scheduling.modes import ProgressRules
-from bbschedule.scheduling.network import (
+from bbschedule.scheduling.codes import (
     C_FNET,
     C_FNLT,
     C_FON,
@@ -30,8 +29,9 @@ from bbschedule.scheduling.network import (
     NONE,
     NOT_STARTED,
     SS,
-    Network,
 )
+from bbschedule.scheduling.modes import ProgressRules
+from bbschedule.scheduling.network import Network
 
 INF = 1 << 60
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from bbschedule.scheduling.calendar import CompiledCalendar, IntArray
-from bbschedule.scheduling.network import COMPLETE, FF, FS, IN_PROGRESS, K_LOE, NONE, SF, SS, Network
+from bbschedule.scheduling.codes import COMPLETE, FF, FS, IN_PROGRESS, K_LOE, NONE, SF, SS
+from bbschedule.scheduling.network import Network
 from bbschedule.scheduling.passes import Dates
 
 

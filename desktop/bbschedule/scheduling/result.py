@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from bbschedule.core.computed import ComputedDates
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import from_minutes
-from bbschedule.scheduling.network import (
+from bbschedule.scheduling.codes import (
     C_FNLT,
     C_FON,
     C_MFO,
@@ -25,8 +25,8 @@ from bbschedule.scheduling.network import (
     NONE,
     NOT_STARTED,
     SS,
-    Network,
 )
+from bbschedule.scheduling.network import Network
 from bbschedule.scheduling.passes import Dates
 
 if TYPE_CHECKING:

@@ -17,8 +17,8 @@ from bbschedule.core.errors import InputFileError
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import from_minutes
+from bbschedule.scheduling.codes import NONE
 from bbschedule.scheduling.engine import Scheduler, schedule
-from bbschedule.scheduling.network import NONE
 from bbschedule.scheduling.result import ScheduleResult
 from bbschedule.services.session import ProjectSession
 from bbschedule.telemetry.observability import SpanHandle, span
