@@ -2,7 +2,9 @@
 
 Dates are kept twice: clock minutes (es, ef, ls, lf) and work positions on the activity's own calendar
 (*_pos), so links between activities on one calendar are plain integer additions. Each pass takes the
-indices to visit, so a full run and an incremental one share the same code.
+indices to visit: incremental runs call them on what an edit reaches; a full run goes through levels.py,
+which computes the same values a level at a time with numpy and calls these for what it leaves aside.
+Progress modes: modes.py.
 """
 
 from __future__ import annotations
