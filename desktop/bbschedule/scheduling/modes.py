@@ -1,10 +1,17 @@
 """The three ways P6 schedules progressed activities ("When scheduling progressed activities use"), as the few
 flags the passes test.
 
-P6's rules, as Oracle's help and the planners' write-ups describe them (Oracle P6 help, Schedule Options >
-General; "How does Retained Logic, Progress Override and Actual Dates in Scheduling Options work?",
-kdblog.net / khuongdo.com 2016 and the Project Controls Institute's copy; P. Harris, "Understanding the P6
-Scheduling Options"), with what each means in this engine:
+Sources: Oracle's P6 help (Schedule Options: "Retained Logic: the remaining duration of a progressed activity
+is not scheduled until all of its predecessors are finished. Progress Override: the schedule ignores network
+logic and allows the activity to progress without delay"; its schedule check lists "activities with actual
+dates after the data date" as invalid progress); the worked three-activity example in "How does Retained
+Logic, Progress Override and Actual Dates in Scheduling Options work?" (khuongdo.com / kdblog.net, 2016, also
+on the Project Controls Institute's site: under Actual Dates "the actual dates override the logic of the
+activity, and so activity A3 is scheduled to begin as soon as activity A2 is complete, even if activity A2
+has an actual finish date after the data date"); the paper "Understanding the P6 Scheduling Options" (P6 v18
+examples, on Scribd). No sample file was scheduled by P6 with actual dates, so the rules below are those
+write-ups turned into this engine's terms; the last point under actual dates is our reading of "even after
+the data date", not a documented case.
 
 Retained logic (P6's default). The relationships stay in force for the remaining work: a started activity's
 remaining duration is not scheduled before its predecessors allow it, even when it started out of sequence.
@@ -27,8 +34,9 @@ Actual dates. The actual dates override the logic, and they are taken as they ar
   - a started activity whose actual start lies after the data date schedules its remaining work from that
     actual start (retained logic and progress override start it at the data date).
 Nothing is ever scheduled before the data date. With in-sequence progress and actual dates before the data
-date the three modes give the same dates; they part where progress is out of sequence or actuals lie after
-the data date (P6's schedule check lists those as "invalid progress dates").
+date the three modes give the same dates, but for a finished predecessor's lag, which progress override drops
+and the other two count from the actual finish; they part where progress is out of sequence or actuals lie
+after the data date (P6's schedule check lists those as "invalid progress dates").
 """
 
 from __future__ import annotations
