@@ -126,3 +126,17 @@ def test_actual_dates_start_to_start_from_an_actual_start_after_the_data_date(bu
     b.act("A", 3, actual_start=at(8, 8), remaining_duration=2 * DAY).act("B", 1).link("A", "B", "SS", 4)
     r = b.run()
     assert early(r, "B") == (at(8, 13), at(9, 12))  # Thursday 08:00 + 4 h
+
+
+def test_finished_later_than_its_logic_would_place_it(build):
+    """E1 finished on Monday 12th, after the data date and with nothing holding it: retained logic and progress
+    override put its node at the data date, actual dates at its actual finish."""
+
+    def case(mode: ProgressMode) -> ScheduleResult:
+        b = build(progress_mode=mode).project(data_date=at(7, 8))
+        b.act("E1", 3, actual_start=at(5, 8), actual_finish=at(12, 17)).act("E2", 1)
+        return b.link("E1", "E2").run()
+
+    assert early(case(RL), "E2") == (at(7, 8), at(7, 17))
+    assert early(case(PO), "E2") == (at(7, 8), at(7, 17))
+    assert early(case(AD), "E2") == (at(13, 8), at(13, 17))
