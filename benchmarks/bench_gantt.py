@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -89,6 +90,7 @@ def _child(profile: Path, frames: int) -> dict[str, Any]:
     assert session is not None
     result["activities"], result["relationships"] = len(session.data.activities), len(session.data.relationships)
     result["table_rows"] = window.activity_model.rowCount()
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     window.close()
     app.processEvents()
     return result
@@ -111,11 +113,13 @@ def _make_profile(profile: Path, n: int) -> None:
 def _run(src: Path, profile: Path, frames: int) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", str(profile), "--src", str(src), "--frames", str(frames)],
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
+    if out.returncode != 0:
+        raise SystemExit(f"an open with {src} failed ({out.returncode}):\n{out.stderr[-3000:]}")
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
@@ -140,6 +144,7 @@ def _report(name: str, runs: list[dict[str, Any]]) -> None:
         cpu = _median([r["parts"][part][1] for r in runs])
         print(f"    {part:<20} {wall:6.2f} s wall {cpu:6.2f} s CPU")
     last = runs[-1]
+    print(f"    peak memory of the process with the project open: {_median([r['peak_rss_mb'] for r in runs]):.0f} MB")
     if "gantt_ms" in last:
         g, t = _median(last["gantt_ms"]), _median(last["table_ms"])
         p90 = sorted(last["gantt_ms"])[int(len(last["gantt_ms"]) * 0.9)]
