@@ -1,10 +1,13 @@
-"""File > Restore from Backup: the profile's backups, newest first; restoring one reopens the projects from it."""
+"""File > Restore from Backup: the profile's backups, newest first; restoring one reopens the projects from it.
+Also the scheduled backups the window starts (each off the GUI thread)."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,7 +20,11 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from bbschedule.services.backups import backups
+from bbschedule.core.errors import BBScheduleError
+from bbschedule.services.backups import backups, restore_backup, scheduled_backup
+
+if TYPE_CHECKING:
+    from bbschedule.ui.main_window import MainWindow
 
 PATH_ROLE = int(Qt.ItemDataRole.UserRole)
 
@@ -68,3 +75,39 @@ def confirm_restore(parent: QWidget, backup: Path) -> bool:
         parent, "Restore from Backup", f"Replace the projects of this profile by those in {backup.name}?"
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_and_restore(window: MainWindow) -> None:
+    dialog = BackupDialog(window.workspace.profile, window)
+    if dialog.exec() != BackupDialog.DialogCode.Accepted or dialog.chosen is None:
+        return
+    if window.interactive and not confirm_restore(window, dialog.chosen):
+        return
+    restore_into(window, dialog.chosen)
+
+
+def restore_into(window: MainWindow, backup: Path) -> None:
+    """Replace the cache by a backup and reopen the projects from it (the open sessions are dropped)."""
+    window.set_session(None)
+    window.workspace.forget_sessions()
+    try:
+        restore_backup(window.workspace.profile, backup)
+    except BBScheduleError as exc:
+        window.show_error("Could not restore the backup", exc)
+    window.open_largest_project()
+    window.refresh_catalog()
+    window.show_message(f"Restored {backup.name}")
+
+
+def start_backups(window: MainWindow, *, every_ms: int) -> QTimer:
+    """A backup of the cache now if the newest is old, and again on a timer (parented to the window)."""
+    profile = window.workspace.profile
+
+    def backup() -> None:
+        threading.Thread(target=scheduled_backup, args=(profile,), name="backup", daemon=True).start()
+
+    timer = QTimer(window)
+    timer.timeout.connect(backup)
+    timer.start(every_ms)
+    backup()
+    return timer

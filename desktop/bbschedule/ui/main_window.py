@@ -6,11 +6,10 @@ tasks.py.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,14 +29,12 @@ from typing_extensions import override
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.commands import Command
 from bbschedule.core.enums import ActivityType
-from bbschedule.core.errors import BBScheduleError
-from bbschedule.services.backups import restore_backup, scheduled_backup
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
 from bbschedule.ui.actions import WindowActions
 from bbschedule.ui.activity_model import ActivityTreeModel
 from bbschedule.ui.activity_view import ActivityView
-from bbschedule.ui.backup_dialog import BackupDialog, confirm_restore
+from bbschedule.ui.backup_dialog import ask_and_restore, restore_into, start_backups
 from bbschedule.ui.diagnostics_dialog import install_help_menu
 from bbschedule.ui.editing import ActivityEditing
 from bbschedule.ui.filter_bar import FilterBar, GroupByMenu
@@ -69,7 +66,6 @@ class MainWindow(QMainWindow):
         self.crash_presenter: QObject | None = None
         """Shows crash reports over this window (set by the application when telemetry runs)."""
         self._unsubscribe: Callable[[], None] = lambda: None
-        self._remembered: tuple[str, object] | None = None
         self.setWindowTitle("BBSchedule")
         self.setWindowIcon(icon("app"))
         self.runner = TaskRunner(self, pool=pool)
@@ -219,9 +215,7 @@ class MainWindow(QMainWindow):
         self._unsubscribe()
         self._unsubscribe = lambda: None
         self.session = session
-        view = load_view(self.settings, session.project_id) if session is not None else None
-        if view is not None and view[0] is not None and session is not None and view[0] not in session.data.code_types:
-            view = (None, view[1])  # the code it was grouped by is gone
+        view = None if session is None else load_view(self.settings, session.project_id, session.data)
         self.activity_model.set_session(session, view=view)
         if view is not None:
             self.filter_bar.show_filter(view[1])
@@ -254,12 +248,8 @@ class MainWindow(QMainWindow):
 
     def _remember_view(self) -> None:
         """The grouping and filter of the open project, kept for its next opening (written when they change)."""
-        if self.session is None:
-            return
-        view = (self.activity_model.grouping, self.activity_model.activity_filter)
-        key = (self.session.project_id, view)
-        if key != self._remembered:
-            self._remembered = key
+        if self.session is not None:
+            view = (self.activity_model.grouping, self.activity_model.activity_filter)
             save_view(self.settings, self.session.project_id, view)
 
     def on_session_changed(self, change_set: ChangeSet) -> None:
@@ -294,36 +284,15 @@ class MainWindow(QMainWindow):
         )
 
     def on_restore_backup_triggered(self) -> None:
-        dialog = BackupDialog(self.workspace.profile, self)
-        if dialog.exec() != BackupDialog.DialogCode.Accepted or dialog.chosen is None:
-            return
-        if self.interactive and not confirm_restore(self, dialog.chosen):
-            return
-        self.restore_from(dialog.chosen)
+        ask_and_restore(self)
 
     def restore_from(self, backup: Path) -> None:
         """Replace the cache by a backup and reopen the projects from it (the open sessions are dropped)."""
-        self.set_session(None)
-        self.workspace.forget_sessions()
-        try:
-            restore_backup(self.workspace.profile, backup)
-        except BBScheduleError as exc:
-            self.show_error("Could not restore the backup", exc)
-        self.open_largest_project()
-        self.refresh_catalog()
-        self.show_message(f"Restored {backup.name}")
+        restore_into(self, backup)
 
     def start_scheduled_backups(self, *, every_ms: int = 3_600_000) -> None:
         """A backup of the cache now if the newest is old, and again on a timer; each runs off the GUI thread."""
-        profile = self.workspace.profile
-
-        def backup() -> None:
-            threading.Thread(target=scheduled_backup, args=(profile,), name="backup", daemon=True).start()
-
-        self._backup_timer = QTimer(self)
-        self._backup_timer.timeout.connect(backup)
-        self._backup_timer.start(every_ms)
-        backup()
+        self._backup_timer = start_backups(self, every_ms=every_ms)
 
     def on_gantt_bar_double_clicked(self, key: str) -> None:
         """A bar double-clicked opens its activity in the details panel, as in the table."""

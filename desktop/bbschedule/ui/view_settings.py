@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from bbschedule.core.project_data import ProjectData
 from bbschedule.services.filters import ActivityFilter, Status
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,7 @@ def _key(project_id: str) -> str:
 
 
 def save_view(settings: QSettings, project_id: str, view: View) -> None:
+    """Written only when it differs from what is saved (this runs after every rebuild of the rows)."""
     grouping, f = view
     plain = {
         "grouping": grouping,
@@ -31,11 +33,14 @@ def save_view(settings: QSettings, project_id: str, view: View) -> None:
         "window_start": None if f.window_start is None else f.window_start.isoformat(),
         "window_finish": None if f.window_finish is None else f.window_finish.isoformat(),
     }
-    settings.setValue(_key(project_id), json.dumps(plain))
+    text = json.dumps(plain)
+    if settings.value(_key(project_id)) != text:
+        settings.setValue(_key(project_id), text)
 
 
-def load_view(settings: QSettings, project_id: str) -> View:
-    """The saved view, or the default one (by WBS, no filter) when none was saved or it cannot be read."""
+def load_view(settings: QSettings, project_id: str, data: ProjectData | None = None) -> View:
+    """The saved view, or the default one (by WBS, no filter) when none was saved or it cannot be read; by WBS
+    when the code it was grouped by is no longer in `data`."""
     text = settings.value(_key(project_id))
     if not isinstance(text, str):
         return None, ActivityFilter()
@@ -50,7 +55,8 @@ def load_view(settings: QSettings, project_id: str) -> View:
             window_start=None if start is None else dt.datetime.fromisoformat(start),
             window_finish=None if finish is None else dt.datetime.fromisoformat(finish),
         )
-        return (grouping if isinstance(grouping, str) else None), f
+        known = isinstance(grouping, str) and (data is None or grouping in data.code_types)
+        return (grouping if known else None), f
     except (ValueError, TypeError, AttributeError) as exc:  # a hand-edited or older settings file
         log.warning("ignoring the saved table view of project %s: %s", project_id, exc)
         return None, ActivityFilter()
