@@ -177,6 +177,14 @@ def test_group_by_code_from_the_view_menu(qtmodeltester: Any, window: MainWindow
     assert not model.setData(model.index(0, 0), "X", roles.EDIT)
     assert model.index(0, COLUMN_INDEX["start"]).data()  # the group rolls up its activities' dates
     qtmodeltester.check(model, force_py=True)
+    from bbschedule.ui.gantt.bars import BarKind
+
+    design = str(model.object_id(model.index(0, 0)))
+    bar = window.gantt.chart.bar(design)  # the Gantt draws the code group's summary bar from the same roll-up
+    assert bar is not None
+    assert (bar.kind, bar.label) == (BarKind.SUMMARY, "DES Design")
+    members = [session.data.computed[i] for i in model.children_ids(design)]
+    assert bar.start == min(c.early_start for c in members if c.early_start is not None)
 
     # Group and filter together; then back to the WBS.
     window.filter_bar.critical.setChecked(True)
