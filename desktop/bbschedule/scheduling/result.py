@@ -117,13 +117,14 @@ def collect_warnings(
     """Open ends, constraints that logic breaks (negative float at a constraint), out-of-sequence progress."""
     out: list[ScheduleWarning] = []
     n = net.n_pass
+    codes = net.codes
     has_succ = [False] * n
     for p in net.pred_src:
         has_succ[p] = True
     for i in range(n):
         if len(out) >= limit:
             break
-        a_id, code = net.ids[i], net.codes[i]
+        a_id, code = net.ids[i], codes[i]
         if net.pred_ptr[i] == net.pred_ptr[i + 1] and net.status[i] == NOT_STARTED:
             out.append(ScheduleWarning("open_start", f"{code} has no predecessor", a_id))
         if not has_succ[i] and net.status[i] != COMPLETE:
@@ -140,13 +141,11 @@ def collect_warnings(
                 t = net.pred_type[k]
                 if (t == FS and net.status[p] != COMPLETE) or (t == SS and net.status[p] == NOT_STARTED):
                     out.append(
-                        ScheduleWarning(
-                            "out_of_sequence", f"{code} started before its predecessor {net.codes[p]}", a_id
-                        )
+                        ScheduleWarning("out_of_sequence", f"{code} started before its predecessor {codes[p]}", a_id)
                     )
                     break
                 if t == FF and net.status[i] == COMPLETE and net.status[p] != COMPLETE:
-                    out.append(ScheduleWarning("out_of_sequence", f"{code} finished before {net.codes[p]}", a_id))
+                    out.append(ScheduleWarning("out_of_sequence", f"{code} finished before {codes[p]}", a_id))
                     break
     for rel_id in net.ignored_links[: max(0, limit - len(out))]:
         rel = data.relationships[rel_id]
