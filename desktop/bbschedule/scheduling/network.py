@@ -56,7 +56,6 @@ class Network:
     """Pass activities (tasks and milestones) 0..n-1 in topological order; LOE and WBS summaries after them."""
 
     ids: list[str]
-    index: dict[str, int]
     n_pass: int
     """Activities [0, n_pass) take part in the passes; [n_pass, len) are LOE and WBS summaries."""
     cal: list[CompiledCalendar]
@@ -105,6 +104,14 @@ class Network:
     as compiled (None once an edit changed the lists)."""
     lazy: dict[str, Callable[[], list[str]]] = field(default_factory=dict)
     """How to make the columns few runs need (activity codes, relationship ids), made on first use."""
+
+    @property
+    def index(self) -> dict[str, int]:
+        """Activity id -> network position (made on first use: a full run does without it)."""
+        made: dict[str, int] | None = self.__dict__.get("_index")
+        if made is None:
+            made = self.__dict__["_index"] = dict(zip(self.ids, range(len(self.ids)), strict=True))
+        return made
 
     @property
     def codes(self) -> list[str]:
@@ -207,7 +214,6 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     cal_idx = cal_num[perm]
     net = Network(
         ids=ids,
-        index=dict(zip(ids, range(n_all), strict=True)),
         n_pass=n,
         cal=list(map(objects.__getitem__, cal_idx.tolist())),
         kind=kind_all[perm].tolist(),
@@ -243,7 +249,8 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
     inv = np.empty(n_all, dtype=np.int64)
     inv[perm] = np.arange(n_all, dtype=np.int64)
     net.lazy["codes"] = lambda: take(column(acts, "code"), perm_list)
-    set_all_fields(net, acts, perm_list, inv=inv.tolist(), kind=kind_all)
+    inv_list: list[int] = inv.tolist()
+    set_all_fields(net, acts, perm_list, inv=inv_list, kind=kind_all)
     _build_predecessors(
         net,
         options.lag_calendar,
@@ -256,11 +263,15 @@ def compile_network(data: ProjectData, *, calendars: dict[str, CompiledCalendar]
         full_day=full_day,
     )
     _build_successors(net)
-    index, cal = net.index, net.cal
+    cal = net.cal
+
+    def position(a_id: str) -> int:
+        return inv_list[id_number[a_id]]
+
     for rel in loe_rels:
-        loe_is_succ = index[rel.successor_id] >= n
-        loe = index[rel.successor_id if loe_is_succ else rel.predecessor_id]
-        other = index[rel.predecessor_id if loe_is_succ else rel.successor_id]
+        loe_is_succ = position(rel.successor_id) >= n
+        loe = position(rel.successor_id if loe_is_succ else rel.predecessor_id)
+        other = position(rel.predecessor_id if loe_is_succ else rel.successor_id)
         p_cal, s_cal = (cal[other], cal[loe]) if loe_is_succ else (cal[loe], cal[other])
         lagcal = _lag_calendar(options.lag_calendar, pred=p_cal, succ=s_cal, default=default, full_day=full_day)
         net.loe_links.append((loe, other, REL_CODES[rel.type], rel.lag, lagcal if rel.lag else None, loe_is_succ))
@@ -378,7 +389,7 @@ def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | Non
     children: dict[str | None, list[str]] = {}
     for node in data.wbs.values():
         children.setdefault(node.parent_id, []).append(node.id)
-    # Pass activities grouped by WBS node with numpy (a stable sort keeps each group ascending).
+    # The WBS node of each pass activity as a number.
     pass_wbs = wbs_of[: net.n_pass]
     number: dict[str | None, int] = dict(zip([None, *data.wbs], range(len(data.wbs) + 1), strict=True))
     try:
@@ -386,17 +397,22 @@ def _collect_wbs_members(data: ProjectData, net: Network, wbs_of: list[str | Non
     except KeyError:  # an activity under a WBS node the project lacks
         number = {w: k for k, w in enumerate(dict.fromkeys(pass_wbs))}
         keys = ints(map(number.__getitem__, pass_wbs))
-    ptr, perm = group_by(keys, len(number))
-    bounds: list[int] = ptr.tolist()
     for i in summaries:
-        groups: list[IntArray] = []
+        # The WBS nodes of the summary's subtree, then its members with one mask over the activities' nodes
+        # (flatnonzero keeps them in network order: a sort of each summary's members cost more).
+        nodes: list[int] = []
         stack: list[str | None] = [wbs_of[i]]
         while stack:
             wbs_id = stack.pop()
             k = number.get(wbs_id)
             if k is not None:
-                groups.append(perm[bounds[k] : bounds[k + 1]])
+                nodes.append(k)
             net.wbs_cover.setdefault(wbs_id, []).append(i)
             if wbs_id is not None:
                 stack += children.get(wbs_id, [])
-        net.wbs_members[i] = np.sort(np.concatenate(groups)) if groups else np.zeros(0, dtype=np.int64)
+        if nodes:
+            chosen = np.zeros(len(number), dtype=bool)
+            chosen[nodes] = True
+            net.wbs_members[i] = np.flatnonzero(chosen[keys])
+        else:
+            net.wbs_members[i] = np.zeros(0, dtype=np.int64)

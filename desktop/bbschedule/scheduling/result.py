@@ -79,7 +79,9 @@ class ScheduleResult:
         return collect_warnings(self.net, self.dates, self.scheduler.data, self.total_float)
 
     def dates_of(self, activity_id: str) -> ComputedDates:
-        i = self.net.index[activity_id]
+        return self._dates_at(self.net.index[activity_id])
+
+    def _dates_at(self, i: int) -> ComputedDates:
         d = self.dates
         return ComputedDates(
             early_start=_dt(d.es[i]),
@@ -94,7 +96,7 @@ class ScheduleResult:
 
     def computed(self) -> dict[str, ComputedDates]:
         """Every activity's ComputedDates by id (what ProjectSession.set_computed takes)."""
-        return {a_id: self.dates_of(a_id) for a_id in self.net.ids}
+        return {a_id: self._dates_at(i) for i, a_id in enumerate(self.net.ids)}
 
     def changed_ids(self) -> list[str]:
         """Activities whose results the run may have changed: all after a full run, few after an edit."""
