@@ -45,6 +45,7 @@ outweighs the work); tests set it to 1 or to a huge number to compare the two fo
 BoolArray = npt.NDArray[np.bool_]
 _EARLY = ("es", "ef", "es_pos", "ef_pos", "link_start", "link_start_pos")
 _LATE = ("ls", "lf", "ls_pos", "lf_pos")
+_FIELDS = ("status", "actual_start", "actual_finish", "expected_finish", "c1_type", "c1_date", "c2_type", "c2_date")
 
 
 @dataclass
@@ -95,9 +96,8 @@ def run_levels(net: Network, d: Dates, *, progress: Progress) -> tuple[int, dict
     assert flat is not None
     n = net.n_pass
     fields = net.field_arrays
-    if fields is None:
-        names = ("status", "actual_start", "actual_finish", "expected_finish", "c1_type", "c1_date")
-        fields = {name: _ints(getattr(net, name), n) for name in (*names, "c2_type", "c2_date")}
+    if fields is None:  # an edit since compiling: from the lists
+        fields = {name: _ints(getattr(net, name), n) for name in _FIELDS}
     else:
         fields = {name: values[:n] for name, values in fields.items()}
     c1_type, c2_type = fields["c1_type"], fields["c2_type"]
@@ -185,8 +185,9 @@ def _lag_left(run: _Run, lag: IntArray, lagcal: IntArray, pred: IntArray) -> Int
 
 
 def _link_times(run: _Run, klo: int, khi: int, *, from_actual_finish: BoolArray) -> tuple[IntArray, IntArray]:
-    """(clock time, work position on the successor's calendar) each link into a level gives its successor's
-    start (FS, SS) or finish (FF, SF); positions only for the links that keep one calendar (clock NONE)."""
+    """For the links klo:khi (those into one level): the work position, on the successor's calendar, that each
+    gives its successor's start (FS, SS) or finish (FF, SF), and the predecessors. Links on one calendar add
+    positions; the others go through clock time, converted for all of them at once."""
     flat, a = run.flat, run.arrays
     src = flat.pred_src[klo:khi]
     odd = (flat.pred_type[klo:khi] & 1).astype(bool)
@@ -211,7 +212,7 @@ def _link_times(run: _Run, klo: int, khi: int, *, from_actual_finish: BoolArray)
     return pos, src
 
 
-def _finished_nodes(run: _Run, lo: int, hi: int, done: IntArray) -> IntArray:
+def _finished_nodes(run: _Run, done: IntArray) -> IntArray:
     """Retained logic: the clock time of each finished activity's node (passes._finished_node_time)."""
     flat, a, dd = run.flat, run.arrays, run.net.data_date
     out = np.full(done.size, dd, dtype=np.int64)
@@ -281,7 +282,7 @@ def _forward_level(run: _Run, lo: int, hi: int, scalar: IntArray) -> None:
         from_af = np.zeros(khi - klo, dtype=bool)
         if not rules.finished_links_satisfied and not rules.actuals_drive:
             from_af = p_done & (flat.pred_lag[klo:khi] != 0) & ~(flat.pred_type[klo:khi] & 1).astype(bool)
-        pos, src = _link_times(run, klo, khi, from_actual_finish=from_af)
+        pos, _ = _link_times(run, klo, khi, from_actual_finish=from_af)
         if rules.finished_links_satisfied:
             pos[p_done] = NONE
         if rules.started_ignore_logic:
@@ -317,7 +318,7 @@ def _forward_level(run: _Run, lo: int, hi: int, scalar: IntArray) -> None:
         elif rules.finished_links_satisfied:
             node = np.full(finished.size, dd, dtype=np.int64)
         else:
-            node = _finished_nodes(run, lo, hi, finished + lo)
+            node = _finished_nodes(run, finished + lo)
         t_es[finished] = t_ef[finished] = node
         es_p[finished] = ef_p[finished] = run.positions(node, cal[finished])
     link_start, link_start_pos = t_es.copy(), es_p.copy()
