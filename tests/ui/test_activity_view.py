@@ -97,3 +97,59 @@ def test_collapse_all_keeps_the_selection_and_selecting_a_hidden_activity_opens_
     window.window_actions.expand_all.trigger()
     assert model.rowCount() == len(session.data.activities) + len(session.data.wbs)
     assert view.selected_ids() == [a1020.id]
+
+
+def test_the_project_paints_first_and_its_relationships_follow(
+    qtbot: Any, tmp_path: Path, project: ProjectData
+) -> None:
+    make_application()
+    path = tmp_path / "office.bbs.json"
+    project_json.write(project, path)
+    profile = tmp_path / "profile"
+    first = build_window(profile=profile, open_path=path, pool=SynchronousPool(), interactive=False)
+    # Imported into the cache and scheduled (the import schedules it).
+    qtbot.waitUntil(lambda: first.session is not None and bool(first.session.data.computed))
+    first.close()
+    win = build_window(profile=profile, open_path=None, pool=SynchronousPool(), interactive=False)
+    qtbot.addWidget(win)
+    session = win.session
+    assert session is not None
+    assert session.loading  # the window has the project: rows, dates, bars...
+    assert session.data.relationships == {}  # ...and reads the links on a thread once it has painted
+    assert win.activity_model.rowCount() == len(project.activities) + len(project.wbs)
+    win.resize(1400, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    qtbot.waitUntil(lambda: not session.loading)
+    assert session.data.relationships == project.relationships
+    assert win.statusBar().currentMessage().endswith(f"{len(project.relationships)} relationships")
+    chart = win.gantt.chart
+    qtbot.waitUntil(lambda: bool(chart.visible_slots(chart.body.height())[1]))
+    _rows, slots = chart.visible_slots(chart.body.height())
+    assert chart._visible_links(slots)  # the links are drawn now
+
+
+def test_an_edit_made_before_the_relationships_arrive_waits_for_them(
+    qtbot: Any, tmp_path: Path, project: ProjectData
+) -> None:
+    from bbschedule.core.commands import DeleteActivity
+
+    make_application()
+    path = tmp_path / "office.bbs.json"
+    project_json.write(project, path)
+    profile = tmp_path / "profile"
+    first = build_window(profile=profile, open_path=path, pool=SynchronousPool(), interactive=False)
+    qtbot.waitUntil(lambda: first.session is not None and not first.session.loading)
+    first.close()
+    win = build_window(profile=profile, open_path=None, pool=SynchronousPool(), interactive=False)
+    qtbot.addWidget(win)
+    session = win.session
+    assert session is not None
+    assert session.loading
+    a1010 = session.data.activity_by_code("A1010")
+    assert a1010 is not None
+    linked = {r.id for r in project.relationships.values() if a1010.id in (r.predecessor_id, r.successor_id)}
+    change_set = win.apply(DeleteActivity(a1010.id))  # at once, before any event: it waits for the links
+    assert change_set is not None
+    assert {c.id for c in change_set.changes if c.kind == "relationship"} == linked
+    assert not linked & session.data.relationships.keys()

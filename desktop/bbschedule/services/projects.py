@@ -12,6 +12,7 @@ from bbschedule.formats.fidelity import FidelityReport
 from bbschedule.formats.registry import ImportResult, ReadOptions, format_of, read_file, write_file
 from bbschedule.services.session import ProjectSession
 from bbschedule.storage.cache import LocalCache, ProjectSummary
+from bbschedule.storage.fastload import LaterRelationships as LaterRelationships
 from bbschedule.storage.paths import cache_path
 from bbschedule.telemetry.observability import span
 
@@ -27,6 +28,15 @@ def open_session(cache: LocalCache, project_id: str) -> ProjectSession:
     """A session on a cached project with its undo history, writing every edit back to the cache."""
     data, history = cache.load_project(project_id)
     return ProjectSession(data, store=cache.store_for(project_id), history=history)
+
+
+def open_session_later(cache: LocalCache, project_id: str) -> tuple[ProjectSession, LaterRelationships]:
+    """As open_session, but the relationships arrive after (the window paints first): call `start()` on the
+    second value once painted; the session takes them at its first edit or ensure_loaded()."""
+    data, history, later = cache.load_project_later(project_id)
+    session = ProjectSession(data, store=cache.store_for(project_id), history=history)
+    session.load_later(later.result)
+    return session, later
 
 
 def import_file(

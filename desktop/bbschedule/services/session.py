@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
+from bbschedule.core.activity import Relationship
 from bbschedule.core.changes import PROJECT_KIND, Change, ChangeSet, apply_change_set
 from bbschedule.core.commands import Command
 from bbschedule.core.computed import ComputedDates
@@ -40,6 +41,26 @@ class ProjectSession:
         self.read_only = False
         self._listeners: list[ChangeListener] = []
         self.dirty = False
+        self._finish_loading: Callable[[], Mapping[str, Relationship]] | None = None
+
+    def load_later(self, finish: Callable[[], Mapping[str, Relationship]]) -> None:
+        """The relationships are still being read (the window paints first): `finish` waits for them and returns
+        them. Every edit, undo, redo and pulled change waits for them first (ensure_loaded)."""
+        self._finish_loading = finish
+
+    @property
+    def loading(self) -> bool:
+        return self._finish_loading is not None
+
+    def ensure_loaded(self) -> None:
+        """Take the relationships if they are still coming (waiting for them), and announce them once taken. If
+        they cannot be read, the error is raised here and again at every edit: nothing builds on half a project."""
+        finish = self._finish_loading
+        if finish is not None:
+            relationships = finish()
+            self._finish_loading = None
+            self.data.relationships.update(relationships)
+            self._notify(ChangeSet("Relationships loaded", ()))
 
     @property
     def project_id(self) -> str:
@@ -57,6 +78,7 @@ class ProjectSession:
         """
         if self.read_only:
             raise ValidationError("project", "is read-only for you (viewer)")
+        self.ensure_loaded()
         change_set = command.build(self.data)
         if not change_set:
             return change_set
@@ -83,6 +105,7 @@ class ProjectSession:
         """Undo or redo one entry; like apply, a failed write puts memory and cursor back."""
         if self.read_only:
             raise ValidationError("project", "is read-only for you (viewer)")
+        self.ensure_loaded()
         cursor = self.history.cursor
         change_set = take()
         try:
@@ -110,6 +133,7 @@ class ProjectSession:
         longer find that row as it left it); the other entries are kept in their order, and the cursor moves back
         by the dropped entries before it. Raises ValidationError, changing nothing, when the rows do not fit.
         """
+        self.ensure_loaded()
         change_set = remote_change_set(self.data, rows)
         if not change_set:
             return change_set, 0

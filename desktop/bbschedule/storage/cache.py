@@ -31,7 +31,7 @@ from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
 from bbschedule.storage.engine import make_engine, transaction
 from bbschedule.storage.errors import CacheError
-from bbschedule.storage.fastload import read_bulk
+from bbschedule.storage.fastload import LaterRelationships, read_bulk
 from bbschedule.storage.mapping import (
     COMPUTED_COLUMNS,
     MAPPERS,
@@ -241,15 +241,30 @@ class LocalCache:
 
     def load_project(self, project_id: str) -> tuple[ProjectData, UndoHistory]:
         """The project with its scheduling results and its undo history, from one consistent snapshot."""
-        with _no_gc(), transaction(self._engine, write=False) as db:
+        data, history, _later = self._load(project_id, later=False)
+        return data, history
+
+    def load_project_later(self, project_id: str) -> tuple[ProjectData, UndoHistory, LaterRelationships]:
+        """As load_project, but the relationships come after, read on a thread from the same snapshot (see
+        LaterRelationships): the window paints the project first. The write lock is held during the load, so
+        that no commit falls between the two snapshots (a writer waits a second)."""
+        data, history, later = self._load(project_id, later=True)
+        assert later is not None
+        return data, history, later
+
+    def _load(self, project_id: str, *, later: bool) -> tuple[ProjectData, UndoHistory, LaterRelationships | None]:
+        deferred: LaterRelationships | None = None
+        with _no_gc(), transaction(self._engine, write=later) as db:
             row = db.execute(
                 f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects WHERE id = ?", (project_id,)
             ).fetchone()
             if row is None:
                 raise ValidationError("project", f"no project {project_id!r} in the local cache")
+            if later:  # its snapshot begins now, while this load holds the write lock: the same as this one's
+                deferred = LaterRelationships(self.path, project_id)
             data = ProjectData(decode_project(row))
             # The bulk (activities, relationships, results) through storage.fastload; the rest row by row.
-            data.activities, data.relationships, data.computed = read_bulk(db, project_id)
+            data.activities, data.relationships, data.computed = read_bulk(db, project_id, relationships=not later)
             for kind in ENTITY_KINDS:
                 if kind not in ("activity", "relationship"):
                     mapper = MAPPERS[kind]
@@ -264,7 +279,7 @@ class LocalCache:
         self._computed[project_id] = dict(data.computed)
         history = UndoHistory(entries=[cs for _, cs in persisted], cursor=cursor_row[0] if cursor_row else 0)
         history.cursor = min(history.cursor, len(history.entries))
-        return data, history
+        return data, history, deferred
 
     def store_for(self, project_id: str) -> CacheStore:
         """The ProjectStore a session writes its edits through."""

@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bbschedule.core.activity import Activity, Relationship
 from bbschedule.core.computed import ComputedDates
+from bbschedule.storage.engine import raw_connect
+from bbschedule.storage.errors import CacheError
 from bbschedule.storage.fastbuild import slot_builder
 from bbschedule.storage.mapping import (
     ACTIVITY_TYPES,
@@ -117,12 +121,66 @@ def read_computed(db: sqlite3.Connection, project_id: str, dates: _Dates | None 
 
 
 def read_bulk(
-    db: sqlite3.Connection, project_id: str
+    db: sqlite3.Connection, project_id: str, *, relationships: bool = True
 ) -> tuple[dict[str, Activity], dict[str, Relationship], dict[str, ComputedDates]]:
-    """A project's activities, relationships and scheduling results, in one read transaction of the caller's."""
+    """A project's activities, relationships (unless left for later) and scheduling results, in one read
+    transaction of the caller's."""
     dates = _Dates()
     return (
         read_activities(db, project_id, dates),
-        read_relationships(db, project_id),
+        read_relationships(db, project_id) if relationships else {},
         read_computed(db, project_id, dates),
     )
+
+
+class LaterRelationships:
+    """A project's relationships read on a thread of their own, from the same snapshot as the rest of the load.
+
+    Made while the caller's load holds the cache's write lock (so no commit can fall between the two snapshots);
+    the thread opens its read transaction at once, then waits for `start()` (the window calls it once its first
+    frame is painted: reading sooner would only compete for the interpreter). `result()` waits for the read to
+    end and returns the relationships, or raises CacheError; `done()` tells without waiting.
+    """
+
+    WAIT_S = 60.0
+    """A load nobody starts still ends (and lets go of its snapshot) after this long."""
+
+    def __init__(self, path: Path, project_id: str) -> None:
+        self._ready, self._go = threading.Event(), threading.Event()
+        self._result: dict[str, Relationship] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(path, project_id), name="load-relationships", daemon=True
+        )
+        self._thread.start()
+        self._ready.wait()
+
+    def _run(self, path: Path, project_id: str) -> None:
+        try:
+            db = raw_connect(path)
+            try:
+                db.execute("BEGIN")
+                db.execute("SELECT 1 FROM relationships LIMIT 1").fetchall()  # the read snapshot starts here
+                self._ready.set()
+                self._go.wait(self.WAIT_S)
+                self._result = read_relationships(db, project_id)
+            finally:
+                db.rollback()
+                db.close()
+        except Exception as exc:  # handed to the GUI thread by result()
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    def start(self) -> None:
+        self._go.set()
+
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self) -> dict[str, Relationship]:
+        self._go.set()
+        self._thread.join()
+        if self._error is not None:
+            raise CacheError(f"cannot read the project's relationships ({self._error})") from self._error
+        return self._result

@@ -152,6 +152,8 @@ def settle(window: MainWindow, *, rounds: int = 20) -> None:
 def write_screenshot(window: MainWindow, path: Path) -> int:
     """Render the window off screen as a planner first sees it: groups open, a few activities selected."""
     window.resize(SCREENSHOT_SIZE)
+    if window.session is not None:
+        window.session.ensure_loaded()  # the whole project, links included, not its first frame
     window.show()
     window.activity_view.expand_all()
     activities = sorted(window.session.data.activities.values(), key=lambda a: a.code) if window.session else []

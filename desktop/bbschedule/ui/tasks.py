@@ -118,6 +118,7 @@ class ProjectTasks:
         session = win.session
         if session is None or win.runner.busy:
             return
+        session.ensure_loaded()  # the logic must be whole before it is scheduled
         data = session.data
 
         def done(outcome: object) -> None:
@@ -140,6 +141,7 @@ class ProjectTasks:
         session = win.session
         if session is None or win.runner.busy or activity_id not in session.data.activities:
             return
+        session.ensure_loaded()
         data = snapshot(session.data)
         code = data.activities[activity_id].code
 
@@ -176,6 +178,7 @@ class ProjectTasks:
         win = self.window
         if win.session is None:
             return
+        win.session.ensure_loaded()
         data = snapshot(win.session.data)
 
         def write(progress: Progress) -> FidelityReport:

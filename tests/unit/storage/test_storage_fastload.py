@@ -95,3 +95,40 @@ def test_a_row_the_model_refuses_is_not_silently_loaded(schema: Path) -> None:
     finally:
         db.rollback()
         db.close()
+
+
+def test_relationships_read_later_come_from_the_same_snapshot(tmp_path: Path) -> None:
+    from bbschedule.core.activity import Relationship
+
+    data = rich_project()
+    cache = LocalCache(tmp_path / "cache.sqlite3")
+    cache.import_project(data)
+    loaded, _history, later = cache.load_project_later(data.project.id)
+    assert loaded.relationships == {}  # not yet: the window paints first
+    assert loaded.activities == data.activities
+    # Another writer commits a new relationship after the load, before the relationships are read.
+    first, last = next(iter(data.activities)), list(data.activities)[-1]
+    added = Relationship(last, first, lag=60)
+    db = sqlite3.connect(tmp_path / "cache.sqlite3")
+    mapper = MAPPERS["relationship"]
+    db.execute(mapper.insert_sql(), mapper.encode(added, data.project.id))
+    db.commit()
+    db.close()
+    assert not later.done()  # waiting to be started
+    later.start()
+    assert later.result() == data.relationships  # as the cache was when the activities were read
+    assert later.done()
+    again, _history = cache.load_project(data.project.id)
+    assert added.id in again.relationships  # the next open sees the new one
+    cache.close()
+
+
+def test_a_project_not_in_the_cache_starts_no_later_read(tmp_path: Path) -> None:
+    import threading
+
+    cache = LocalCache(tmp_path / "cache.sqlite3")
+    before = threading.active_count()
+    with pytest.raises(ValidationError):
+        cache.load_project_later("no-such-project")
+    assert threading.active_count() == before
+    cache.close()

@@ -52,8 +52,9 @@ class GanttEditController(QObject):
         chart.sig_intent.connect(self.on_chart_intent)
 
     def on_chart_intent(self, intent: Intent) -> None:
-        data = self.session.data
         try:
+            self.session.ensure_loaded()  # the move options read the activity's links
+            data = self.session.data
             if isinstance(intent, LinkIntent):
                 self.session.apply(link_command(data, intent.predecessor, intent.successor, intent.type))
             elif isinstance(intent, ResizeIntent):
