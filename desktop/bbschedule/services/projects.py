@@ -30,12 +30,14 @@ def open_session(cache: LocalCache, project_id: str) -> ProjectSession:
     return ProjectSession(data, store=cache.store_for(project_id), history=history)
 
 
-def open_session_later(cache: LocalCache, project_id: str) -> tuple[ProjectSession, LaterRelationships]:
+def open_session_later(cache: LocalCache, project_id: str) -> tuple[ProjectSession, LaterRelationships | None]:
     """As open_session, but the relationships arrive after (the window paints first): call `start()` on the
-    second value once painted; the session takes them at its first edit or ensure_loaded()."""
+    second value once painted; the session takes them at its first edit or ensure_loaded(). None: the project
+    came whole (a sync was writing to the cache)."""
     data, history, later = cache.load_project_later(project_id)
     session = ProjectSession(data, store=cache.store_for(project_id), history=history)
-    session.load_later(later.result)
+    if later is not None:
+        session.load_later(later.result)
     return session, later
 
 

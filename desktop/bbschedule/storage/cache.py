@@ -29,7 +29,7 @@ from bbschedule.core.history import UndoHistory
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
-from bbschedule.storage.engine import make_engine, transaction
+from bbschedule.storage.engine import make_engine, raw_connect, transaction
 from bbschedule.storage.errors import CacheError
 from bbschedule.storage.fastload import LaterRelationships, read_bulk
 from bbschedule.storage.mapping import (
@@ -241,39 +241,43 @@ class LocalCache:
 
     def load_project(self, project_id: str) -> tuple[ProjectData, UndoHistory]:
         """The project with its scheduling results and its undo history, from one consistent snapshot."""
-        data, history, _later = self._load(project_id, later=False)
+        with _no_gc(), transaction(self._engine, write=False) as db:
+            data, history, _later = self._read(db, project_id, later=False)
         return data, history
 
-    def load_project_later(self, project_id: str) -> tuple[ProjectData, UndoHistory, LaterRelationships]:
+    def load_project_later(self, project_id: str) -> tuple[ProjectData, UndoHistory, LaterRelationships | None]:
         """As load_project, but the relationships come after, read on a thread from the same snapshot (see
-        LaterRelationships): the window paints the project first. The write lock is held during the load, so
-        that no commit falls between the two snapshots (a writer waits a second)."""
-        data, history, later = self._load(project_id, later=True)
-        assert later is not None
-        return data, history, later
+        LaterRelationships): the window paints the project first. The load holds the write lock until that
+        snapshot has begun, so that no commit falls between the two. When a writer (a sync) holds the lock, it
+        does not wait for it: everything is read now, as load_project does, and the third value is None."""
+        with _write_locked(self.path) as locked:
+            if locked is not None:
+                with _no_gc():
+                    return self._read(locked, project_id, later=True)
+        data, history = self.load_project(project_id)
+        return data, history, None
 
-    def _load(self, project_id: str, *, later: bool) -> tuple[ProjectData, UndoHistory, LaterRelationships | None]:
+    def _read(
+        self, db: sqlite3.Connection, project_id: str, *, later: bool
+    ) -> tuple[ProjectData, UndoHistory, LaterRelationships | None]:
         deferred: LaterRelationships | None = None
-        with _no_gc(), transaction(self._engine, write=later) as db:
-            row = db.execute(
-                f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects WHERE id = ?", (project_id,)
-            ).fetchone()
-            if row is None:
-                raise ValidationError("project", f"no project {project_id!r} in the local cache")
-            if later:  # its snapshot begins now, while this load holds the write lock: the same as this one's
-                deferred = LaterRelationships(self.path, project_id)
-            data = ProjectData(decode_project(row))
-            # The bulk (activities, relationships, results) through storage.fastload; the rest row by row.
-            data.activities, data.relationships, data.computed = read_bulk(db, project_id, relationships=not later)
-            for kind in ENTITY_KINDS:
-                if kind not in ("activity", "relationship"):
-                    mapper = MAPPERS[kind]
-                    objects = map(mapper.decode, db.execute(mapper.select_sql(), (project_id,)).fetchall())
-                    data.table(kind).update({obj.id: obj for obj in objects})
-            entries = db.execute(
-                "SELECT position, change_set FROM undo_history WHERE project_id = ? ORDER BY position", (project_id,)
-            ).fetchall()
-            cursor_row = db.execute("SELECT cursor FROM undo_state WHERE project_id = ?", (project_id,)).fetchone()
+        row = db.execute(f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects WHERE id = ?", (project_id,)).fetchone()
+        if row is None:
+            raise ValidationError("project", f"no project {project_id!r} in the local cache")
+        if later:  # its snapshot begins now, while this load holds the write lock: the same as this one's
+            deferred = LaterRelationships(self.path, project_id)
+        data = ProjectData(decode_project(row))
+        # The bulk (activities, relationships, results) through storage.fastload; the rest row by row.
+        data.activities, data.relationships, data.computed = read_bulk(db, project_id, relationships=not later)
+        for kind in ENTITY_KINDS:
+            if kind not in ("activity", "relationship"):
+                mapper = MAPPERS[kind]
+                objects = map(mapper.decode, db.execute(mapper.select_sql(), (project_id,)).fetchall())
+                data.table(kind).update({obj.id: obj for obj in objects})
+        entries = db.execute(
+            "SELECT position, change_set FROM undo_history WHERE project_id = ? ORDER BY position", (project_id,)
+        ).fetchall()
+        cursor_row = db.execute("SELECT cursor FROM undo_state WHERE project_id = ?", (project_id,)).fetchone()
         persisted = [(position, change_set_from_stored(json.loads(text))) for position, text in entries]
         self._histories[project_id] = persisted
         self._computed[project_id] = dict(data.computed)
@@ -309,6 +313,29 @@ class LocalCache:
         with transaction(self._engine, write=True) as db:
             cursor = db.executemany("UPDATE outbox SET pushed = 1 WHERE change_id = ?", [(c,) for c in change_ids])
             return cursor.rowcount
+
+
+@contextlib.contextmanager
+def _write_locked(path: Path) -> Iterator[sqlite3.Connection | None]:
+    """A connection of its own holding the write lock (BEGIN IMMEDIATE) for reading, or None at once when another
+    writer has it (the caller then reads without it rather than keep the planner waiting)."""
+    db = raw_connect(path)
+    try:
+        db.execute(f"PRAGMA busy_timeout={_LOCK_WAIT_MS}")
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:
+            yield None
+            return
+        try:
+            yield db
+        finally:
+            db.rollback()
+    finally:
+        db.close()
+
+
+_LOCK_WAIT_MS = 200
 
 
 @contextlib.contextmanager

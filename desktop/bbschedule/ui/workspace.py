@@ -98,7 +98,8 @@ class Workspace:
         if session is None:
             session, later = projects.open_session_later(self.cache, project_id)
             self._sessions[project_id] = session
-            self._later[project_id] = later
+            if later is not None:
+                self._later[project_id] = later
         return session
 
     def start_loading(self, project_id: str) -> LaterRelationships | None:

@@ -104,6 +104,7 @@ def test_relationships_read_later_come_from_the_same_snapshot(tmp_path: Path) ->
     cache = LocalCache(tmp_path / "cache.sqlite3")
     cache.import_project(data)
     loaded, _history, later = cache.load_project_later(data.project.id)
+    assert later is not None
     assert loaded.relationships == {}  # not yet: the window paints first
     assert loaded.activities == data.activities
     # Another writer commits a new relationship after the load, before the relationships are read.
@@ -131,4 +132,24 @@ def test_a_project_not_in_the_cache_starts_no_later_read(tmp_path: Path) -> None
     with pytest.raises(ValidationError):
         cache.load_project_later("no-such-project")
     assert threading.active_count() == before
+    cache.close()
+
+
+def test_a_writer_holding_the_cache_makes_the_load_whole_at_once_not_wait(tmp_path: Path) -> None:
+    import time
+
+    data = rich_project()
+    cache = LocalCache(tmp_path / "cache.sqlite3")
+    cache.import_project(data)
+    writer = sqlite3.connect(tmp_path / "cache.sqlite3", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a sync applying a page
+    try:
+        started = time.perf_counter()
+        loaded, _history, later = cache.load_project_later(data.project.id)
+        assert time.perf_counter() - started < 5  # not the ten seconds a busy cache may take
+    finally:
+        writer.rollback()
+        writer.close()
+    assert later is None
+    assert loaded.relationships == data.relationships
     cache.close()
