@@ -29,7 +29,6 @@ from typing_extensions import override
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.commands import Command
 from bbschedule.core.enums import ActivityType
-from bbschedule.core.errors import BBScheduleError
 from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
 from bbschedule.ui.actions import WindowActions
@@ -227,37 +226,12 @@ class MainWindow(QMainWindow):
             self._unsubscribe = session.subscribe(self.on_session_changed)
             if session.loading:
                 # After the first frame (a zero timer runs once the paint is done): the relationships.
-                QTimer.singleShot(0, lambda: self._load_rest(session))
+                QTimer.singleShot(0, lambda: self.tasks.load_rest(session))
             self.filter_bar.suggest_window(session.data.project.effective_data_date)
             self.setWindowTitle(f"{session.data.project.code} — {session.data.project.name} — BBSchedule")
             self.sig_project_opened.emit(session.project_id)
         self.refresh_catalog()
         self.update_actions()
-
-    def _load_rest(self, session: ProjectSession) -> None:
-        """Read the rest of a project just painted (its relationships) on a thread; the session takes them when
-        read, or at the planner's first edit, which waits for them."""
-        later = self.workspace.start_loading(session.project_id)
-        if later is None or not session.loading:
-            return
-        self.show_message("Loading relationships… (an edit now waits for them)")
-        poll = QTimer(self)
-        poll.setInterval(25)
-
-        def check() -> None:
-            if later.done() or not session.loading:
-                poll.stop()
-                poll.deleteLater()
-                try:
-                    session.ensure_loaded()
-                except BBScheduleError as exc:
-                    self.show_error("Could not read the project's relationships", exc)
-                    return
-                if self.session is session:
-                    self.show_message(f"{session.data.project.code}: {len(session.data.relationships):,} relationships")
-
-        poll.timeout.connect(check)
-        poll.start()
 
     def import_path(self, path: Path, *, open_after: bool = True, replace: bool = False) -> None:
         self.tasks.import_path(path, open_after=open_after, replace=replace)

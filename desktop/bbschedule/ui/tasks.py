@@ -8,14 +8,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from bbschedule.core.errors import ValidationError
+from bbschedule.core.errors import BBScheduleError, ValidationError
 from bbschedule.core.progress import Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport
 from bbschedule.formats.registry import ImportResult
 from bbschedule.services.scheduling import driving_path
+from bbschedule.services.session import ProjectSession
 from bbschedule.ui.workspace import Imported, Scheduled, snapshot
 
 if TYPE_CHECKING:
@@ -111,6 +113,32 @@ class ProjectTasks:
             f"{exc.message}.\n\nReplace the cached project with the file? Edits made since are lost.",
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def load_rest(self, session: ProjectSession) -> None:
+        """Read the rest of a project just painted (its relationships) on a thread; the session takes them when
+        read, or at the planner's first edit, which waits for them."""
+        win = self.window
+        later = win.workspace.start_loading(session.project_id)
+        if later is None or not session.loading:
+            return
+        win.show_message("Loading relationships… (an edit now waits for them)")
+        poll = QTimer(win)
+        poll.setInterval(25)
+
+        def check() -> None:
+            if later.done() or not session.loading:
+                poll.stop()
+                poll.deleteLater()
+                try:
+                    session.ensure_loaded()
+                except BBScheduleError as exc:
+                    win.show_error("Could not read the project's relationships", exc)
+                    return
+                if win.session is session:
+                    win.show_message(f"{session.data.project.code}: {len(session.data.relationships):,} relationships")
+
+        poll.timeout.connect(check)
+        poll.start()
 
     def schedule(self) -> None:
         """Schedule the open project off the GUI thread; the dates arrive as a (non-undoable) scheduling result."""
