@@ -89,3 +89,27 @@ def test_p6_float_paths_match(samples_dir: Path, jaggelas: dict[str, list[dict[s
     for number in range(1, len(found.paths) + 1):
         codes = [data.activities[a_id].code for a_id in found.path_ids(number)]
         assert set(pairwise(codes)) == marked[number], number
+
+
+def test_paths_to_the_project_finish_of_sp10_follow_p6_longest_path(samples_dir: Path) -> None:
+    """SP10 (P6 8.1) carries no float paths, but its longest-path flags: by free float, path 1 to the
+    project's finish is a chain of driving links, so it lies on P6's longest path (here it is all of it);
+    every further path is a chain of real links that joins an earlier one."""
+    data = read_file(samples_dir / "xer" / "pyp6xer_SP10_COST_LOADED.xer").pick()
+    result = schedule(data)
+    found = float_paths(result, FloatPathOptions(count=25))
+    p6_longest = {a_id for a_id, c in data.computed.items() if c.longest_path}
+    links = {(r.predecessor_id, r.successor_id) for r in data.relationships.values()}
+    first = found.path_ids(1)
+    assert set(first) == p6_longest  # SP10's longest path is a single chain of 9 activities
+    assert result.dates_of(first[-1]).early_finish == result.finish
+    seen: set[str] = set()
+    for number in range(1, len(found.paths) + 1):
+        ids = found.path_ids(number)
+        assert not seen & set(ids)
+        assert all(pair in links for pair in pairwise(ids))
+        if number > 1:
+            # A branch ends where a link joins an earlier path, or (open end) at the project's finish.
+            assert any((ids[-1], other) in links for other in seen) or not any(p == ids[-1] for p, _ in links)
+        seen |= set(ids)
+    assert len(found.paths) == 25
