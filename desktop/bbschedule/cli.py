@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--project", help="the project to take from a file with several (default: the largest)")
     p.add_argument("--data-date", dest="data_date", help="schedule as of this date (YYYY-MM-DD[THH:MM])")
     p.add_argument("--json", dest="json_out", default="-", help="where to write the result JSON (- : standard output)")
+    p.add_argument(
+        "--float-paths", dest="float_paths", type=int, metavar="N", help="add P6's multiple float paths (at most N)"
+    )
+    p.add_argument("--float-path-end", dest="float_path_end", metavar="CODE", help="paths end here (default: finish)")
+    p.add_argument("--float-path-by", dest="float_path_by", choices=["free_float", "total_float"], default="free_float")
     p.set_defaults(handler=_cmd_schedule)
 
     p = commands.add_parser("doctor", help="check versions, folders, the local cache, the server and disk space")
@@ -350,7 +355,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 def _cmd_schedule(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from bbschedule.services.scheduling import result_json, schedule_source
+    from bbschedule.services.scheduling import float_path_options, result_json, schedule_source, scheduled_float_paths
 
     data_date = None
     if args.data_date:
@@ -359,7 +364,18 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
         except ValueError:
             raise ValidationError("--data-date", f"{args.data_date!r} is not a date (YYYY-MM-DD[THH:MM])") from None
     scheduled = schedule_source(args.source, project=args.project, data_date=data_date, profile=args.profile)
-    text = json.dumps(result_json(scheduled), indent=1)
+    paths = None
+    if args.float_paths is not None or args.float_path_end is not None:
+        from bbschedule.scheduling.float_paths import FloatPathBasis
+
+        count = 10 if args.float_paths is None else args.float_paths
+        if count < 1:
+            raise ValidationError("--float-paths", f"{count} paths: give at least 1")
+        options = float_path_options(
+            scheduled.data, count=count, end_code=args.float_path_end, basis=FloatPathBasis(args.float_path_by)
+        )
+        paths = scheduled_float_paths(scheduled, options)
+    text = json.dumps(result_json(scheduled, paths=paths), indent=1)
     if args.json_out in ("-", ""):
         sys.stdout.write(text + "\n")
     else:

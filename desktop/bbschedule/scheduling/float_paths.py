@@ -80,6 +80,7 @@ class FloatPaths:
 
     ids: list[str]
     paths: list[list[int]]
+    options: FloatPathOptions
 
     def numbers(self) -> dict[str, tuple[int, int]]:
         """Activity id -> (float_path, float_path_order) for the activities on a path."""
@@ -200,7 +201,7 @@ def compute_float_paths(net: Network, d: Dates, *, options: FloatPathOptions, fi
                 "end_activity_id", f"{options.end_activity_id!r} is not a scheduled task or milestone"
             )
         if net.status[end] == COMPLETE:
-            return FloatPaths(net.ids, [])  # a finished activity has no float and no path ends at it
+            return FloatPaths(net.ids, [], options)  # a finished activity has no float and no path ends at it
         paths.append(tracer.trace(end, 1))
         heap = tracer.branches(paths[0])
     else:
@@ -215,7 +216,7 @@ def compute_float_paths(net: Network, d: Dates, *, options: FloatPathOptions, fi
         paths.append(chain)
         for item in tracer.branches(chain):
             heapq.heappush(heap, item)
-    return FloatPaths(net.ids, paths)
+    return FloatPaths(net.ids, paths, options)
 
 
 def float_paths(result: ScheduleResult, options: FloatPathOptions) -> FloatPaths:

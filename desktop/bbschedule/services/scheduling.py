@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from bbschedule.core.changes import ChangeSet
-from bbschedule.core.errors import InputFileError
+from bbschedule.core.errors import InputFileError, ValidationError
 from bbschedule.core.progress import NO_PROGRESS, Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.scheduling.calendar import from_minutes
 from bbschedule.scheduling.codes import NONE
 from bbschedule.scheduling.engine import Scheduler, schedule
+from bbschedule.scheduling.float_paths import FloatPathBasis, FloatPathOptions, FloatPaths
+from bbschedule.scheduling.float_paths import float_paths as float_paths_of
 from bbschedule.scheduling.result import ScheduleResult
 from bbschedule.services.session import ProjectSession
 from bbschedule.telemetry.observability import SpanHandle, span
@@ -70,6 +72,37 @@ def driving_path(data: ProjectData, activity_id: str, *, progress: Progress = NO
     """The activities whose logic sets `activity_id`'s early dates, first to last ("why is this date here?")."""
     with _span(data, kind="driving_path"):
         return schedule(data, progress=progress).driving_path(activity_id)
+
+
+def float_path_options(
+    data: ProjectData,
+    *,
+    count: int = 10,
+    end_code: str | None = None,
+    basis: FloatPathBasis = FloatPathBasis.FREE_FLOAT,
+) -> FloatPathOptions:
+    """Float path options with the ending activity named by its code (None: the project's finish)."""
+    end_id = None
+    if end_code is not None:
+        end = data.activity_by_code(end_code)
+        if end is None:
+            raise ValidationError("float_path_end", f"no activity {end_code!r} in project {data.project.code}")
+        end_id = end.id
+    return FloatPathOptions(count=count, end_activity_id=end_id, basis=basis)
+
+
+def float_paths(
+    data: ProjectData, *, options: FloatPathOptions, progress: Progress = NO_PROGRESS
+) -> dict[str, tuple[int, int]]:
+    """P6's multiple float paths: activity id -> (float_path, float_path_order), 1 the most critical path."""
+    with _span(data, kind="float_paths"):
+        return float_paths_of(schedule(data, progress=progress), options).numbers()
+
+
+def scheduled_float_paths(scheduled: ScheduledProject, options: FloatPathOptions) -> FloatPaths:
+    """The float paths of a scheduled file or project, for result_json (the run's dates, no second run)."""
+    with _span(scheduled.data, kind="float_paths"):
+        return float_paths_of(scheduled.result, options)
 
 
 class SessionScheduler:
@@ -164,9 +197,11 @@ def _hours(minutes: int | None) -> float | None:
     return None if minutes is None else round(minutes / 60, 4)
 
 
-def result_json(scheduled: ScheduledProject) -> dict[str, Any]:
-    """The schedule result as contracts/schedule-result.schema.json describes it."""
+def result_json(scheduled: ScheduledProject, *, paths: FloatPaths | None = None) -> dict[str, Any]:
+    """The schedule result as contracts/schedule-result.schema.json describes it; with `paths`, each activity
+    also carries float_path and float_path_order (null when on no path)."""
     data, result = scheduled.data, scheduled.result
+    on_path = paths.numbers() if paths is not None else {}
     net, d = result.net, result.dates
     by_code = scheduled.source_format in ("xer", "bbschedule", "xlsx")
     wbs_codes = {w.id: w.code for w in data.wbs.values()}
@@ -195,6 +230,10 @@ def result_json(scheduled: ScheduledProject) -> dict[str, Any]:
                 "longest_path": i in result.longest_path,
             }
         )
+        if paths is not None:
+            number, order = on_path.get(a_id, (None, None))
+            activities[-1]["float_path"] = number
+            activities[-1]["float_path_order"] = order
     warnings = []
     codes = {a.id: a.code for a in data.activities.values()}
     for w in result.warnings:
@@ -203,7 +242,7 @@ def result_json(scheduled: ScheduledProject) -> dict[str, Any]:
             item["source_id"] = codes.get(w.activity_id, w.activity_id)
         warnings.append(item)
     project = data.project
-    return {
+    out: dict[str, Any] = {
         "format": RESULT_FORMAT,
         "project": {
             "name": project.name,
@@ -219,3 +258,12 @@ def result_json(scheduled: ScheduledProject) -> dict[str, Any]:
         "activities": activities,
         "warnings": warnings,
     }
+    if paths is not None:
+        end = paths.options.end_activity_id
+        out["float_paths"] = {
+            "by": paths.options.basis.value,
+            "ending_activity": codes.get(end, end) if end is not None else None,
+            "requested": paths.options.count,
+            "found": len(paths.paths),
+        }
+    return out

@@ -11,17 +11,21 @@ paths, every joining relationship the one P6 marked.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
 
+import jsonschema
 import pytest
 
+from bbschedule.cli import EXIT_BAD_INPUT, EXIT_OK, main
 from bbschedule.formats.registry import read_file
 from bbschedule.scheduling.engine import schedule
 from bbschedule.scheduling.float_paths import FloatPathBasis, FloatPathOptions, float_paths
 
 TARGET = 1.0
+SCHEMA = Path(__file__).resolve().parents[4] / "shared" / "contracts" / "schedule-result.schema.json"
 
 
 def xer_tables(path: Path, names: set[str]) -> dict[str, list[dict[str, str]]]:
@@ -113,3 +117,31 @@ def test_paths_to_the_project_finish_of_sp10_follow_p6_longest_path(samples_dir:
             assert any((ids[-1], other) in links for other in seen) or not any(p == ids[-1] for p, _ in links)
         seen |= set(ids)
     assert len(found.paths) == 25
+
+
+def test_schedule_command_writes_the_paths_p6_stored(
+    samples_dir: Path, tmp_path: Path, jaggelas: dict[str, list[dict[str, str]]]
+) -> None:
+    """`schedule FILE --float-paths 30 --float-path-end M1320`: the contract's JSON (it allows extra fields)
+    with float_path and float_path_order on every activity, null off the paths, P6's numbers on them."""
+    if not SCHEMA.exists():
+        pytest.skip(f"no schema at {SCHEMA}")
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    out = tmp_path / "result.json"
+    source = str(samples_dir / "xer" / "jaggelas_test.xer")
+    args = ["schedule", source, "--float-paths", "30", "--float-path-end", "M1320", "--json", str(out)]
+    assert main(args) == EXIT_OK
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+    assert doc["float_paths"] == {"by": "free_float", "ending_activity": "M1320", "requested": 30, "found": 30}
+    p6 = {
+        t["task_code"]: (int(t["float_path"]), int(t["float_path_order"])) for t in jaggelas["TASK"] if t["float_path"]
+    }
+    ours = {a["source_id"]: (a["float_path"], a["float_path_order"]) for a in doc["activities"] if a["float_path"]}
+    assert ours == p6
+    assert all("float_path" in a and "float_path_order" in a for a in doc["activities"])
+
+    assert main(["schedule", source, "--json", str(out)]) == EXIT_OK  # not asked: no such fields
+    assert not any("float_path" in a for a in json.loads(out.read_text(encoding="utf-8"))["activities"])
+    assert main(["schedule", source, "--float-path-end", "NO-SUCH", "--json", str(out)]) == EXIT_BAD_INPUT
+    assert main(["schedule", source, "--float-paths", "0", "--json", str(out)]) == EXIT_BAD_INPUT
