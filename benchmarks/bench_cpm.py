@@ -2,8 +2,11 @@
 PrimaveraScheduler on the same generated project in the same run.
 
     .venv/bin/python benchmarks/bench_cpm.py [--sizes 100000 150000] [--repeat 5] [--no-mpxj] [--against REV]
+        [--float-paths N]
 
 Medians are wall-clock (time.perf_counter) with the CPU time beside them: the machine is shared.
+`--float-paths N` also times N multiple float paths (scheduling/float_paths.py) on each scheduled project,
+ending at the project's finish and at an activity in the middle of it, each on a fresh run's result.
 `--against REV` also times the scheduling package as it was at git revision REV, in the same process and
 alternating with today's, so that both see the same load.
 """
@@ -35,6 +38,7 @@ from benchmarks.generate import generate_project  # noqa: E402
 from bbschedule.core.enums import ConstraintType  # noqa: E402
 from bbschedule.core.project_data import ProjectData  # noqa: E402
 from bbschedule.scheduling.engine import Scheduler, schedule  # noqa: E402
+from bbschedule.scheduling.float_paths import FloatPathBasis, FloatPathOptions, float_paths  # noqa: E402
 
 
 def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -94,6 +98,30 @@ def against(data: ProjectData, old: Callable[[ProjectData], object], repeat: int
             runs[name][0].append(time.perf_counter() - w)
             runs[name][1].append(time.process_time() - c)
     return {name: (statistics.median(w), statistics.median(c)) for name, (w, c) in runs.items()}
+
+
+def float_path_times(data: ProjectData, *, count: int, repeat: int) -> None:
+    """Median wall/CPU of `count` float paths on a fresh result (activity codes not yet made), by free and total
+    float, ending at the project's finish and at the activity with the median early finish."""
+    result = schedule(data)
+    live = sorted((f, a) for a, f in zip(result.net.ids, result.dates.ef[: result.net.n_pass], strict=False))
+    middle = live[len(live) // 2][1]
+    for end, label in ((None, "project finish"), (middle, "a mid-project activity")):
+        for basis in FloatPathBasis:
+            options = FloatPathOptions(count=count, end_activity_id=end, basis=basis)
+            walls, cpus, sizes = [], [], []
+            for _ in range(repeat):
+                result = schedule(data)
+                gc.collect()
+                w, c = time.perf_counter(), time.process_time()
+                found = float_paths(result, options)
+                walls.append(time.perf_counter() - w)
+                cpus.append(time.process_time() - c)
+                sizes.append(sum(map(len, found.paths)))
+            print(
+                f"  {count} float paths to {label}, {basis.value}: median {statistics.median(walls) * 1000:.1f} ms "
+                f"wall, {statistics.median(cpus) * 1000:.1f} ms CPU ({len(found.paths)} paths, {sizes[-1]} activities)"
+            )
 
 
 def without_alap(data: ProjectData) -> ProjectData:
@@ -158,6 +186,7 @@ def main() -> None:
     parser.add_argument("--no-mpxj", action="store_true")
     parser.add_argument("--mpxj-sizes", type=int, nargs="*", default=[5_000, 20_000])
     parser.add_argument("--against", metavar="REV", help="also time the scheduler of this git revision")
+    parser.add_argument("--float-paths", type=int, metavar="N", help="also time N multiple float paths")
     args = parser.parse_args()
     old = engine_at(args.against) if args.against else None
     if args.sizes:
@@ -175,6 +204,8 @@ def main() -> None:
         print(f"  passes only (elapsed_ms)   median {passes[0] * 1000:7.0f} ms wall, {passes[1] * 1000:7.0f} ms CPU")
         print(f"  full schedule(data)        median {full[0] * 1000:7.0f} ms wall, {full[1] * 1000:7.0f} ms CPU")
         print(f"  incremental, one edit      median {inc[0] * 1000:7.1f} ms wall, {inc[1] * 1000:7.1f} ms CPU")
+        if args.float_paths:
+            float_path_times(data, count=args.float_paths, repeat=args.repeat)
         if old is not None:
             both = against(data, old, args.repeat)
             (now_w, now_c), (old_w, old_c) = both["now"], both["old"]

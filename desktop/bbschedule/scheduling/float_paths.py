@@ -42,6 +42,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import compress
 from typing import TYPE_CHECKING
 
 from bbschedule.core.errors import ValidationError
@@ -177,9 +178,16 @@ class _Tracer:
     def open_ends(self, finish: int) -> list[tuple[int, int, str, int]]:
         """Activities no live link leaves, as predecessors of the project's finish, ranked by their float to it."""
         net, d = self.net, self.d
-        status, succ_ptr = net.status, net.succ_ptr
+        n, status, succ_ptr = net.n_pass, net.status, net.succ_ptr
+        # Links out of an unfinished activity are all live but those into a started successor's start (or into a
+        # finished one) when the progress mode sets them aside: only those activities need a closer look.
+        ends = set(compress(range(n), map(int.__eq__, succ_ptr[:n], succ_ptr[1 : n + 1])))
+        if self.ignore_logic:
+            for s in range(n):
+                if status[s] != NOT_STARTED:
+                    ends.update(net.pred_src[k] for k in range(net.pred_ptr[s], net.pred_ptr[s + 1]))
         out = []
-        for p in range(net.n_pass):
+        for p in sorted(ends):
             if status[p] == COMPLETE:
                 continue
             if any(self.live(net.succ_link[k2], net.succ_dst[k2]) for k2 in range(succ_ptr[p], succ_ptr[p + 1])):

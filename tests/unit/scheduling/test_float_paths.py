@@ -129,6 +129,20 @@ def test_a_link_into_a_started_activity_start_is_followed_only_under_retained_lo
     assert paths(r, "E") == expected
 
 
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [(ProgressMode.PROGRESS_OVERRIDE, [["P"], ["S"]]), (ProgressMode.RETAINED_LOGIC, [["P", "S"]])],
+)
+def test_an_activity_whose_only_link_is_set_aside_ends_at_the_project_finish(build, mode, expected):
+    # Data date Wed 7; P (3d) Wed-Fri. Under progress override its only link, into started S's start, is set
+    # aside: P has no live successor and the finish (Fri 17:00, P's) follows it; S (its last day Wed) joins
+    # the finish with 2 days of float. Under retained logic S waits for P and ends the project.
+    b = build(progress_mode=mode).project(data_date=at(7, 8))
+    b.act("P", 3).act("S", 2, actual_start=at(5, 8), remaining_duration=DAY)
+    r = b.link("P", "S").run()
+    assert paths(r) == expected
+
+
 def test_bad_options_are_refused_naming_the_field(build):
     r = build().act("A", 1).run()
     with pytest.raises(ValidationError, match="at least 1"):
