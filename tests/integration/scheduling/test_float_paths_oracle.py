@@ -20,9 +20,12 @@ import jsonschema
 import pytest
 
 from bbschedule.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from bbschedule.core.errors import ValidationError
 from bbschedule.formats.registry import read_file
 from bbschedule.scheduling.engine import schedule
 from bbschedule.scheduling.float_paths import FloatPathBasis, FloatPathOptions, float_paths
+from bbschedule.services.scheduling import float_path_options
+from bbschedule.services.scheduling import float_paths as service_float_paths
 
 TARGET = 1.0
 SCHEMA = Path(__file__).resolve().parents[4] / "shared" / "contracts" / "schedule-result.schema.json"
@@ -145,3 +148,14 @@ def test_schedule_command_writes_the_paths_p6_stored(
     assert not any("float_path" in a for a in json.loads(out.read_text(encoding="utf-8"))["activities"])
     assert main(["schedule", source, "--float-path-end", "NO-SUCH", "--json", str(out)]) == EXIT_BAD_INPUT
     assert main(["schedule", source, "--float-paths", "0", "--json", str(out)]) == EXIT_BAD_INPUT
+
+
+def test_service_gives_p6_paths_by_activity_id(samples_dir: Path, jaggelas: dict[str, list[dict[str, str]]]) -> None:
+    data = read_file(samples_dir / "xer" / "jaggelas_test.xer").pick()
+    numbers = service_float_paths(data, options=float_path_options(data, count=30, end_code="M1320"))
+    p6 = {
+        t["task_code"]: (int(t["float_path"]), int(t["float_path_order"])) for t in jaggelas["TASK"] if t["float_path"]
+    }
+    assert {data.activities[a_id].code: place for a_id, place in numbers.items()} == p6
+    with pytest.raises(ValidationError, match="NO-SUCH"):
+        float_path_options(data, end_code="NO-SUCH")
