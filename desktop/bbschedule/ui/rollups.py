@@ -1,8 +1,8 @@
 """Roll-up dates of group rows: earliest start, latest finish, least float and criticality of what lies beneath.
 
-Built for every group at once after a (re)build, then updated along the ancestors of an edited activity only,
-so an edit costs the depth of the tree, not the size of the project. The Gantt's summary bars and its "fit"
-read the same values.
+Made for a group when it is first asked for (its row painted, its summary bar drawn: the Gantt reads the same
+values), then updated along the ancestors of an edited activity only, so an edit costs the depth of the tree,
+not the size of the project.
 """
 
 from __future__ import annotations
