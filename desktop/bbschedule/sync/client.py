@@ -8,6 +8,7 @@ import's change id, so a push cut off half-way is simply sent again and the rows
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import uuid
 from collections import deque
@@ -32,7 +33,11 @@ PUSH_BATCH = 20_000
 MIN_SCHEMA_VERSION = 2
 IMPORT_BATCH = 100_000
 """A first sync goes up in few large batches: the server checks the whole logic for loops once per batch."""
-PULL_PAGE = 10_000
+PULL_PAGE = 25_000
+BULK_BATCH = 60_000
+BULK_EDGE = 10_000
+"""Rows per transaction of a first sync through bulk_push: the server writes one batch while this side settles
+the one before."""
 
 
 @dataclass
@@ -46,6 +51,9 @@ class ProjectSummary:
     open_conflicts: int = 0
     resent: int = 0
     """Changes the server had already applied (an earlier answer was lost) and skipped this time."""
+    written: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
+    """Rows this sync pushed as new, at the server's revision: the pull that follows knows them without a look
+    at the cache (a first sync pulls back every row it pushed)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -128,7 +136,7 @@ def sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache
         role = hello.role(project_id)
         entry = ProjectSummary(project_id, role=role)
         summary.projects.append(entry)
-        _push_project(conn, state, project_id, entry)
+        _push_project(conn, state, project_id, entry, bulk=hello.schema_version >= protocol.BULK_SCHEMA_VERSION)
     hello = protocol.hello(conn)  # a first push may have created projects
     for access in hello.projects:
         found = [p for p in summary.projects if p.project_id == access.id]
@@ -136,7 +144,7 @@ def sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache
         if not found:
             summary.projects.append(entry)
         entry.code, entry.role = access.code, access.role
-        entry.pulled = _pull_project(conn, state, access.id, role=access.role)
+        entry.pulled = _pull_project(conn, state, access.id, role=access.role, written=entry.written)
         row = conn.execute(
             "SELECT count(*) FROM bbschedule.conflicts WHERE project_id = %s AND user_name = session_user"
             " AND resolved_at IS NULL",
@@ -148,19 +156,27 @@ def sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache
 
 
 def _push_project(
-    conn: psycopg.Connection[tuple[Any, ...]], state: SyncState, project_id: str, entry: ProjectSummary
+    conn: psycopg.Connection[tuple[Any, ...]], state: SyncState, project_id: str, entry: ProjectSummary, *, bulk: bool
 ) -> None:
     pending = state.pending(project_id)
     if not pending:
         return
     if _recover(conn, state, project_id, pending, entry):
         pending = state.pending(project_id)
+    imports = [p for p in pending if p.kind == "import"]
+    everything: list[OutgoingChange] | None = None
+    if imports:
+        rows = state.current_rows(project_id)
+        seed = uuid.UUID(imports[0].change_id)
+        if bulk and _push_bulk(conn, state, project_id, rows=rows, seed=seed, pending=pending, entry=entry):
+            return
+        everything = _import_changes(project_id, rows, seed)
     # One thread talks to the server while this one prepares the next batch and settles the previous one: the
     # server's work and ours overlap (batches touch different rows, so their order of settling is free).
     in_flight: deque[tuple[Future[list[PushResult]], list[OutgoingChange], dict[Key, Shadow], list[int]]] = deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbschedule-push") as pool:
         try:
-            for batch, covered in _batches(state, project_id, pending):
+            for batch, covered in _batches(state, project_id, pending, everything):
                 shadows = state.shadows(project_id, {(c.kind, c.row_id) for c in batch})
                 in_flight.append((pool.submit(protocol.push, conn, batch), batch, shadows, covered))
                 if len(in_flight) > 1:
@@ -245,6 +261,7 @@ def _settle(
             old = shadows.get(key)
             if old is None and change.fields is not None:  # a new row: the server has exactly what was sent
                 new_shadows[key] = Shadow(result.rev, False, change.fields, raw=change.fields_json)
+                entry.written[key] = result.rev
             else:
                 fields = {} if old is None else dict(old.fields)
                 fields.update(change.fields or {})
@@ -274,18 +291,135 @@ def _server_shadow(result: PushResult) -> Shadow | None:
     return Shadow(int(result.row["rev"]), bool(result.row["deleted"]), dict(result.row["fields"]))
 
 
+def _import_changes(project_id: str, rows: Sequence[ImportRow], seed: uuid.UUID) -> list[OutgoingChange]:
+    """Rows of a new project as changes, with change ids derived from the import's (`seed`): a push cut off
+    half-way is sent again and the rows already in are skipped."""
+    return [
+        OutgoingChange(_uuid5(seed, f"{kind}:{row_id}"), project_id, kind, row_id, 0, fields, dumps(fields))
+        for kind, row_id, fields in rows
+    ]
+
+
+ImportRow = tuple[str, str, dict[str, Any]]
+
+
+def _bulk_slices(total: int) -> list[tuple[int, int]]:
+    """A small first batch (the server starts at once), full ones, and a small last one (little left to settle
+    once the server is done)."""
+    bounds = [0, min(total, BULK_EDGE)]
+    while bounds[-1] < total:
+        left = total - bounds[-1]
+        bounds.append(bounds[-1] + (left if left <= BULK_EDGE else min(BULK_BATCH, left - BULK_EDGE)))
+    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def _push_bulk(
+    conn: psycopg.Connection[tuple[Any, ...]],
+    state: SyncState,
+    project_id: str,
+    *,
+    rows: Sequence[ImportRow],
+    seed: uuid.UUID,
+    pending: list[PendingRow],
+    entry: ProjectSummary,
+) -> bool:
+    """A first sync through the server's bulk door, a transaction per batch of new rows: one thread talks to the
+    server while this one prepares the next batch and settles the one before. False when the server (or this
+    side: the logic has a loop) sent a batch back untouched: push() then answers change by change, skipping
+    the batches already in."""
+    ranks: dict[str, int] | None = None
+    ranks_sent = False
+    in_flight: deque[tuple[Future[list[PushResult] | protocol.BulkRefusal], list[OutgoingChange]]] = deque()
+    refused: protocol.BulkRefusal | None = None
+    slices = _bulk_slices(len(rows))
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbschedule-bulk") as pool:
+        try:
+            for index, (start, end) in enumerate(slices):
+                batch = _import_changes(project_id, rows[start:end], seed)
+                linked = any(c.kind == "relationship" for c in batch)
+                if linked and ranks is None:
+                    ranks = topological_ranks(rows)
+                    if ranks is None:  # a loop: push() names the link that closes it
+                        refused = protocol.BulkRefusal("loop", "the logic has a loop")
+                        break
+                # The server keeps the ranks for the session: sent once, with the first batch of links.
+                send = ranks if linked and not ranks_sent else None
+                future = pool.submit(protocol.push_bulk, conn, project_id, batch, ranks=send, keep_ranks=ranks_sent)
+                ranks_sent = ranks_sent or send is not None
+                in_flight.append((future, batch))
+                while in_flight and (len(in_flight) > 1 or in_flight[0][0].done()):
+                    refused = _settle_bulk(state, project_id, in_flight.popleft(), pending, entry, last=False)
+                    if refused is not None:
+                        break
+                if refused is not None:
+                    break
+                if index == len(slices) - 1:
+                    while in_flight and refused is None:
+                        item = in_flight.popleft()
+                        refused = _settle_bulk(state, project_id, item, pending, entry, last=not in_flight)
+        finally:
+            for future, _ in in_flight:
+                future.cancel()
+            for future, batch in in_flight:  # already under way: wait, and settle what went in
+                if not future.cancelled() and not isinstance(future.exception(), BaseException):
+                    _settle_bulk(state, project_id, (future, batch), pending, entry, last=False)
+    if refused is not None:
+        log.info("first sync of %s goes change by change: %s (%s)", project_id, refused.reason, refused.code)
+        return False
+    return True
+
+
+def _settle_bulk(
+    state: SyncState,
+    project_id: str,
+    item: tuple[Future[list[PushResult] | protocol.BulkRefusal], list[OutgoingChange]],
+    pending: list[PendingRow],
+    entry: ProjectSummary,
+    *,
+    last: bool,
+) -> protocol.BulkRefusal | None:
+    future, batch = item
+    answer = future.result()
+    if isinstance(answer, protocol.BulkRefusal):
+        return answer
+    pairs = list(zip(batch, answer, strict=True))
+    resent = {(c.kind, c.row_id) for c, r in pairs if r.status == "skipped"}  # earlier pushes' rows
+    shadows = state.shadows(project_id, resent) if resent else {}
+    _settle(state, project_id, pairs, shadows, [p.seq for p in pending] if last else [], entry)
+    return None
+
+
+def topological_ranks(rows: Sequence[ImportRow]) -> dict[str, int] | None:
+    """A rank per activity such that every relationship of `rows` goes from a lower to a higher rank (the
+    server checks it, and so needs no loop search of its own); None when the relationships close a loop."""
+    succs: dict[str, list[str]] = {}
+    indeg: dict[str, int] = {}
+    for kind, row_id, fields in rows:
+        if kind == "activity":
+            indeg.setdefault(row_id, 0)
+        elif kind == "relationship":
+            pred, succ = fields.get("predecessor_id"), fields.get("successor_id")
+            if isinstance(pred, str) and isinstance(succ, str):
+                succs.setdefault(pred, []).append(succ)
+                indeg[succ] = indeg.get(succ, 0) + 1
+                indeg.setdefault(pred, 0)
+    front = [node for node, n in indeg.items() if n == 0]
+    ranks: dict[str, int] = {}
+    while front:
+        node = front.pop()
+        ranks[node] = len(ranks)
+        for succ in succs.get(node, ()):
+            indeg[succ] -= 1
+            if indeg[succ] == 0:
+                front.append(succ)
+    return ranks if len(ranks) == len(indeg) else None
+
+
 def _batches(
-    state: SyncState, project_id: str, pending: list[PendingRow]
+    state: SyncState, project_id: str, pending: list[PendingRow], everything: list[OutgoingChange] | None
 ) -> Iterator[tuple[list[OutgoingChange], list[int]]]:
-    """Outgoing changes in batches, with the outbox rows each batch settles."""
-    imports = [p for p in pending if p.kind == "import"]
-    if imports:
-        # Everything of the project as it is now; later outbox rows are in this state already.
-        seed = uuid.UUID(imports[0].change_id)
-        everything = [
-            OutgoingChange(_uuid5(seed, f"{kind}:{row_id}"), project_id, kind, row_id, 0, fields, dumps(fields))
-            for kind, row_id, fields in state.current_rows(project_id)
-        ]
+    """Outgoing changes in batches, with the outbox rows each batch settles; `everything`: a new project's rows."""
+    if everything is not None:
         all_seqs = [p.seq for p in pending]
         size = IMPORT_BATCH
         for start in range(0, len(everything), size):
@@ -332,7 +466,12 @@ def _diff(base: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def _pull_project(
-    conn: psycopg.Connection[tuple[Any, ...]], state: SyncState, project_id: str, *, role: str | None
+    conn: psycopg.Connection[tuple[Any, ...]],
+    state: SyncState,
+    project_id: str,
+    *,
+    role: str | None,
+    written: dict[tuple[str, str], int],
 ) -> int:
     """Page by page: the keys and revisions first, then the fields of only the rows this cache lacks (after a
     first sync the cache wrote nearly every row itself), then the rows and the cursor in one transaction."""
@@ -342,7 +481,9 @@ def _pull_project(
         keys = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE, with_fields=False)
         if not keys:
             return count
-        known = state.exact_revs(project_id, [(r.kind, r.id) for r in keys])
+        mine = {(r.kind, r.id): r.rev for r in keys if written.get((r.kind, r.id)) == r.rev}
+        known = state.exact_revs(project_id, [(r.kind, r.id) for r in keys if (r.kind, r.id) not in mine])
+        known.update(mine)
         pending = {(p.kind, p.row_id) for p in state.pending(project_id)}
         wanted = [
             (r.kind, r.id)

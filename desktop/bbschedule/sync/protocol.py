@@ -197,3 +197,71 @@ def fetch_rows(conn: Connection, project_id: str, keys: Sequence[tuple[str, str]
     ).fetchall()
     conn.commit()
     return [PulledRow(r[0], r[1], r[2], int(r[3]), int(r[4]), bool(r[5]), r[6]) for r in rows]
+
+
+BULK_SCHEMA_VERSION = 3
+"""The first server schema with bulk_begin()/bulk_push(): a first sync streamed with COPY."""
+
+
+@dataclass(frozen=True, slots=True)
+class BulkRefusal:
+    """bulk_push wrote nothing: `code` forbidden, invalid, not_new, dangling or loop; `rows` some rows at fault."""
+
+    code: str
+    reason: str
+    rows: tuple[tuple[str, str, str], ...] = ()
+
+
+def push_bulk(
+    conn: Connection,
+    project_id: str,
+    changes: Sequence[OutgoingChange],
+    *,
+    ranks: dict[str, int] | None = None,
+    keep_ranks: bool = False,
+) -> list[PushResult] | BulkRefusal:
+    """Brand-new rows of one project in one transaction: staged with COPY, checked and written set-based by the
+    server. `ranks`: a topological rank per activity id, which spares the server its own loop search; the
+    server keeps them for the session, so later batches pass `keep_ranks` instead. A refusal is rolled back
+    (nothing was written) and returned; the caller then sends the changes through push()."""
+    try:
+        conn.execute(f"SELECT {SCHEMA}.bulk_begin(%s)", (keep_ranks and not ranks,))
+        with conn.cursor().copy("COPY pg_temp.bulk_stage (ord, change_id, kind, id, fields) FROM STDIN") as copy:
+            for start in range(0, len(changes), 5000):
+                chunk = changes[start : start + 5000]
+                copy.write("".join([_copy_line(start + i + 1, c) for i, c in enumerate(chunk)]))
+        if ranks:
+            with conn.cursor().copy("COPY pg_temp.bulk_ranks (id, topo) FROM STDIN") as copy:
+                copy.write("".join([f"{_copy_text(row_id)}\t{rank}\n" for row_id, rank in ranks.items()]))
+        row = conn.execute(f"SELECT {SCHEMA}.bulk_push(%s)", (project_id,)).fetchone()
+    except BaseException:
+        conn.rollback()
+        raise
+    assert row is not None
+    answer: dict[str, Any] = row[0]
+    if answer["status"] != "applied":
+        conn.rollback()
+        rows = tuple((str(k), str(i), str(why)) for k, i, why in answer.get("rows") or ())
+        return BulkRefusal(str(answer.get("code")), str(answer.get("reason")), rows)
+    conn.commit()
+    results = [PushResult(c.change_id, "applied", rev) for c, rev in zip(changes, answer["revs"], strict=True)]
+    for skipped in answer["skipped"]:
+        results[int(skipped["ord"]) - 1] = PushResult.from_json(skipped)
+    return results
+
+
+def _copy_line(ord_: int, change: OutgoingChange) -> str:
+    """One row in COPY's text format: JSON never holds a raw tab or newline, so only backslashes need doubling."""
+    if change.fields is None:
+        raise ValueError("push_bulk takes new rows only, not deletes")
+    fields = change.fields_json or dumps(change.fields)
+    if "\\" in fields:
+        fields = fields.replace("\\", "\\\\")
+    return f"{ord_}\t{change.change_id}\t{_copy_text(change.kind)}\t{_copy_text(change.row_id)}\t{fields}\n"
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: str) -> str:
+    return value.translate(_COPY_ESCAPES) if not value.isprintable() or "\\" in value else value
