@@ -98,18 +98,25 @@ def test_p6_float_paths_match(samples_dir: Path, jaggelas: dict[str, list[dict[s
         assert set(pairwise(codes)) == marked[number], number
 
 
-def test_paths_to_the_project_finish_of_sp10_follow_p6_longest_path(samples_dir: Path) -> None:
+@pytest.mark.parametrize("basis", list(FloatPathBasis))
+def test_paths_to_the_project_finish_of_sp10_follow_p6_longest_path(samples_dir: Path, basis: FloatPathBasis) -> None:
     """SP10 (P6 8.1) carries no float paths, but its longest-path flags: by free float, path 1 to the
-    project's finish is a chain of driving links, so it lies on P6's longest path (here it is all of it);
-    every further path is a chain of real links that joins an earlier one."""
+    project's finish is a chain of driving links, so it lies on P6's longest path (here it is all of it).
+    By either float, every path is a chain of real links, and every path after the first joins an earlier
+    one (or, open-ended, the project's finish)."""
     data = read_file(samples_dir / "xer" / "pyp6xer_SP10_COST_LOADED.xer").pick()
     result = schedule(data)
-    found = float_paths(result, FloatPathOptions(count=25))
+    found = float_paths(result, FloatPathOptions(count=25, basis=basis))
     p6_longest = {a_id for a_id, c in data.computed.items() if c.longest_path}
     links = {(r.predecessor_id, r.successor_id) for r in data.relationships.values()}
     first = found.path_ids(1)
-    assert set(first) == p6_longest  # SP10's longest path is a single chain of 9 activities
-    assert result.dates_of(first[-1]).early_finish == result.finish
+    if basis is FloatPathBasis.FREE_FLOAT:
+        assert set(first) == p6_longest  # SP10's longest path is a single chain of 9 activities
+        assert result.dates_of(first[-1]).early_finish == result.finish
+    else:  # the open end with the least total float (constraints give SP10 negative float)
+        has_successor = {p for p, _ in links}
+        floats = [result.dates_of(a).total_float for a in data.activities if a not in has_successor]
+        assert result.dates_of(first[-1]).total_float == min(f for f in floats if f is not None)
     seen: set[str] = set()
     for number in range(1, len(found.paths) + 1):
         ids = found.path_ids(number)
