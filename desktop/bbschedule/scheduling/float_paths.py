@@ -18,7 +18,7 @@ activity already on one, and is traced back the same way until the relationship 
 activity already on a path, or there is none. Which of two equal relationships wins is written nowhere: the
 order below is the one that reproduces, activity by activity, P6's own 30 free-float paths in a P6 23.12
 export (samples/xer/jaggelas_test.xer: 150/150, tests/integration/scheduling/test_float_paths_oracle.py; each
-of its parts is needed there, dropping any one leaves 45 to 117 of the 150 right):
+of its parts is needed there: dropping or reversing any one leaves 17 to 147 of the 150 right):
   - tracing back from an activity: least float, then a predecessor on no path yet (so a chain goes on rather
     than stopping at an equal link into an earlier path), then the later early finish, then the longer
     predecessor (working time from its early start to its early finish), then the activity code;
