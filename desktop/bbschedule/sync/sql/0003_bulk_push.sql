@@ -187,12 +187,11 @@ BEGIN
                 WHERE f.attr = 'predecessor_id' AND g.attr = 'successor_id' AND f.kind = 'relationship';
             ANALYZE pg_temp.loop_edges;  -- temp tables have no statistics: without, a nested loop over both
             ANALYZE pg_temp.bulk_ranks;
-            IF (SELECT count(*) FROM pg_temp.loop_edges g
+            SELECT count(*) > 0 INTO loops FROM pg_temp.loop_edges g
                 LEFT JOIN (SELECT r.id::text AS id, r.topo FROM ONLY pg_temp.bulk_ranks r) a ON a.id = g.p
                 LEFT JOIN (SELECT r.id::text AS id, r.topo FROM ONLY pg_temp.bulk_ranks r) b ON b.id = g.s
-                WHERE NOT (coalesce(a.topo < b.topo, false)
-                           OR NOT g.new AND a.topo IS NULL AND b.topo IS NULL)) > 0
-               AND edges_have_loop() THEN
+                WHERE NOT (coalesce(a.topo < b.topo, false) OR NOT g.new AND a.topo IS NULL AND b.topo IS NULL);
+            IF loops AND edges_have_loop() THEN
                 RETURN bulk_refusal('loop', 'the relationships of the batch close a logic loop');
             END IF;
         END IF;
