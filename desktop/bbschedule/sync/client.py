@@ -12,7 +12,7 @@ import itertools
 import logging
 import uuid
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,11 +20,15 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import make_conninfo
 
+from bbschedule.core.changes import PROJECT_KIND
+from bbschedule.core.project_data import ENTITY_KINDS
 from bbschedule.storage.cache import LocalCache
+from bbschedule.storage.engine import transaction
+from bbschedule.storage.mapping import MAPPERS, PROJECT_COLUMNS, decode_project
 from bbschedule.sync import protocol
 from bbschedule.sync.credentials import stored_password
 from bbschedule.sync.errors import ProtocolMismatchError, SyncError
-from bbschedule.sync.localstate import PendingRow, Shadow, SyncState
+from bbschedule.sync.localstate import PendingRow, Shadow, SyncState, plain_fields
 from bbschedule.sync.protocol import OutgoingChange, PushResult, dumps
 
 log = logging.getLogger(__name__)
@@ -51,6 +55,8 @@ class ProjectSummary:
     open_conflicts: int = 0
     resent: int = 0
     """Changes the server had already applied (an earlier answer was lost) and skipped this time."""
+    bulk_txids: list[int] = field(default_factory=list, repr=False)
+    """The server transactions of this sync's bulk batches: the pull leaves their rows out (all known here)."""
     written: dict[tuple[str, str], int] = field(default_factory=dict, repr=False)
     """Rows this sync pushed as new, at the server's revision: the pull that follows knows them without a look
     at the cache (a first sync pulls back every row it pushed)."""
@@ -144,7 +150,9 @@ def sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache
         if not found:
             summary.projects.append(entry)
         entry.code, entry.role = access.code, access.role
-        entry.pulled = _pull_project(conn, state, access.id, role=access.role, written=entry.written)
+        entry.pulled = _pull_project(
+            conn, state, access.id, role=access.role, written=entry.written, skip_txids=entry.bulk_txids
+        )
         row = conn.execute(
             "SELECT count(*) FROM bbschedule.conflicts WHERE project_id = %s AND user_name = session_user"
             " AND resolved_at IS NULL",
@@ -166,10 +174,20 @@ def _push_project(
     imports = [p for p in pending if p.kind == "import"]
     everything: list[OutgoingChange] | None = None
     if imports:
-        rows = state.current_rows(project_id)
         seed = uuid.UUID(imports[0].change_id)
-        if bulk and _push_bulk(conn, state, project_id, rows=rows, seed=seed, pending=pending, entry=entry):
-            return
+        rows: list[ImportRow] = []
+        if bulk:
+            reader = _project_rows(state.cache, project_id)
+            try:
+                if _push_bulk(
+                    conn, state, project_id, reader=reader, rows=rows, seed=seed, pending=pending, entry=entry
+                ):
+                    return
+                rows.extend(reader)
+            finally:
+                reader.close()
+        else:
+            rows = state.current_rows(project_id)
         everything = _import_changes(project_id, rows, seed)
     # One thread talks to the server while this one prepares the next batch and settles the previous one: the
     # server's work and ours overlap (batches touch different rows, so their order of settling is free).
@@ -303,14 +321,49 @@ def _import_changes(project_id: str, rows: Sequence[ImportRow], seed: uuid.UUID)
 ImportRow = tuple[str, str, dict[str, Any]]
 
 
-def _bulk_slices(total: int) -> list[tuple[int, int]]:
-    """A small first batch (the server starts at once), full ones, and a small last one (little left to settle
-    once the server is done)."""
-    bounds = [0, min(total, BULK_EDGE)]
-    while bounds[-1] < total:
-        left = total - bounds[-1]
-        bounds.append(bounds[-1] + (left if left <= BULK_EDGE else min(BULK_BATCH, left - BULK_EDGE)))
-    return [(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+def _project_rows(cache: LocalCache, project_id: str) -> Generator[ImportRow, None, None]:
+    """Every row of the local project as (kind, id, fields), project row first, in dependency order, read as
+    they are wanted (what SyncState.current_rows gives at once): a first sync sends its first batch while the
+    cache is still being read. One read transaction, so one consistent state of the project."""
+    with transaction(cache.engine, write=False) as db:
+        found = db.execute(f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects WHERE id = ?", (project_id,)).fetchone()
+        if found is not None:
+            yield (PROJECT_KIND, project_id, plain_fields(decode_project(found)))
+        for kind in ENTITY_KINDS:
+            mapper = MAPPERS[kind]
+            cursor = db.execute(mapper.select_sql(), (project_id,))
+            while chunk := cursor.fetchmany(5000):
+                for values in chunk:
+                    obj = mapper.decode(values)
+                    yield (kind, obj.id, plain_fields(obj))
+
+
+def _bulk_chunks(reader: Iterator[ImportRow], rows: list[ImportRow]) -> Iterator[list[ImportRow]]:
+    """Batches of rows as `reader` gives them (`rows` keeps all read so far): a small first one (the server
+    starts at once), full ones, and a small last one (little left to settle once the server is done). The
+    first batch holding links reads the rest: the ranks that prove the logic loop-free need every link."""
+    pos = 0
+    exhausted = False
+    while True:
+        if not exhausted:
+            want = pos + (BULK_EDGE if pos == 0 else BULK_BATCH)
+            rows.extend(itertools.islice(reader, want - len(rows)))
+            if len(rows) < want:
+                exhausted = True
+            elif any(kind == "relationship" for kind, _id, _fields in rows[pos:want]):
+                rows.extend(reader)
+                exhausted = True
+        left = len(rows) - pos
+        if left == 0:
+            return
+        if pos == 0:
+            size = min(left, BULK_EDGE)
+        elif not exhausted:
+            size = BULK_BATCH
+        else:
+            size = left if left <= BULK_EDGE else min(BULK_BATCH, left - BULK_EDGE)
+        yield rows[pos : pos + size]
+        pos += size
 
 
 def _push_bulk(
@@ -318,7 +371,8 @@ def _push_bulk(
     state: SyncState,
     project_id: str,
     *,
-    rows: Sequence[ImportRow],
+    reader: Iterator[ImportRow],
+    rows: list[ImportRow],
     seed: uuid.UUID,
     pending: list[PendingRow],
     entry: ProjectSummary,
@@ -329,16 +383,16 @@ def _push_bulk(
     the batches already in."""
     ranks: dict[str, int] | None = None
     ranks_sent = False
-    in_flight: deque[tuple[Future[list[PushResult] | protocol.BulkRefusal], list[OutgoingChange]]] = deque()
+    in_flight: deque[tuple[Future[protocol.BulkResults | protocol.BulkRefusal], list[OutgoingChange]]] = deque()
     refused: protocol.BulkRefusal | None = None
-    slices = _bulk_slices(len(rows))
+    chunks = _bulk_chunks(reader, rows)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbschedule-bulk") as pool:
         try:
-            for index, (start, end) in enumerate(slices):
-                batch = _import_changes(project_id, rows[start:end], seed)
+            for chunk in chunks:
+                batch = _import_changes(project_id, chunk, seed)
                 linked = any(c.kind == "relationship" for c in batch)
                 if linked and ranks is None:
-                    ranks = topological_ranks(rows)
+                    ranks = topological_ranks(rows)  # every row is read by now
                     if ranks is None:  # a loop: push() names the link that closes it
                         refused = protocol.BulkRefusal("loop", "the logic has a loop")
                         break
@@ -353,10 +407,9 @@ def _push_bulk(
                         break
                 if refused is not None:
                     break
-                if index == len(slices) - 1:
-                    while in_flight and refused is None:
-                        item = in_flight.popleft()
-                        refused = _settle_bulk(state, project_id, item, pending, entry, last=not in_flight)
+            while in_flight and refused is None:
+                item = in_flight.popleft()
+                refused = _settle_bulk(state, project_id, item, pending, entry, last=not in_flight)
         finally:
             for future, _ in in_flight:
                 future.cancel()
@@ -372,7 +425,7 @@ def _push_bulk(
 def _settle_bulk(
     state: SyncState,
     project_id: str,
-    item: tuple[Future[list[PushResult] | protocol.BulkRefusal], list[OutgoingChange]],
+    item: tuple[Future[protocol.BulkResults | protocol.BulkRefusal], list[OutgoingChange]],
     pending: list[PendingRow],
     entry: ProjectSummary,
     *,
@@ -383,9 +436,12 @@ def _settle_bulk(
     if isinstance(answer, protocol.BulkRefusal):
         return answer
     pairs = list(zip(batch, answer, strict=True))
+    written = all(r.status == "applied" for r in answer)  # else some rows of its txid are not known exactly
     resent = {(c.kind, c.row_id) for c, r in pairs if r.status == "skipped"}  # earlier pushes' rows
     shadows = state.shadows(project_id, resent) if resent else {}
     _settle(state, project_id, pairs, shadows, [p.seq for p in pending] if last else [], entry)
+    if written:
+        entry.bulk_txids.append(answer.txid)
     return None
 
 
@@ -472,15 +528,24 @@ def _pull_project(
     *,
     role: str | None,
     written: dict[tuple[str, str], int],
+    skip_txids: list[int],
 ) -> int:
     """Page by page: the keys and revisions first, then the fields of only the rows this cache lacks (after a
     first sync the cache wrote nearly every row itself), then the rows and the cursor in one transaction."""
     cursor = state.cursor(project_id)
     count = 0
     while True:
-        keys = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE, with_fields=False)
-        if not keys:
-            return count
+        if skip_txids:  # leave out the rows this sync wrote in bulk: this cache has them exactly
+            keys, scanned, full = protocol.pull_keys(
+                conn, project_id, cursor, limit=PULL_PAGE * 4, skip_txids=skip_txids
+            )
+            if scanned is None:
+                return count
+        else:
+            keys = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE, with_fields=False)
+            if not keys:
+                return count
+            scanned, full = keys[-1].cursor, len(keys) >= PULL_PAGE
         mine = {(r.kind, r.id): r.rev for r in keys if written.get((r.kind, r.id)) == r.rev}
         known = state.exact_revs(project_id, [(r.kind, r.id) for r in keys if (r.kind, r.id) not in mine])
         known.update(mine)
@@ -492,10 +557,10 @@ def _pull_project(
         ]
         fetched = {(r.kind, r.id): r for r in protocol.fetch_rows(conn, project_id, wanted)} if wanted else {}
         page = [fetched.get((r.kind, r.id), r) for r in keys]
-        cursor = keys[-1].cursor
+        cursor = scanned
         state.apply_page(project_id, page, cursor, role=role, known=known)
         count += len(keys)
-        if len(keys) < PULL_PAGE:
+        if not full:
             return count
 
 

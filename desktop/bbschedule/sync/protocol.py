@@ -203,6 +203,14 @@ BULK_SCHEMA_VERSION = 3
 """The first server schema with bulk_begin()/bulk_push(): a first sync streamed with COPY."""
 
 
+class BulkResults(list[PushResult]):
+    """bulk_push's answers, in the order sent, and the server transaction that wrote them."""
+
+    def __init__(self, results: list[PushResult], txid: int) -> None:
+        super().__init__(results)
+        self.txid = txid
+
+
 @dataclass(frozen=True, slots=True)
 class BulkRefusal:
     """bulk_push wrote nothing: `code` forbidden, invalid, not_new, dangling or loop; `rows` some rows at fault."""
@@ -219,7 +227,7 @@ def push_bulk(
     *,
     ranks: dict[str, int] | None = None,
     keep_ranks: bool = False,
-) -> list[PushResult] | BulkRefusal:
+) -> BulkResults | BulkRefusal:
     """Brand-new rows of one project in one transaction: staged with COPY, checked and written set-based by the
     server. `ranks`: a topological rank per activity id, which spares the server its own loop search; the
     server keeps them for the session, so later batches pass `keep_ranks` instead. A refusal is rolled back
@@ -247,7 +255,25 @@ def push_bulk(
     results = [PushResult(c.change_id, "applied", rev) for c, rev in zip(changes, answer["revs"], strict=True)]
     for skipped in answer["skipped"]:
         results[int(skipped["ord"]) - 1] = PushResult.from_json(skipped)
-    return results
+    return BulkResults(results, int(answer["txid"]))
+
+
+def pull_keys(
+    conn: Connection, project_id: str, cursor: Cursor, *, limit: int, skip_txids: Sequence[int]
+) -> tuple[list[PulledRow], Cursor | None, bool]:
+    """Keys and revisions after `cursor`, leaving out rows last written by `skip_txids` (this client's own bulk
+    transactions): the rows, where the page stopped (None: nothing after the cursor) and whether it was full."""
+    rows = conn.execute(
+        "SELECT kind, id::text, rev, txid::text, deleted, updated_by"
+        f" FROM {SCHEMA}.pull_keys(%s, %s::xid8, %s, %s, %s::xid8[])",
+        (project_id, str(cursor.txid), cursor.rev, limit, [str(t) for t in skip_txids]),
+    ).fetchall()
+    conn.commit()
+    if not rows:
+        return [], None, False
+    *page, (_kind, _id, rev, txid, full, _by) = rows
+    keys = [PulledRow(r[0], r[1], "", int(r[2]), int(r[3]), bool(r[4]), r[5]) for r in page]
+    return keys, Cursor(int(txid), int(rev)), bool(full)
 
 
 def _copy_line(ord_: int, change: OutgoingChange) -> str:

@@ -11,11 +11,21 @@ import psycopg
 import pytest
 from tests.integration.sync.clients import Client, sample_project, server_state
 from tests.integration.sync.conftest import ServerDb
-from tests.integration.sync.helpers import ProjectBuilder, activity_fields, change, new_id, push, rel_fields
+from tests.integration.sync.helpers import (
+    ProjectBuilder,
+    activity_fields,
+    change,
+    new_id,
+    pull_all,
+    push,
+    rel_fields,
+)
 
 from bbschedule.core.activity import Relationship
 from bbschedule.sync import admin, protocol
-from bbschedule.sync.protocol import BulkRefusal, OutgoingChange, PushResult
+from bbschedule.sync import client as client_module
+from bbschedule.sync.localstate import SyncState
+from bbschedule.sync.protocol import BulkRefusal, Cursor, OutgoingChange, PushResult
 
 pytestmark = pytest.mark.postgres
 
@@ -223,4 +233,84 @@ def test_a_first_sync_whose_logic_loops_goes_change_by_change(server_db: ServerD
     assert entry.pushed == {"applied": 1 + 1 + 50 + 49, "refused": 1}
     assert "loop" in entry.refused[0]
     assert client.state(data.project.id) == server_state(server_db.admin_dsn, data.project.id)
+    client.close()
+
+
+def test_batches_are_cut_small_first_full_then_small_last() -> None:
+    rows = [("activity", str(i), {}) for i in range(100)] + [("relationship", f"r{i}", {}) for i in range(95)]
+    seen: list[Any] = []
+    sizes = [len(c) for c in client_module._bulk_chunks(iter(rows), seen)]
+    edge, full = client_module.BULK_EDGE, client_module.BULK_BATCH
+    assert sizes == [len(rows)]  # below one small batch: one batch
+    assert seen == rows
+    many = [("activity", str(i), {}) for i in range(2 * edge + full + 5)]
+    sizes = [len(c) for c in client_module._bulk_chunks(iter(many), [])]
+    assert sum(sizes) == len(many)
+    assert sizes[0] == edge
+    assert sizes[-1] <= edge
+    assert max(sizes) <= full
+
+
+def test_a_first_sync_in_many_batches_sends_its_ranks_once_and_equals_the_server(
+    server_db: ServerDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _alice, dsn = server_db.user("alice")
+    monkeypatch.setattr(client_module, "BULK_EDGE", 40)
+    monkeypatch.setattr(client_module, "BULK_BATCH", 150)
+    sent: list[tuple[int, bool, bool]] = []
+    real_bulk = protocol.push_bulk
+
+    def recording(conn: Any, project_id: str, changes: Any, **kw: Any) -> Any:
+        sent.append((len(changes), kw.get("ranks") is not None, bool(kw.get("keep_ranks"))))
+        return real_bulk(conn, project_id, changes, **kw)
+
+    monkeypatch.setattr(protocol, "push_bulk", recording)
+    client = Client(tmp_path / "alice", dsn)
+    data = sample_project(400)
+    client.cache.import_project(data)
+    entry = client.sync().projects[0]
+    assert entry.pushed == {"applied": 1 + 1 + 400 + 399}
+    assert len(sent) > 4
+    assert [ranks for _n, ranks, _keep in sent].count(True) == 1  # once, with the first batch of links
+    first_links = next(i for i, (_n, ranks, _keep) in enumerate(sent) if ranks)
+    assert all(keep for _n, _ranks, keep in sent[first_links + 1 :])
+    assert client.state(data.project.id) == server_state(server_db.admin_dsn, data.project.id)
+    assert client.cache.outbox(data.project.id) == []
+    client.close()
+
+
+def test_pull_keys_leaves_out_the_clients_own_bulk_rows_yet_moves_the_cursor_past_them(
+    server_db: ServerDb, tmp_path: Path
+) -> None:
+    _alice, dsn = server_db.user("alice")
+    pid, acts, changes = new_project(30, [(i, i + 1) for i in range(29)])
+    with psycopg.connect(dsn) as conn:
+        results = bulk(conn, changes)
+        assert isinstance(results, protocol.BulkResults)
+        edit = push(conn, [change(pid, "activity", acts[3], {"name": "later"}, base_rev=results[5].rev or 0)])
+        everything, end = pull_all(conn, pid, Cursor())
+        keys, scanned, full = protocol.pull_keys(conn, pid, Cursor(), limit=1000, skip_txids=[results.txid])
+        assert [(k.kind, k.id, k.rev) for k in keys] == [("activity", acts[3], edit[0].rev)]
+        assert scanned == end
+        assert not full
+        assert protocol.pull_keys(conn, pid, end, limit=1000, skip_txids=[results.txid]) == ([], None, False)
+        # Pages: a full page says so and the next one starts where it stopped.
+        first, at, full = protocol.pull_keys(conn, pid, Cursor(), limit=10, skip_txids=[results.txid])
+        assert (first, full) == ([], True)
+        assert at == everything[9].cursor
+    # A client's first sync pulls none of its own rows back, and its cursor is past them.
+    client = Client(tmp_path / "bob", server_db.user("bob")[1])
+    data = sample_project(20)
+    client.cache.import_project(data)
+    entry = client.sync().projects[0]
+    assert entry.pulled == 0
+    with psycopg.connect(server_db.admin_dsn) as conn:
+        last = conn.execute(
+            "SELECT txid::text, rev FROM bbschedule.entities WHERE project_id = %s ORDER BY txid DESC, rev DESC"
+            " LIMIT 1",
+            (data.project.id,),
+        ).fetchone()
+    assert last is not None
+    assert SyncState(client.cache).cursor(data.project.id) == Cursor(int(last[0]), int(last[1]))
+    assert client.sync().projects[0].pulled == 0
     client.close()

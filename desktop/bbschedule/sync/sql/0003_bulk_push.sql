@@ -154,6 +154,18 @@ BEGIN
         END;
         DELETE FROM pg_temp.bulk_refs f USING pg_temp.bulk_keys k WHERE k.done AND k.ord = f.ord;
         ANALYZE pg_temp.bulk_refs;
+        -- Each distinct target once (a first sync names each activity from several links, the calendars from
+        -- every activity), the rows of the batch first, then what is left in the project's live rows.
+        WITH outside AS MATERIALIZED (
+            SELECT DISTINCT f.target, f.ref_id FROM pg_temp.bulk_refs f
+            WHERE f.ref_id IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM pg_temp.bulk_keys t WHERE NOT t.done AND t.kind = f.target
+                              AND t.id = f.ref_id)
+        ), missing AS MATERIALIZED (
+            SELECT o.target, o.ref_id FROM outside o
+            WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.project_id = project AND e.kind = o.target
+                              AND e.id = o.ref_id AND NOT e.deleted)
+        )
         SELECT jsonb_agg(jsonb_build_array(m.kind, m.id, CASE WHEN m.ref IS NULL
                    THEN format('%s.%s is missing', m.kind, m.attr)
                    ELSE format('%s.%s refers to a %s that does not exist or was deleted (%s)', m.kind, m.attr,
@@ -162,13 +174,7 @@ BEGIN
         FROM (SELECT f.* FROM pg_temp.bulk_refs f
               WHERE f.ref IS NULL AND NOT f.optional OR f.ref_id::text <> f.ref
               UNION ALL
-              (SELECT f.* FROM pg_temp.bulk_refs f
-               WHERE f.ref_id IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM pg_temp.bulk_keys t WHERE NOT t.done AND t.kind = f.target
-                                 AND t.id = f.ref_id)
-                 AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.project_id = project AND e.kind = f.target
-                                 AND e.id = f.ref_id AND NOT e.deleted)
-               LIMIT 20)) m;
+              (SELECT f.* FROM pg_temp.bulk_refs f JOIN missing USING (target, ref_id) LIMIT 20)) m;
         IF bad IS NOT NULL THEN
             RETURN bulk_refusal('dangling', 'some references point at rows that do not exist', bad);
         END IF;
@@ -221,6 +227,7 @@ BEGIN
     )
     SELECT jsonb_build_object(
         'status', 'applied',
+        'txid', pg_current_xact_id()::text,
         'revs', coalesce((SELECT jsonb_agg(CASE WHEN k.done THEN k.done_rev ELSE g.rev END ORDER BY k.ord)
                           FROM pg_temp.bulk_keys k LEFT JOIN got g ON g.ord = k.ord), '[]'),
         'skipped', coalesce((SELECT jsonb_agg(coalesce(k.done_result, jsonb_build_object('rev', k.done_rev))
@@ -232,5 +239,33 @@ BEGIN
     RETURN answer;
 END $$;
 
+-- pull_keys: pull(with_fields => false) that leaves out the rows last written by `skip_txids` (the client's own
+-- bulk transactions of this sync: it knows those rows exactly), and ends each page with a marker row (kind and id
+-- NULL) holding where the page stopped, (txid, rev), and in `deleted` whether the page was full.
+CREATE FUNCTION pull_keys(project uuid, after_txid xid8, after_rev bigint, page_size integer, skip_txids xid8[])
+RETURNS TABLE (kind text, id uuid, rev bigint, txid xid8, deleted boolean, updated_by text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, bbschedule, pg_temp AS $$
+DECLARE
+    size integer := least(greatest(pull_keys.page_size, 1), 200000);
+BEGIN
+    IF my_role(pull_keys.project) IS NULL THEN
+        RAISE EXCEPTION 'you are not a member of project %', pull_keys.project USING ERRCODE = '42501';
+    END IF;
+    RETURN QUERY
+        WITH page AS MATERIALIZED (
+            SELECT e.kind, e.id, e.rev, e.txid, e.deleted, e.updated_by FROM entities e
+            WHERE e.project_id = pull_keys.project AND (e.txid, e.rev) > (pull_keys.after_txid, pull_keys.after_rev)
+              AND e.txid < pg_snapshot_xmin(pg_current_snapshot())
+            ORDER BY e.txid, e.rev
+            LIMIT size
+        )
+        (SELECT p.kind, p.id, p.rev, p.txid, p.deleted, p.updated_by FROM page p
+         WHERE p.txid <> ALL (coalesce(pull_keys.skip_txids, '{}')) ORDER BY p.txid, p.rev)
+        UNION ALL
+        (SELECT NULL::text, NULL::uuid, p.rev, p.txid, (SELECT count(*) FROM page) = size, NULL::text
+         FROM page p ORDER BY p.txid DESC, p.rev DESC LIMIT 1);
+END $$;
+
 REVOKE ALL ON FUNCTION edges_have_loop(), bulk_begin(boolean), bulk_refusal(text, text, jsonb), bulk_push(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION bulk_begin(boolean), bulk_push(uuid) TO bbschedule_client;
+GRANT EXECUTE ON FUNCTION bulk_begin(boolean), bulk_push(uuid), pull_keys(uuid, xid8, bigint, integer, xid8[])
+    TO bbschedule_client;
