@@ -70,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-date", dest="data_date", help="schedule as of this date (YYYY-MM-DD[THH:MM])")
     p.add_argument("--json", dest="json_out", default="-", help="where to write the result JSON (- : standard output)")
     p.add_argument(
-        "--float-paths", dest="float_paths", type=int, metavar="N", help="add P6's multiple float paths (at most N)"
+        "--float-paths",
+        dest="float_paths",
+        type=int,
+        metavar="N",
+        help="add P6's multiple float paths (at most N; default: the project's own settings, if on)",
     )
     p.add_argument("--float-path-end", dest="float_path_end", metavar="CODE", help="paths end here (default: finish)")
     p.add_argument("--float-path-by", dest="float_path_by", choices=["free_float", "total_float"], default="free_float")
@@ -375,6 +379,10 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
             scheduled.data, count=count, end_code=args.float_path_end, basis=FloatPathBasis(args.float_path_by)
         )
         paths = scheduled_float_paths(scheduled, options)
+    else:
+        from bbschedule.services.scheduling import result_float_paths
+
+        paths = result_float_paths(scheduled.data, scheduled.result)  # the project's own settings, when on
     text = json.dumps(result_json(scheduled, paths=paths), indent=1)
     if args.json_out in ("-", ""):
         sys.stdout.write(text + "\n")

@@ -90,6 +90,13 @@ class LagCalendar(StrEnum):
     PROJECT_DEFAULT = "project_default"
 
 
+class FloatPathBasis(StrEnum):
+    """Which relationship float orders multiple float paths: P6's "Calculate multiple paths using"."""
+
+    FREE_FLOAT = "free_float"
+    TOTAL_FLOAT = "total_float"
+
+
 class UserFieldType(StrEnum):
     TEXT = "text"
     NUMBER = "number"

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bbschedule.core.enums import CriticalMode, FloatMode, LagCalendar, ProgressMode
+from bbschedule.core.enums import CriticalMode, FloatMode, FloatPathBasis, LagCalendar, ProgressMode
 from bbschedule.core.errors import ValidationError
 from bbschedule.core.ids import new_id
+
+MAX_FLOAT_PATHS = 999
+"""The most float paths one schedule computes: a bound so that a typing slip cannot ask for a path per activity."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +24,23 @@ class ScheduleOptions:
     open_ended_critical: bool = False
     """P6's 'Make open-ended activities critical'."""
     ignore_external_links: bool = True
+    multiple_float_paths: bool = False
+    """P6's 'Calculate multiple float paths' (Schedule Options, Advanced): the paths come with each schedule."""
+    float_path_count: int = 10
+    """P6's 'Number of paths to calculate'."""
+    float_path_end_activity_id: str | None = None
+    """The activity the paths end at ('Display multiple float paths ending with activity'); None: the finish."""
+    float_path_by: FloatPathBasis = FloatPathBasis.TOTAL_FLOAT
+    """Total float is P6's default for new projects."""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.float_path_count <= MAX_FLOAT_PATHS:
+            raise ValidationError(
+                "options.float_path_count",
+                f"the number of float paths must be 1 to {MAX_FLOAT_PATHS}, not {self.float_path_count}",
+            )
+        if self.float_path_end_activity_id is not None and not self.float_path_end_activity_id.strip():
+            raise ValidationError("options.float_path_end_activity_id", "an ending activity needs an id (or none)")
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,10 +41,10 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
-from enum import StrEnum
 from itertools import compress
 from typing import TYPE_CHECKING
 
+from bbschedule.core.enums import FloatPathBasis
 from bbschedule.core.errors import ValidationError
 from bbschedule.scheduling.codes import COMPLETE, NOT_STARTED, SS
 from bbschedule.scheduling.modes import ProgressRules
@@ -55,11 +55,7 @@ if TYPE_CHECKING:
     from bbschedule.scheduling.result import ScheduleResult
 
 
-class FloatPathBasis(StrEnum):
-    """Which relationship float orders the paths: P6's "Calculate multiple paths using"."""
-
-    FREE_FLOAT = "free_float"
-    TOTAL_FLOAT = "total_float"
+__all__ = ["FloatPathBasis", "FloatPathOptions", "FloatPaths", "compute_float_paths", "float_paths"]
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,39 @@ def float_path_options(
     return FloatPathOptions(count=count, end_activity_id=end_id, basis=basis)
 
 
+def project_float_path_options(data: ProjectData) -> FloatPathOptions | None:
+    """The project's own multiple float path settings (P6's Schedule Options), or None when they are off.
+
+    An ending activity deleted since it was chosen leaves the paths ending at the project's finish."""
+    o = data.project.options
+    if not o.multiple_float_paths:
+        return None
+    end = o.float_path_end_activity_id
+    if end is not None and end not in data.activities:
+        log.warning("%s: the float paths' ending activity is gone; they end at the finish", data.project.code)
+        end = None
+    return FloatPathOptions(count=o.float_path_count, end_activity_id=end, basis=o.float_path_by)
+
+
+def result_float_paths(data: ProjectData, result: ScheduleResult) -> FloatPaths | None:
+    """The float paths the project's settings ask for, from a run on `data` (None when they are off).
+
+    Raises ValidationError naming the ending activity when it cannot end a path (a level of effort, a WBS
+    summary)."""
+    options = project_float_path_options(data)
+    if options is None:
+        return None
+    with _span(data, kind="float_paths"):
+        try:
+            return float_paths_of(result, options)
+        except ValidationError as exc:
+            end = data.activities.get(options.end_activity_id or "")
+            code = end.code if end is not None else options.end_activity_id
+            raise ValidationError(
+                "options.float_path_end_activity_id", f"{code} cannot end float paths: {exc.message}"
+            ) from None
+
+
 def float_paths(
     data: ProjectData, *, options: FloatPathOptions, progress: Progress = NO_PROGRESS
 ) -> dict[str, tuple[int, int]]:

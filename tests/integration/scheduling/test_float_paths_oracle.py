@@ -151,7 +151,15 @@ def test_schedule_command_writes_the_paths_p6_stored(
     assert ours == p6
     assert all("float_path" in a and "float_path_order" in a for a in doc["activities"])
 
-    assert main(["schedule", source, "--json", str(out)]) == EXIT_OK  # not asked: no such fields
+    # Not asked: the project's own settings (P6's Schedule Options in the XER: on, 30 paths, free float, M1320).
+    assert main(["schedule", source, "--json", str(out)]) == EXIT_OK
+    own = json.loads(out.read_text(encoding="utf-8"))
+    assert own["float_paths"] == doc["float_paths"]
+    assert {
+        a["source_id"]: (a["float_path"], a["float_path_order"]) for a in own["activities"] if a["float_path"]
+    } == p6
+    sp10 = str(samples_dir / "xer" / "pyp6xer_SP10_COST_LOADED.xer")  # its settings are off: no such fields
+    assert main(["schedule", sp10, "--json", str(out)]) == EXIT_OK
     assert not any("float_path" in a for a in json.loads(out.read_text(encoding="utf-8"))["activities"])
     assert main(["schedule", source, "--float-path-end", "NO-SUCH", "--json", str(out)]) == EXIT_BAD_INPUT
     assert main(["schedule", source, "--float-paths", "0", "--json", str(out)]) == EXIT_BAD_INPUT

@@ -90,6 +90,12 @@ class _Writer:
                 "project.lag_calendar",
                 f"MS Project counts lags on the successor's calendar, not the {project.options.lag_calendar.value} one",
             )
+        if project.options.multiple_float_paths:
+            self.report.add(
+                Severity.DROPPED,
+                "project.float_paths",
+                "MS Project has no multiple float paths: the setting is not written",
+            )
         self._assign_ids()
         if data.calendars:
             self.el(root, "CalendarUID", self.cal_uid[data.default_calendar().id])

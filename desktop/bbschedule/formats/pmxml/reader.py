@@ -6,10 +6,12 @@ and floats go to ProjectData.computed.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.calendar import Calendar
@@ -18,12 +20,13 @@ from bbschedule.core.enums import (
     CriticalMode,
     DurationType,
     FloatMode,
+    FloatPathBasis,
     LagCalendar,
     PercentCompleteType,
     ProgressMode,
 )
 from bbschedule.core.errors import InputFileError, ValidationError
-from bbschedule.core.project import Project, ScheduleOptions, Wbs
+from bbschedule.core.project import MAX_FLOAT_PATHS, Project, ScheduleOptions, Wbs
 from bbschedule.core.project_data import ProjectData
 from bbschedule.core.resource import Assignment, Resource
 from bbschedule.formats import constraints, durations
@@ -91,6 +94,8 @@ class _PmxmlReader:
         self.activities: dict[str, tuple[ProjectData, Activity]] = {}
         self.by_object_id: dict[str, ProjectData] = {}
         self.codes = Codes()
+        self.float_path_end = ""
+        """The ObjectId of the activity the project being read ends its float paths at ('' for none)."""
 
     def fail(self, el: etree._Element, message: str, field: str) -> InputFileError:
         return InputFileError(self.path, message, line=line_of(el), field=field)
@@ -148,7 +153,46 @@ class _PmxmlReader:
             lag_calendar=LAG_CALENDARS.get((opt("RelationshipLagCalendar") or "").lower(), LagCalendar.PREDECESSOR),
             open_ended_critical=opt("MakeOpenEndedActivitiesCritical") == "1",
             ignore_external_links=opt("IgnoreOtherProjectRelationships") != "0",
+            **self._float_path_options(opt),
         )
+
+    def _float_path_options(self, opt: Callable[[str], str | None]) -> dict[str, Any]:
+        """P6's multiple float path settings; the ending activity (an Activity ObjectId) is resolved once read."""
+        out: dict[str, Any] = {"multiple_float_paths": opt("MultipleFloatPathsEnabled") == "1"}
+        by = opt("MultipleFloatPathsUseTotalFloat")
+        if by is not None:
+            out["float_path_by"] = FloatPathBasis.TOTAL_FLOAT if by == "1" else FloatPathBasis.FREE_FLOAT
+        count = opt("MaximumMultipleFloatPaths")
+        if count:
+            number = int(float(count)) if count.replace(".", "", 1).isdigit() else 0
+            if 1 <= number <= MAX_FLOAT_PATHS:
+                out["float_path_count"] = number
+            else:
+                self.report.add(
+                    Severity.CONVERTED,
+                    "options.float_path_count",
+                    f"{count!r} float paths is not 1 to {MAX_FLOAT_PATHS}; 10 kept",
+                    "ScheduleOptions/MaximumMultipleFloatPaths",
+                )
+        self.float_path_end = opt("MultipleFloatPathsEndingActivityObjectId") or ""
+        return out
+
+    def _resolve_float_path_end(self, data: ProjectData) -> None:
+        end, self.float_path_end = self.float_path_end, ""
+        if not end:
+            return
+        found = self.activities.get(end)
+        if found is None or found[0] is not data:
+            self.report.add(
+                Severity.DROPPED,
+                "options.float_path_end",
+                f"{data.project.code}: the float paths' ending activity (ObjectId {end}) is not in the project; "
+                "they end at the project's finish",
+                "ScheduleOptions/MultipleFloatPathsEndingActivityObjectId",
+            )
+            return
+        options = dataclasses.replace(data.project.options, float_path_end_activity_id=found[1].id)
+        data.project = dataclasses.replace(data.project, options=options)
 
     def _project(self, el: etree._Element) -> ProjectData:
         r = self.r
@@ -202,6 +246,7 @@ class _PmxmlReader:
                 data.computed[activity.id] = computed
         self._relationships(el)
         self._assignments(el, data)
+        self._resolve_float_path_end(data)
         return data
 
     def _wbs(self, el: etree._Element, data: ProjectData, project_object_id: str) -> dict[str, str]:

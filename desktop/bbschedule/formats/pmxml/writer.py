@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bbschedule.core.activity import Activity, Relationship
-from bbschedule.core.enums import CriticalMode
+from bbschedule.core.enums import CriticalMode, FloatPathBasis
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import constraints, durations
 from bbschedule.formats.fidelity import FidelityReport, Severity
@@ -180,6 +180,10 @@ class _Writer:
                 else "Critical Float",
                 "IgnoreOtherProjectRelationships": opts.ignore_external_links,
                 "MakeOpenEndedActivitiesCritical": opts.open_ended_critical,
+                "MaximumMultipleFloatPaths": opts.float_path_count,
+                "MultipleFloatPathsEnabled": opts.multiple_float_paths,
+                "MultipleFloatPathsEndingActivityObjectId": self.act_ids.get(opts.float_path_end_activity_id or ""),
+                "MultipleFloatPathsUseTotalFloat": opts.float_path_by is FloatPathBasis.TOTAL_FLOAT,
                 "OutOfSequenceScheduleType": PROGRESS_MODE_NAMES[opts.progress_mode],
                 "ProjectObjectId": PROJECT_OBJECT_ID,
                 "RelationshipLagCalendar": LAG_CALENDAR_NAMES[opts.lag_calendar],

@@ -16,12 +16,14 @@ import dataclasses
 import datetime as dt
 import gc
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from bbschedule.core.calendar import Calendar
-from bbschedule.core.enums import CriticalMode, ProgressMode
+from bbschedule.core.enums import CriticalMode, FloatPathBasis, ProgressMode
 from bbschedule.core.errors import InputFileError, ValidationError
-from bbschedule.core.project import Project, ScheduleOptions, Wbs
+from bbschedule.core.project import MAX_FLOAT_PATHS, Project, ScheduleOptions, Wbs
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.registry import ImportResult, ReadOptions
@@ -62,7 +64,9 @@ READ_FIELDS = {
     "PROJECT": "proj_id proj_short_name clndr_id plan_start_date last_recalc_date plan_end_date critical_path_type "
     "critical_drtn_hr_cnt sum_base_proj_id",
     "SCHEDOPTIONS": "proj_id sched_progress_override sched_retained_logic sched_float_type "
-    "sched_calendar_on_relationship_lag sched_open_critical_flag sched_lag_early_start_flag sched_use_expect_end_flag",
+    "sched_calendar_on_relationship_lag sched_open_critical_flag sched_lag_early_start_flag sched_use_expect_end_flag "
+    "enable_multiple_longest_path_calc max_multiple_longest_path use_total_float_multiple_longest_paths "
+    "key_activity_for_multiple_longest_paths",
     "CALENDAR": "clndr_id default_flag clndr_name proj_id base_clndr_id clndr_type day_hr_cnt week_hr_cnt month_hr_cnt "
     "year_hr_cnt clndr_data",
     "PROJWBS": "wbs_id proj_id proj_node_flag seq_num wbs_short_name wbs_name parent_wbs_id",
@@ -194,7 +198,7 @@ def _project(
     if must_finish is not None and must_finish < planned:
         ctx.note(Severity.DROPPED, "project.must_finish_by", f"{code}: must-finish-by before the start", "PROJECT")
         must_finish = None
-    options = _options(ctx, proj_id, code, row)
+    options, key_task = _options(ctx, proj_id, code, row)
     try:
         project = Project(
             code=code,
@@ -230,6 +234,8 @@ def _project(
     )
     tasks.add_relationships(ctx, data, proj_id=proj_id, index=task_index)
     extras.add_resources(ctx, data, shared, calendars=cal_ids, proj_id=proj_id, index=task_index)
+    if key_task:
+        _float_path_end(ctx, data, key_task, task_index)
     # References hold by construction (every id comes from this file's maps), so check_all is not repeated here.
     return data
 
@@ -244,7 +250,48 @@ def _fallback_default(ctx: Context, calendars: dict[str, Calendar], line: int) -
     return None
 
 
-def _options(ctx: Context, proj_id: str, code: str, row: list[str]) -> ScheduleOptions:
+def _float_path_end(ctx: Context, data: ProjectData, key_task: str, index: tasks.TaskIndex) -> None:
+    """The activity P6's float paths end at (a task_id) as ours; one of another project or none is dropped."""
+    activity_id = index.activity_of.get(key_task)
+    if activity_id is None or activity_id not in data.activities:
+        ctx.note(
+            Severity.DROPPED,
+            "options.float_path_end",
+            f"{data.project.code}: the float paths' ending activity (task_id {key_task}) is not in the project; "
+            "they end at the project's finish",
+            "SCHEDOPTIONS.key_activity_for_multiple_longest_paths",
+        )
+        return
+    options = dataclasses.replace(data.project.options, float_path_end_activity_id=activity_id)
+    data.project = dataclasses.replace(data.project, options=options)
+
+
+def _float_path_options(ctx: Context, code: str, s: Callable[[str], str]) -> dict[str, Any]:
+    """P6's multiple float path settings (Schedule Options, Advanced) as ScheduleOptions fields."""
+    out: dict[str, Any] = {"multiple_float_paths": flag(s("enable_multiple_longest_path_calc"))}
+    by = s("use_total_float_multiple_longest_paths")
+    if by:
+        out["float_path_by"] = FloatPathBasis.TOTAL_FLOAT if flag(by) else FloatPathBasis.FREE_FLOAT
+    count = s("max_multiple_longest_path")
+    if count:
+        try:
+            number = int(float(count))
+        except ValueError:
+            number = 0
+        if 1 <= number <= MAX_FLOAT_PATHS:
+            out["float_path_count"] = number
+        else:
+            ctx.note(
+                Severity.CONVERTED,
+                "options.float_path_count",
+                f"{code}: {count!r} float paths is not 1 to {MAX_FLOAT_PATHS}; 10 kept",
+                "SCHEDOPTIONS.max_multiple_longest_path",
+            )
+    return out
+
+
+def _options(ctx: Context, proj_id: str, code: str, row: list[str]) -> tuple[ScheduleOptions, str]:
+    """The project's schedule options, and the task_id its float paths end at ('' for none)."""
     table = ctx.table("PROJECT")
     assert table is not None
     critical_mode = CriticalMode.TOTAL_FLOAT
@@ -256,7 +303,7 @@ def _options(ctx: Context, proj_id: str, code: str, row: list[str]) -> ScheduleO
     sched = ctx.table("SCHEDOPTIONS")
     found = ctx.rows_by("SCHEDOPTIONS", "proj_id").get(proj_id) if sched is not None else None
     if sched is None or not found:
-        return ScheduleOptions(critical_mode=critical_mode, critical_float_threshold=threshold)
+        return ScheduleOptions(critical_mode=critical_mode, critical_float_threshold=threshold), ""
     srow = sched.rows[found[0]]
 
     def s(name: str) -> str:
@@ -277,14 +324,16 @@ def _options(ctx: Context, proj_id: str, code: str, row: list[str]) -> ScheduleO
     for name, default in (("sched_lag_early_start_flag", "Y"), ("sched_use_expect_end_flag", "Y")):
         if sched.has(name) and s(name) and s(name) != default:
             ctx.note(Severity.DROPPED, "options.unsupported", f"{code}: option {name}={s(name)} is not kept", name)
-    return ScheduleOptions(
+    options = ScheduleOptions(
         progress_mode=progress,
         float_mode=FLOAT_MODES.get(float_code, defaults.float_mode),
         critical_mode=critical_mode,
         critical_float_threshold=threshold,
         lag_calendar=LAG_CALENDARS.get(lag_code, defaults.lag_calendar),
         open_ended_critical=flag(s("sched_open_critical_flag")),
+        **_float_path_options(ctx, code, s),
     )
+    return options, s("key_activity_for_multiple_longest_paths")
 
 
 def _wbs(ctx: Context, proj_id: str) -> tuple[tuple[str, str] | None, dict[str, Wbs]]:

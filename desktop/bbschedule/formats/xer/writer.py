@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bbschedule.core.activity import Activity
-from bbschedule.core.enums import CriticalMode, ProgressMode
+from bbschedule.core.enums import CriticalMode, FloatPathBasis, ProgressMode
 from bbschedule.core.errors import InputFileError
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport, Severity
@@ -74,9 +74,9 @@ def to_text(data: ProjectData, report: FidelityReport) -> str:
     default_cal = data.default_calendar() if data.calendars else None
     _project(out, data, proj_id=proj_id, default_cal=cal_ids.get(default_cal.id, "") if default_cal else "")
     _calendars(out, data, cal_ids, proj_id=proj_id)
-    _schedoptions(out, data, proj_id=proj_id)
     wbs_ids = _wbs(out, data, proj_id=proj_id)
     task_ids = number_ids((a.id, a.source_id) for a in data.activities.values())
+    _schedoptions(out, data, proj_id=proj_id, task_ids=task_ids)
     rsrc_ids = write_resources(out, data, cal_ids, default_cal=cal_ids.get(default_cal.id, "") if default_cal else "")
     _tasks(out, data, task_ids=task_ids, wbs_ids=wbs_ids, cal_ids=cal_ids, proj_id=proj_id, report=report)
     _memos(out, data, task_ids, proj_id=proj_id)
@@ -124,14 +124,20 @@ def _calendars(out: Out, data: ProjectData, ids: dict[str, str], *, proj_id: str
         })  # fmt: skip
 
 
-def _schedoptions(out: Out, data: ProjectData, *, proj_id: str) -> None:
+def _schedoptions(out: Out, data: ProjectData, *, proj_id: str, task_ids: dict[str, str]) -> None:
     o = data.project.options
+    # P6 keeps the multiple float path settings whether or not the calculation is on.
+    end = task_ids.get(o.float_path_end_activity_id or "", "")
     out.add("SCHEDOPTIONS", {
         "schedoptions_id": "1", "proj_id": proj_id, "sched_open_critical_flag": "Y" if o.open_ended_critical else "N",
         "sched_retained_logic": "Y" if o.progress_mode is ProgressMode.RETAINED_LOGIC else "N",
         "sched_progress_override": "Y" if o.progress_mode is ProgressMode.PROGRESS_OVERRIDE else "N",
         "sched_float_type": FLOAT_MODE_CODES[o.float_mode],
         "sched_calendar_on_relationship_lag": LAG_CALENDAR_CODES[o.lag_calendar],
+        "enable_multiple_longest_path_calc": "Y" if o.multiple_float_paths else "N",
+        "max_multiple_longest_path": str(o.float_path_count),
+        "use_total_float_multiple_longest_paths": "Y" if o.float_path_by is FloatPathBasis.TOTAL_FLOAT else "N",
+        "key_activity_for_multiple_longest_paths": end,
     })  # fmt: skip
 
 

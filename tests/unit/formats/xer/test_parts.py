@@ -324,7 +324,14 @@ def test_everything_survives_our_round_trip(samples_dir: Path, tmp_path: Path, n
 
     assert the_rest(again) == the_rest(data)
     assert again.project.data_date == data.project.data_date
-    assert again.project.options == data.project.options
+    assert _options_by_code(again) == _options_by_code(data)
+
+
+def _options_by_code(d: ProjectData) -> object:
+    """The schedule options with the float paths' ending activity named by its code (ids differ per read)."""
+    o = d.project.options
+    end = d.activities[o.float_path_end_activity_id].code if o.float_path_end_activity_id else None
+    return dataclasses.replace(o, float_path_end_activity_id=end)
 
 
 def test_writer_warns_about_p6_field_lengths(tmp_path: Path) -> None:
