@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from bbschedule.storage.cache import LocalCache
-from bbschedule.storage.syncstate import SyncedProject, SyncTables
+from bbschedule.storage.syncstate import DELETED, REVOKED, SyncedProject, SyncTables
 from bbschedule.sync.client import SyncSummary, connect, sync_all, sync_connection
 from bbschedule.sync.conflicts import Conflict, mark_resolved, open_conflicts
 from bbschedule.sync.errors import SyncError
@@ -25,21 +25,96 @@ from bbschedule.telemetry.observability import SpanHandle, record_sync_lag, span
 log = logging.getLogger(__name__)
 
 
-def sync_profile(cache: LocalCache, *, server: str, user: str, password: str | None) -> SyncSummary:
-    """One synchronisation of every project the user may see (the `sync` command)."""
+def sync_profile(cache: LocalCache, *, server: str, user: str, password: str | None) -> ProfileSync:
+    """One synchronisation of every project the user may see (the `sync` command), with the projects kept here
+    that no longer sync."""
     before = set(SyncState(cache).detached())
     with _sync_span(cache) as run:
         summary = sync_all(cache, server=server, user=user, password=password)
+        _keep_roles(cache, summary)
         _measure(run, cache, summary)
-    for project_id, gone in SyncState(cache).detached().items():
-        if project_id not in before:
-            found = cache.find_project(project_id)
-            log.warning(
-                "%s no longer syncs (%s%s): the local copy is kept with its unsent edits",
-                found.code if found is not None else project_id, gone.detached,
-                f" by {gone.detached_by}" if gone.detached_by else "",
-            )  # fmt: skip
-    return summary
+    report = ProfileSync(summary, local_only_projects(cache, known=before))
+    for gone in report.local_only:
+        if gone.new:
+            log.warning("%s: the local copy is kept with its unsent edits", gone.describe())
+    return report
+
+
+@dataclass(frozen=True)
+class LocalOnlyProject:
+    """A project kept in this cache that no longer syncs, as the `sync` command reports it."""
+
+    project_id: str
+    code: str
+    reason: str
+    """DELETED (on the server) or REVOKED (no longer shared with this user)."""
+    by: str | None
+    """Who deleted it on the server (unknown for a revoked membership)."""
+    since: dt.datetime | None
+    """When this cache learnt it, UTC."""
+    unsent: int
+    """Edits made here that the server will not take."""
+    new: bool
+    """It stopped syncing in this run."""
+
+    def why(self) -> str:
+        """Why it stopped syncing and since when: "deleted on the server by alice since 2026-11-22 23:10 UTC"."""
+        if self.reason == DELETED:
+            why = "deleted on the server" + (f" by {self.by}" if self.by else "")
+        else:
+            why = "no longer shared with you on the server"
+        return why + (f" since {self.since:%Y-%m-%d %H:%M} UTC" if self.since is not None else "")
+
+    def describe(self) -> str:
+        return f"{self.code} {self.why()}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "project_id": self.project_id, "code": self.code, "reason": self.reason, "by": self.by,
+            "since": None if self.since is None else self.since.isoformat(timespec="seconds") + "Z",
+            "unsent": self.unsent, "new": self.new,
+        }  # fmt: skip
+
+
+@dataclass
+class ProfileSync:
+    """The `sync` command's report: the run's summary and the projects kept here that no longer sync."""
+
+    summary: SyncSummary
+    local_only: list[LocalOnlyProject] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.summary.ok
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.summary.to_json(), "local_only": [p.to_json() for p in self.local_only]}
+
+    def to_text(self) -> str:
+        lines = [self.summary.to_text()]
+        for p in self.local_only:
+            unsent = f"{p.unsent} unsent edit{'s' if p.unsent != 1 else ''}" if p.unsent else "no unsent edits"
+            lines.append(f"  {p.code:<16} local only: {p.why()}; kept here, {unsent}")
+        return "\n".join(lines)
+
+
+def local_only_projects(cache: LocalCache, *, known: set[str] | None = None) -> list[LocalOnlyProject]:
+    """The projects kept in the cache that no longer sync, by code; `known`: the ids already detached before a run
+    (the others are new)."""
+    codes = {p.id: p.code for p in cache.list_projects()}
+    found = [
+        LocalOnlyProject(
+            pid,
+            codes.get(pid, pid),
+            gone.detached or REVOKED,
+            gone.detached_by,
+            gone.detached_at,
+            unsent=len(cache.outbox(pid)),
+            new=known is not None and pid not in known,
+        )
+        for pid, gone in SyncState(cache).detached().items()
+    ]
+    return sorted(found, key=lambda p: (p.code.lower(), p.project_id))
 
 
 @dataclass
@@ -78,6 +153,7 @@ def run_sync(
     ) as conn:  # fmt: skip
         try:
             summary = sync_connection(conn, cache)
+            _keep_roles(cache, summary)
             _measure(run, cache, summary)
             for conflict_id in resolved:
                 mark_resolved(conn, conflict_id)
@@ -106,6 +182,23 @@ def read_remote_rows(cache: LocalCache, project_id: str, keys: set[tuple[str, st
 def detached_projects(cache: LocalCache) -> dict[str, SyncedProject]:
     """Projects kept locally that no longer sync (the window marks them)."""
     return SyncState(cache).detached()
+
+
+def project_sync_states(cache: LocalCache) -> dict[str, SyncedProject]:
+    """Every project of the cache that has synced, by id: the user's role at the last sync, and whether it still
+    syncs (the window's project tree marks viewers' and local-only projects). One small query."""
+    return SyncTables(cache.engine).synced_projects()
+
+
+def _keep_roles(cache: LocalCache, summary: SyncSummary) -> None:
+    """Keep the role the server gave each project in this run. sync.client stores it with a pulled page only, so
+    a viewer made planner (or a planner made viewer) with no new rows to pull kept the old role, and the window
+    its old read-only state."""
+    state = SyncState(cache)
+    for entry in summary.projects:
+        synced = state.tables.synced_project(entry.project_id)
+        if entry.role is not None and synced is not None and synced.detached is None and synced.role != entry.role:
+            state.apply_page(entry.project_id, [], state.cursor(entry.project_id), role=entry.role)
 
 
 @contextmanager

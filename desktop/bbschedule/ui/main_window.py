@@ -228,10 +228,15 @@ class MainWindow(QMainWindow):
                 # After the first frame (a zero timer runs once the paint is done): the relationships.
                 QTimer.singleShot(0, lambda: self.tasks.load_rest(session))
             self.filter_bar.suggest_window(session.data.project.effective_data_date)
-            self.setWindowTitle(f"{session.data.project.code} — {session.data.project.name} — BBSchedule")
             self.sig_project_opened.emit(session.project_id)
+        self._update_title()
         self.refresh_catalog()
         self.update_actions()
+
+    def _update_title(self) -> None:
+        """The open project's code and name (kept current: a rename may come from the properties or from sync)."""
+        project = self.session.data.project if self.session is not None else None
+        self.setWindowTitle(f"{project.code} — {project.name} — BBSchedule" if project is not None else "BBSchedule")
 
     def import_path(self, path: Path, *, open_after: bool = True, replace: bool = False) -> None:
         self.tasks.import_path(path, open_after=open_after, replace=replace)
@@ -261,6 +266,7 @@ class MainWindow(QMainWindow):
         if "wbs" in change_set.kinds or "project" in change_set.kinds:
             self.project_model.on_session_changed(change_set)
             self.project_view.expandAll()
+            self._update_title()
         self.update_actions()
 
     def on_copy_triggered(self) -> None:

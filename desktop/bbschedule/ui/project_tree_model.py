@@ -1,23 +1,32 @@
-"""The project tree of the side dock: EPS nodes, the projects under them, and the open project's WBS.
+"""The project tree of the side dock: EPS nodes, the projects under them, and the open project's WBS; projects
+that no longer sync are marked "local only" (why, by whom and since when in the tooltip), viewers' "read-only".
 
 Small (hundreds to a few thousand nodes), so it keeps one record per node and rebuilds on change.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap
 from typing_extensions import override
 
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ProjectData
 from bbschedule.ui import roles
+from bbschedule.ui.formatting import format_date
 
 Index = QModelIndex | QPersistentModelIndex
+
+DELETED, REVOKED = "deleted", "revoked"
+"""Why a project no longer syncs (storage.syncstate's words)."""
+VIEWER = "viewer"
+LOCAL_ONLY_ICON, READ_ONLY_ICON = "project_local_only", "project_read_only"
+_GREY = QColor("#6b6b6b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +38,41 @@ class ProjectEntry:
     name: str
     eps_id: str | None = None
     activity_count: int = 0
+    role: str | None = None
+    """The user's role on the server at the last sync (None: never synced)."""
+    detached: str | None = None
+    """DELETED or REVOKED when the project no longer syncs and is kept here only."""
+    detached_by: str | None = None
+    detached_at: dt.datetime | None = None
+    """When this cache learnt it (UTC, naive)."""
+    data_date: dt.datetime | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.detached is None and self.role == VIEWER
+
+    def mark(self) -> str:
+        """The suffix the tree shows after the name ("" for a project that syncs normally, or never did)."""
+        if self.detached == DELETED:
+            return "(local only — deleted on the server" + (f" by {self.detached_by})" if self.detached_by else ")")
+        if self.detached is not None:
+            return "(local only — no longer shared)"
+        return "(read-only)" if self.read_only else ""
+
+
+def local_only_text(reason: str | None, *, by: str | None, at: dt.datetime | None) -> str:
+    """A sentence for tooltips and messages: why a project no longer syncs, who did it and when (local time)."""
+    if reason == DELETED:
+        why = "Deleted on the server" + (f" by {by}" if by else "")
+    else:
+        why = "No longer shared with you on the server"
+    return f"{why}{f' ({local_time(at)})' if at is not None else ''}"
+
+
+def local_time(at: dt.datetime) -> str:
+    """A naive UTC time (as the cache stamps it) in the machine's local time, the way the window writes dates."""
+    local = at.replace(tzinfo=dt.UTC).astimezone()
+    return f"{format_date(local)} {local:%H:%M}"
 
 
 @dataclass(slots=True)
@@ -48,16 +92,24 @@ class ProjectTreeModel(QAbstractItemModel):
         self._roots: list[int] = []
         self._eps: list[Eps] = []
         self._projects: list[ProjectEntry] = []
+        self._by_id: dict[str, ProjectEntry] = {}
         self._open: ProjectData | None = None
         self._icons: dict[str, QIcon] = {}
         self._bold = QFont()
         self._bold.setBold(True)
 
     def set_icons(self, icons: dict[str, QIcon]) -> None:
-        self._icons = icons
+        """Icons by node kind; the local-only and read-only project icons are the project's with a badge, unless
+        given."""
+        self._icons = dict(icons)
+        project = self._icons.get("project")
+        if project is not None and not project.isNull():
+            self._icons.setdefault(LOCAL_ONLY_ICON, _badged(project, local_only=True))
+            self._icons.setdefault(READ_ONLY_ICON, _badged(project, local_only=False))
 
     def set_catalog(self, *, eps: list[Eps], projects: list[ProjectEntry], open_project: ProjectData | None) -> None:
         self._eps, self._projects, self._open = list(eps), list(projects), open_project
+        self._by_id = {p.id: p for p in self._projects}
         self.rebuild()
 
     def set_open_project(self, data: ProjectData | None) -> None:
@@ -85,8 +137,14 @@ class ProjectTreeModel(QAbstractItemModel):
             pending = rest
         for entry in sorted(self._projects, key=lambda p: p.code.lower()):
             parent = eps_node.get(entry.eps_id or "", -1)
-            node = self._add("project", entry.id, f"{entry.code}  {entry.name}", parent)
-            if self._open is not None and self._open.project.id == entry.id:
+            is_open = self._open is not None and self._open.project.id == entry.id
+            # The open project's own row is newer than the catalog's (an edit, or a rename pulled by sync).
+            code, name = (self._open.project.code, self._open.project.name) if self._open and is_open else (
+                entry.code, entry.name
+            )  # fmt: skip
+            text = f"{code}  {name}" + (f"  {entry.mark()}" if entry.mark() else "")
+            node = self._add("project", entry.id, text, parent)
+            if self._open is not None and is_open:
                 self._add_wbs(self._open, node)
         self.endResetModel()
 
@@ -153,18 +211,43 @@ class ProjectTreeModel(QAbstractItemModel):
         node = self._nodes[index.internalId()]
         if role == roles.DISPLAY:
             return node.text
-        if role == roles.DECORATION:
-            return self._icons.get(node.kind)
-        if role == roles.FONT and node.kind == "project" and self._open is not None:
-            return self._bold if self._open.project.id == node.obj_id else None
         if role == roles.OBJECT_ID:
             return node.obj_id
         if role == roles.NODE_KIND:
             return node.kind
-        if role == roles.TOOL_TIP and node.kind == "project":
-            entry = next((p for p in self._projects if p.id == node.obj_id), None)
-            return f"{entry.activity_count} activities — double-click to open" if entry is not None else None
+        if node.kind != "project":
+            return self._icons.get(node.kind) if role == roles.DECORATION else None
+        entry = self._entry(node.obj_id)
+        if role == roles.DECORATION:
+            if entry is not None and entry.detached is not None:
+                return self._icons.get(LOCAL_ONLY_ICON)
+            return self._icons.get(READ_ONLY_ICON if entry is not None and entry.read_only else "project")
+        if role == roles.FONT and self._open is not None:
+            return self._bold if self._open.project.id == node.obj_id else None
+        if role == roles.FOREGROUND and entry is not None and entry.detached is not None:
+            return QBrush(_GREY)
+        if role == roles.TOOL_TIP and entry is not None:
+            return self._project_tip(entry)
         return None
+
+    def _entry(self, project_id: str) -> ProjectEntry | None:
+        return self._by_id.get(project_id)
+
+    def _project_tip(self, entry: ProjectEntry) -> str:
+        lines = []
+        if entry.detached is not None:
+            lines.append(local_only_text(entry.detached, by=entry.detached_by, at=entry.detached_at) + ".")
+            lines.append("Your copy is kept here, with its unsent edits, and no longer syncs.")
+        elif entry.read_only:
+            lines.append("You are a viewer of this project on the server: read-only.")
+        elif entry.role is not None:
+            lines.append(f"Shared on the server: you are its {entry.role}.")
+        open_project = self._open.project if self._open is not None and self._open.project.id == entry.id else None
+        data_date = open_project.effective_data_date if open_project is not None else entry.data_date
+        if data_date is not None:
+            lines.append(f"Data date {format_date(data_date)}")
+        lines.append(f"{entry.activity_count} activities — double-click to open")
+        return "\n".join(lines)
 
     def project_of(self, index: Index) -> str | None:
         """The project a node belongs to (itself for a project, the open project for a WBS node)."""
@@ -174,3 +257,31 @@ class ProjectTreeModel(QAbstractItemModel):
                 return node.obj_id
             index = self.parent(index)
         return None
+
+
+def _badged(base: QIcon, *, local_only: bool) -> QIcon:
+    """The project icon with a corner badge: a grey disc with a slash (local only), an amber padlock (read-only)."""
+    size = 32
+    pixmap = QPixmap(base.pixmap(size, size))
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if local_only:
+        painter.setPen(QPen(QColor("#ffffff"), 2))
+        painter.setBrush(QColor("#7a7a7a"))
+        painter.drawEllipse(QRectF(15, 15, 16, 16))
+        painter.setPen(QPen(QColor("#ffffff"), 2.5))
+        painter.drawLine(QPointF(19, 27), QPointF(27, 19))
+    else:
+        painter.setPen(QPen(QColor("#8a5a00"), 2.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        shackle = QPainterPath()
+        shackle.moveTo(19, 22)
+        shackle.lineTo(19, 18)
+        shackle.arcTo(QRectF(19, 13, 8, 9), 180, -180)
+        shackle.lineTo(27, 22)
+        painter.drawPath(shackle)
+        painter.setPen(QPen(QColor("#ffffff"), 1))
+        painter.setBrush(QColor("#d99a00"))
+        painter.drawRoundedRect(QRectF(16, 21, 14, 10), 2, 2)
+    painter.end()
+    return QIcon(pixmap)

@@ -24,6 +24,7 @@ from bbschedule.sync.conflicts import Conflict
 from bbschedule.sync.credentials import store_password, stored_password
 from bbschedule.sync.localstate import SyncState
 from bbschedule.ui.conflicts_dialog import ConflictsDialog, resolution_command
+from bbschedule.ui.project_tree_model import local_time
 from bbschedule.ui.sync_signin import SignInDialog, SyncConfig
 from bbschedule.ui.worker import Pool, TaskRunner
 
@@ -207,6 +208,8 @@ class SyncController(QObject):
             why = f"{name} was deleted on the server" + (f" by {detached.detached_by}" if detached.detached_by else "")
         else:
             why = f"{name} is no longer shared with you on the server"
+        if detached is not None and detached.detached_at is not None:
+            why += f" ({local_time(detached.detached_at)})"
         return f"{why}; your copy is kept here, with its unsent edits, and no longer syncs"
 
     def _refresh_open_project(

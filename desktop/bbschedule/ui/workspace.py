@@ -22,6 +22,7 @@ from bbschedule.services import projects
 from bbschedule.services.projects import LaterRelationships, PartOf
 from bbschedule.services.scheduling import schedule_data
 from bbschedule.services.session import ProjectSession
+from bbschedule.services.sync import project_sync_states
 from bbschedule.ui.formatting import format_date
 from bbschedule.ui.project_tree_model import ProjectEntry
 
@@ -82,14 +83,25 @@ class Workspace:
         return self.cache.list_eps()
 
     def list_projects(self) -> list[ProjectEntry]:
+        """The cache's projects, each with its role on the server and whether it still syncs (as of the last sync)."""
+
         # The cache's summaries do not carry the EPS node yet: an open project tells its own.
         def eps_of(summary: object, project_id: str) -> str | None:
             session = self._sessions.get(project_id)
             return session.data.project.eps_id if session is not None else getattr(summary, "eps_id", None)
 
-        return [
-            ProjectEntry(s.id, s.code, s.name, eps_of(s, s.id), s.activity_count) for s in self.cache.list_projects()
-        ]
+        states = project_sync_states(self.cache)
+        entries = []
+        for s in self.cache.list_projects():
+            entry = ProjectEntry(s.id, s.code, s.name, eps_of(s, s.id), s.activity_count, data_date=s.data_date)
+            state = states.get(s.id)
+            if state is not None:
+                entry = dataclasses.replace(
+                    entry, role=state.role, detached=state.detached, detached_by=state.detached_by,
+                    detached_at=state.detached_at,
+                )  # fmt: skip
+            entries.append(entry)
+        return entries
 
     def open_session(self, project_id: str) -> ProjectSession:
         """The project's session; a project opened now comes without its relationships, which are read on a thread
