@@ -38,7 +38,7 @@ MIN_SCHEMA_VERSION = 2
 IMPORT_BATCH = 100_000
 """A first sync goes up in few large batches: the server checks the whole logic for loops once per batch."""
 PULL_PAGE = 25_000
-BULK_BATCH = 60_000
+BULK_BATCH = 80_000
 BULK_EDGE = 10_000
 """Rows per transaction of a first sync through bulk_push: the server writes one batch while this side settles
 the one before."""

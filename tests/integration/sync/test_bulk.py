@@ -100,7 +100,7 @@ def test_bulk_rows_are_each_audited_with_who_and_what(server_db: ServerDb) -> No
         trail = {
             r[0]: r[1:]
             for r in conn.execute(
-                "SELECT row_key, who, (new ->> 'rev')::bigint, new -> 'fields', txid FROM bbschedule.audit"
+                "SELECT row_key, who, (new ->> 'rev')::bigint, new -> 'fields', txid::text, at FROM bbschedule.audit"
                 " WHERE table_name = 'entities' AND op = 'INSERT' AND project_id = %s",
                 (pid,),
             )
@@ -111,9 +111,11 @@ def test_bulk_rows_are_each_audited_with_who_and_what(server_db: ServerDb) -> No
             (alice,),
         ).fetchone()
     assert len(trail) == len(changes)
+    assert isinstance(results, protocol.BulkResults)
     for c, r in zip(changes, results, strict=True):
-        who, rev, fields, _txid = trail[f"{c.kind}:{c.row_id}"]
-        assert (who, rev, fields) == (alice, r.rev, c.fields)
+        who, rev, fields, txid, at = trail[f"{c.kind}:{c.row_id}"]
+        assert (who, rev, fields, int(txid)) == (alice, r.rev, c.fields, results.txid)
+        assert at is not None
     assert memberships == (1,)  # the creator became the project's admin, and that is audited too
 
 

@@ -4,6 +4,32 @@
 -- Only brand-new rows take this door; anything else is answered "refused" before a single write, and the client
 -- sends the same changes through push(), which gives a precise answer per change.
 
+-- The audit of inserted rows: who, when and the transaction are the audit row's own columns (who, at, txid:
+-- the same session_user, now() and transaction the stamping trigger writes), so `new` holds the row's
+-- kind, id, fields, rev and deleted flag only: a first sync audits 250k rows in one statement, and building
+-- each row's JSON is most of its cost. Updates and deletes keep the whole old and new rows.
+CREATE OR REPLACE FUNCTION audit_entities() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, bbschedule, pg_temp AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO audit (table_name, op, project_id, row_key, old, new)
+        SELECT TG_TABLE_NAME, 'INSERT', n.project_id, n.kind || ':' || n.id, NULL,
+               jsonb_build_object('kind', n.kind, 'id', n.id, 'fields', n.fields, 'rev', n.rev, 'deleted', n.deleted)
+        FROM new_rows n;
+    ELSIF TG_OP = 'UPDATE' THEN
+        INSERT INTO audit (table_name, op, project_id, row_key, old, new)
+        SELECT TG_TABLE_NAME, CASE WHEN n.deleted AND NOT o.deleted THEN 'DELETE' ELSE 'UPDATE' END,
+               n.project_id, n.kind || ':' || n.id,
+               to_jsonb(o) - 'field_revs' - 'project_id', to_jsonb(n) - 'field_revs' - 'project_id'
+        FROM new_rows n JOIN old_rows o USING (project_id, kind, id);
+    ELSE
+        INSERT INTO audit (table_name, op, project_id, row_key, old, new)
+        SELECT TG_TABLE_NAME, 'PURGE', o.project_id, o.kind || ':' || o.id, to_jsonb(o) - 'field_revs', NULL
+        FROM old_rows o;
+    END IF;
+    RETURN NULL;
+END $$;
+
 -- Loops in the graph of pg_temp.loop_edges (p -> s), by Kahn's algorithm with one statement per level: for
 -- the rare batch whose links touch rows already on the server, or whose client gave no usable order.
 CREATE FUNCTION edges_have_loop() RETURNS boolean
