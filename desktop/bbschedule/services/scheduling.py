@@ -124,6 +124,27 @@ def result_float_paths(data: ProjectData, result: ScheduleResult) -> FloatPaths 
             ) from None
 
 
+@dataclass(frozen=True)
+class ScheduleWithPaths:
+    """One run of the window's F9: the result and, when the project's option is on, its float paths."""
+
+    result: ScheduleResult
+    float_paths: dict[str, tuple[int, int]] | None
+    """Activity id -> (float_path, float_path_order); None when the project's option is off."""
+    problem: str | None = None
+    """Why the paths could not be computed (the schedule itself stands)."""
+
+
+def schedule_with_float_paths(data: ProjectData, *, progress: Progress = NO_PROGRESS) -> ScheduleWithPaths:
+    """Schedule a snapshot and compute the float paths the project's settings ask for, from the same run."""
+    result = schedule_data(data, progress=progress)
+    try:
+        paths = result_float_paths(data, result)
+    except ValidationError as exc:
+        return ScheduleWithPaths(result, {}, exc.message)
+    return ScheduleWithPaths(result, paths.numbers() if paths is not None else None)
+
+
 def float_paths(
     data: ProjectData, *, options: FloatPathOptions, progress: Progress = NO_PROGRESS
 ) -> dict[str, tuple[int, int]]:

@@ -86,6 +86,7 @@ class ActivityTreeModel(FlatRowsModel):
             self._unsubscribe()
             self._unsubscribe = None
         self._session = session
+        self.cells.float_paths = {}  # another project (or the same one again): none until its next schedule
         if view is not None:
             self._group_code, self._filter = view
             self._pinned = set()
@@ -93,6 +94,16 @@ class ActivityTreeModel(FlatRowsModel):
         if session is not None:
             self._unsubscribe = session.subscribe(self.on_session_changed)
         self.rebuild()
+
+    @property
+    def float_paths(self) -> dict[str, tuple[int, int]]:
+        """Activity id -> (Float Path, Float Path Order) of the last schedule; empty when not computed."""
+        return self.cells.float_paths
+
+    def set_float_paths(self, numbers: dict[str, tuple[int, int]]) -> None:
+        """The multiple float paths of a new schedule: shown with the dates the session announces next (set them
+        before session.set_computed, whose notice repaints or re-sorts the rows)."""
+        self.cells.float_paths = numbers
 
     def set_icons(self, icons: dict[str, QIcon]) -> None:
         """Icons for column 0 by activity type value, plus 'wbs' for group rows."""
@@ -126,7 +137,7 @@ class ActivityTreeModel(FlatRowsModel):
         acts_of: dict[int, list[Activity]] = {}
         if self._group_code is not None and self._group_code in data.code_types:
             for key, label, members in code_layout(
-                data, self._group_code, keep=keep, column=column, descending=descending
+                data, self._group_code, keep=keep, column=column, descending=descending, float_paths=self.float_paths
             ):
                 node = layout.add_node(GROUP, f"{GROUP_PREFIX}{key}", ROOT)
                 layout.labels[node] = label
@@ -134,7 +145,9 @@ class ActivityTreeModel(FlatRowsModel):
                 acts_of[node] = members
                 self._shown += len(members)
             return acts_of
-        wbs_children, activities = wbs_layout(data, keep=keep, column=column, descending=descending)
+        wbs_children, activities = wbs_layout(
+            data, keep=keep, column=column, descending=descending, float_paths=self.float_paths
+        )
         # Iterative, so that a deep WBS cannot hit the recursion limit.
         stack: list[tuple[str | None, int]] = [(None, ROOT)]
         while stack:

@@ -6,7 +6,7 @@ these lists into rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from operator import attrgetter
 from typing import Any
 
@@ -21,11 +21,18 @@ _ACTIVITY_FIELDS = frozenset(
 )
 _COMPUTED_FIELDS = frozenset({"early_start", "early_finish", "late_start", "late_finish", "total_float"})
 _CODE = attrgetter("code")
+FloatPathNumbers = Mapping[str, tuple[int, int]]
+"""Activity id -> (Float Path, Float Path Order): the last schedule's multiple float paths."""
 
 
-def sort_value(data: ProjectData, activity: Activity, column: int) -> Any:
+def sort_value(data: ProjectData, activity: Activity, column: int, float_paths: FloatPathNumbers | None = None) -> Any:
     """The value an activity sorts by in a column: typed (dates as dates, durations as minutes), else the text."""
     key = COLUMNS[column].key
+    if key == "float_path" or key == "float_path_order":
+        numbers = float_paths.get(activity.id) if float_paths else None
+        if numbers is None:
+            return None
+        return numbers if key == "float_path" else numbers[1]  # by path, each path first to last
     computed = data.computed.get(activity.id)
     if key == "start":
         return start_of(activity, computed)
@@ -41,13 +48,18 @@ def sort_value(data: ProjectData, activity: Activity, column: int) -> Any:
 
 
 def ordered(
-    data: ProjectData, activities: Iterable[Activity], *, column: int | None, descending: bool
+    data: ProjectData,
+    activities: Iterable[Activity],
+    *,
+    column: int | None,
+    descending: bool,
+    float_paths: FloatPathNumbers | None = None,
 ) -> list[Activity]:
     """Activities by Activity ID, or by a column's value (ties by Activity ID); blanks last either way."""
     by_code = sorted(activities, key=_CODE)
     if column is None:
         return by_code[::-1] if descending else by_code
-    values = [(sort_value(data, a, column), a) for a in by_code]
+    values = [(sort_value(data, a, column, float_paths), a) for a in by_code]
     known = [(v, a) for v, a in values if v is not None]
     blank = [a for v, a in values if v is None]
     known.sort(key=_first, reverse=descending)  # a stable sort keeps Activity ID order among ties
@@ -61,7 +73,12 @@ def _first(pair: tuple[Any, Activity]) -> Any:
 
 
 def wbs_layout(
-    data: ProjectData, *, keep: set[str] | None, column: int | None, descending: bool
+    data: ProjectData,
+    *,
+    keep: set[str] | None,
+    column: int | None,
+    descending: bool,
+    float_paths: FloatPathNumbers | None = None,
 ) -> tuple[dict[str | None, list[str]], dict[str | None, list[Activity]]]:
     """(WBS ids by parent, activities by WBS in their order), None for the top level. With a filter (`keep`: the
     ids that pass) only the WBS nodes that still hold a passing activity, and their ancestors, stay."""
@@ -82,12 +99,21 @@ def wbs_layout(
     for node in sorted(wbs.values(), key=lambda w: (w.sequence, w.code, w.name)):
         if holding is None or node.id in holding:
             children.setdefault(node.parent_id if node.parent_id in wbs else None, []).append(node.id)
-    activities = {wbs_id: ordered(data, acts, column=column, descending=descending) for wbs_id, acts in members.items()}
+    activities = {
+        wbs_id: ordered(data, acts, column=column, descending=descending, float_paths=float_paths)
+        for wbs_id, acts in members.items()
+    }
     return children, activities
 
 
 def code_layout(
-    data: ProjectData, code_type_id: str, *, keep: set[str] | None, column: int | None, descending: bool
+    data: ProjectData,
+    code_type_id: str,
+    *,
+    keep: set[str] | None,
+    column: int | None,
+    descending: bool,
+    float_paths: FloatPathNumbers | None = None,
 ) -> list[tuple[str, str, list[Activity]]]:
     """(key, label, activities in their order) of each value of an activity code that holds a shown activity, in
     the values' order, those without a value last (key 'none')."""
@@ -96,6 +122,10 @@ def code_layout(
         if group.activity_ids:
             acts = [data.activities[i] for i in group.activity_ids]
             layout.append(
-                (group.value_id or "none", group.label, ordered(data, acts, column=column, descending=descending))
+                (
+                    group.value_id or "none",
+                    group.label,
+                    ordered(data, acts, column=column, descending=descending, float_paths=float_paths),
+                )
             )
     return layout

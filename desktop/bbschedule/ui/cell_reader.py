@@ -33,6 +33,8 @@ class CellReader:
         self.rollups = RollupTable()
         self.icons: dict[str, QIcon] = {}
         """Icons for column 0 by activity type value, plus 'wbs' for group rows."""
+        self.float_paths: dict[str, tuple[int, int]] = {}
+        """Activity id -> (Float Path, Float Path Order) from the last schedule (empty when not computed)."""
         self._texts: dict[int, list[str]] = {}
         """Display texts of activity rows already shown, by node."""
         self._bold = QFont()
@@ -115,7 +117,12 @@ class CellReader:
         assert self.session is not None
         data = self.session.data
         activity = data.activities[self.layout.ids[node]]
-        return Row(activity, data.computed.get(activity.id), data.calendars.get(activity.calendar_id))
+        return Row(
+            activity,
+            data.computed.get(activity.id),
+            data.calendars.get(activity.calendar_id),
+            self.float_paths.get(activity.id),
+        )
 
     def _choices(self, column: int) -> list[tuple[str, str]] | None:
         assert self.session is not None

@@ -58,6 +58,8 @@ class Row:
     activity: Activity
     computed: ComputedDates | None
     calendar: Calendar | None
+    float_path: tuple[int, int] | None = None
+    """(Float Path, Float Path Order) when the last schedule computed multiple float paths and one holds it."""
 
     @property
     def hours_per_day(self) -> float:
@@ -113,6 +115,10 @@ def _constraint(row: Row) -> str:
 def _constraint_date(row: Row) -> str:
     constraint = row.activity.primary_constraint
     return format_date(constraint.date) if constraint is not None else ""
+
+
+def _float_path(index: int) -> Callable[[Row], str]:
+    return lambda r: str(r.float_path[index]) if r.float_path is not None else ""
 
 
 def _total_float(row: Row) -> str:
@@ -208,6 +214,9 @@ COLUMNS: tuple[Column, ...] = (
         Editor.CONSTRAINT_DATE,
         "primary_constraint",
     ),
+    # P6's multiple float paths: computed with a schedule when the project's option is on (hidden until chosen)
+    Column("float_path", "Float\nPath", 64, _float_path(0), numeric=True, hidden=True),
+    Column("float_path_order", "Float Path\nOrder", 84, _float_path(1), numeric=True, hidden=True),
 )
 
 _ORDER = (
@@ -228,6 +237,8 @@ _ORDER = (
     "actual_finish",
     "constraint",
     "constraint_date",
+    "float_path",
+    "float_path_order",
 )
 # P6's default layout order: what a planner reads first (dates, float) before the detail columns.
 COLUMNS = tuple(sorted(COLUMNS, key=lambda c: _ORDER.index(c.key)))

@@ -16,14 +16,26 @@ from bbschedule.core.progress import Progress
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport
 from bbschedule.formats.registry import ImportResult
-from bbschedule.services.scheduling import driving_path
+from bbschedule.services.scheduling import ScheduleWithPaths, driving_path, schedule_with_float_paths
 from bbschedule.services.session import ProjectSession
-from bbschedule.ui.workspace import Imported, Scheduled, snapshot
+from bbschedule.ui.formatting import format_date
+from bbschedule.ui.workspace import Imported, snapshot
 
 if TYPE_CHECKING:
     from bbschedule.ui.main_window import MainWindow
 
 IMPORT_FILTER = "Schedules (*.xer *.xml *.pmxml *.xlsx *.json);;All files (*)"
+
+
+def _summary(run: ScheduleWithPaths) -> str:
+    result = run.result
+    text = f"finish {format_date(result.finish)}, {len(result.warnings)} warnings, {result.elapsed_ms:.0f} ms"
+    if run.problem is not None:
+        return f"{text}; float paths not computed: {run.problem}"
+    if run.float_paths is not None:
+        paths = len({number for number, _ in run.float_paths.values()})
+        text += f", {paths} float paths (columns Float Path and Float Path Order)"
+    return text
 
 
 class ProjectTasks:
@@ -150,13 +162,15 @@ class ProjectTasks:
         data = session.data
 
         def done(outcome: object) -> None:
-            scheduled = cast(Scheduled, outcome)
+            run = cast(ScheduleWithPaths, outcome)
             if win.session is session:
-                session.set_computed(scheduled.computed)
-                win.show_message(f"Scheduled {data.project.code}: {scheduled.summary}")
+                # the paths first: the session's notice of new dates repaints (or re-sorts) the rows with them
+                win.activity_model.set_float_paths(run.float_paths or {})
+                session.set_computed(run.result.computed())
+                win.show_message(f"Scheduled {data.project.code}: {_summary(run)}")
 
         win.runner.run(
-            lambda progress: win.workspace.schedule(data, progress),
+            lambda progress: schedule_with_float_paths(snapshot(data), progress=progress),
             title=f"Scheduling {data.project.code}",
             on_success=done,
             on_failure=lambda exc: win.show_error("Could not schedule", exc),

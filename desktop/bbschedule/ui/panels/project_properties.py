@@ -1,4 +1,5 @@
-"""Project properties: name, data date, planned start, must-finish-by, default calendar and schedule options.
+"""Project properties: name, data date, planned start, must-finish-by, default calendar and schedule options
+(with P6's Advanced ones: multiple float paths, their count, ending activity and float).
 
 OK applies every changed field as one undoable step.
 """
@@ -19,17 +20,19 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 from typing_extensions import override
 
 from bbschedule.core.commands import Command, Composite, SetProjectField
-from bbschedule.core.enums import CriticalMode, FloatMode, LagCalendar, ProgressMode
-from bbschedule.core.errors import BBScheduleError
-from bbschedule.core.project import ScheduleOptions
+from bbschedule.core.enums import ActivityType, CriticalMode, FloatMode, FloatPathBasis, LagCalendar, ProgressMode
+from bbschedule.core.errors import BBScheduleError, ValidationError
+from bbschedule.core.project import MAX_FLOAT_PATHS
 from bbschedule.services.session import ProjectSession
 
 LABELS: dict[StrEnum, str] = {
@@ -45,6 +48,8 @@ LABELS: dict[StrEnum, str] = {
     LagCalendar.SUCCESSOR: "Successor activity calendar",
     LagCalendar.TWENTY_FOUR_HOUR: "24-hour calendar",
     LagCalendar.PROJECT_DEFAULT: "Project default calendar",
+    FloatPathBasis.TOTAL_FLOAT: "Total float",
+    FloatPathBasis.FREE_FLOAT: "Free float",
 }
 
 
@@ -102,6 +107,7 @@ class ProjectPropertiesDialog(QDialog):
         self.lag_calendar = _enum_combo(LagCalendar, options.lag_calendar)
         self.open_ended = QCheckBox("Make open-ended activities critical")
         self.open_ended.setChecked(options.open_ended_critical)
+        self.float_paths = self._float_path_box(session)
         self.message = QLabel()
         self.message.setStyleSheet("color: #a33;")
         form = QFormLayout()
@@ -121,20 +127,75 @@ class ProjectPropertiesDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.float_paths)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
 
+    def _float_path_box(self, session: ProjectSession) -> QGroupBox:
+        """P6's Schedule Options, Advanced: multiple float paths, ending at an activity (blank: the project's
+        finish), by total or free float, how many."""
+        options = session.data.project.options
+        box = QGroupBox("Multiple float paths")
+        self.multiple_float_paths = QCheckBox("Calculate multiple float paths")
+        self.multiple_float_paths.setChecked(options.multiple_float_paths)
+        end = session.data.activities.get(options.float_path_end_activity_id or "")
+        self.float_path_end = QLineEdit(end.code if end is not None else "")
+        self.float_path_end.setPlaceholderText("Project finish")
+        self.float_path_end.setToolTip("The Activity ID the paths end at; blank: the project's finish")
+        self.float_path_by = _enum_combo(FloatPathBasis, options.float_path_by)
+        self.float_path_count = QSpinBox()
+        self.float_path_count.setRange(1, MAX_FLOAT_PATHS)
+        self.float_path_count.setValue(options.float_path_count)
+        form = QFormLayout(box)
+        form.addRow(self.multiple_float_paths)
+        form.addRow("Display multiple float paths ending with activity", self.float_path_end)
+        form.addRow("Calculate multiple paths using", self.float_path_by)
+        form.addRow("Number of paths to calculate", self.float_path_count)
+        details = (self.float_path_end, self.float_path_by, self.float_path_count)
+        for widget in details:
+            widget.setEnabled(options.multiple_float_paths)
+
+        def enable(on: bool) -> None:
+            for widget in details:
+                widget.setEnabled(on)
+
+        self.multiple_float_paths.toggled.connect(enable)
+        return box
+
+    def _float_path_end_id(self) -> str | None:
+        """The ending activity typed (by Activity ID), checked against the project; None: the project's finish."""
+        code = self.float_path_end.text().strip()
+        if not code:
+            return None
+        activity = self.session.data.activity_by_code(code)
+        if activity is None:
+            raise ValidationError("float_path_end", f"no activity {code!r} in this project to end the float paths")
+        if activity.type in (ActivityType.LEVEL_OF_EFFORT, ActivityType.WBS_SUMMARY):
+            raise ValidationError("float_path_end", f"{code} is a summary activity: float paths end at a task")
+        return activity.id
+
     def command(self) -> Command | None:
-        """The edits as one command, or None when nothing changed."""
+        """The edits as one command, or None when nothing changed (raises ValidationError for a bad entry)."""
         project = self.session.data.project
-        options = ScheduleOptions(
+        try:
+            end_id = self._float_path_end_id()
+        except ValidationError:
+            if self.multiple_float_paths.isChecked():
+                raise
+            end_id = project.options.float_path_end_activity_id  # the option is off: a stale entry is no error
+        # replace, not a new ScheduleOptions: options this dialog does not show are kept as they are
+        options = dataclasses.replace(
+            project.options,
             progress_mode=ProgressMode(self.progress_mode.currentData()),
             float_mode=FloatMode(self.float_mode.currentData()),
             critical_mode=CriticalMode(self.critical_mode.currentData()),
             critical_float_threshold=round(self.threshold.value() * 60),
             lag_calendar=LagCalendar(self.lag_calendar.currentData()),
             open_ended_critical=self.open_ended.isChecked(),
-            ignore_external_links=project.options.ignore_external_links,
+            multiple_float_paths=self.multiple_float_paths.isChecked(),
+            float_path_count=self.float_path_count.value(),
+            float_path_end_activity_id=end_id,
+            float_path_by=FloatPathBasis(self.float_path_by.currentData()),
         )
         wanted: dict[str, Any] = {
             "name": self.name.text().strip(),
