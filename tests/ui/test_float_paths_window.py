@@ -201,3 +201,17 @@ def test_other_options_are_kept_when_the_dialog_applies(qtbot: Any, window: Main
     again.accept()
     assert session.data.project.options.float_path_count == 3
     assert session.data.project.options.multiple_float_paths
+
+
+def test_the_paths_are_forgotten_with_another_project(qtbot: Any) -> None:
+    from bbschedule.services.session import ProjectSession
+    from bbschedule.ui.activity_model import ActivityTreeModel
+
+    first, second = ProjectSession(_project()), ProjectSession(_project())
+    model = ActivityTreeModel(first)
+    some = next(iter(first.data.activities))
+    model.set_float_paths({some: (1, 1)})
+    model.set_session(first)  # the same project shown again (a pull, a new view): the paths stay
+    assert model.index_of(some, COLUMN_INDEX["float_path"]).data() == "1"
+    model.set_session(second)
+    assert model.float_paths == {}

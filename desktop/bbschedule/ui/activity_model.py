@@ -85,8 +85,9 @@ class ActivityTreeModel(FlatRowsModel):
         if self._unsubscribe is not None:
             self._unsubscribe()
             self._unsubscribe = None
+        if session is not self._session:
+            self.cells.float_paths = {}  # another project: no float paths until its next schedule
         self._session = session
-        self.cells.float_paths = {}  # another project (or the same one again): none until its next schedule
         if view is not None:
             self._group_code, self._filter = view
             self._pinned = set()

@@ -11,10 +11,11 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from PySide6.QtCore import QDateTime
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -142,6 +143,9 @@ class ProjectPropertiesDialog(QDialog):
         self.float_path_end = QLineEdit(end.code if end is not None else "")
         self.float_path_end.setPlaceholderText("Project finish")
         self.float_path_end.setToolTip("The Activity ID the paths end at; blank: the project's finish")
+        completer = QCompleter(sorted(a.code for a in session.data.activities.values()), self.float_path_end)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.float_path_end.setCompleter(completer)
         self.float_path_by = _enum_combo(FloatPathBasis, options.float_path_by)
         self.float_path_count = QSpinBox()
         self.float_path_count.setRange(1, MAX_FLOAT_PATHS)
