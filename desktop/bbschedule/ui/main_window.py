@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QDockWidget,
+    QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
@@ -101,6 +102,9 @@ class MainWindow(QMainWindow):
         self.project_view.setModel(self.project_model)
         self.project_view.setHeaderHidden(True)
         self.project_view.setUniformRowHeights(True)
+        # Names scroll sideways rather than end in "…": a "(local only — …)" mark after a long name stays readable.
+        self.project_view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.project_view.header().setStretchLastSection(False)
         self.project_dock = self._dock(
             "Projects", "projectDock", self.project_view, Qt.DockWidgetArea.LeftDockWidgetArea
         )

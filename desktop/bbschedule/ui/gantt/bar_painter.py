@@ -82,11 +82,13 @@ class BarPainter:
     def _task(self, painter: QPainter, grid: TimeGrid, rect: QRectF, bar: BarSpec) -> None:
         s = self.style
         if bar.late_finish is not None and bar.late_finish > bar.finish and bar.kind is BarKind.TASK:
+            # Along the bottom of the bar, level with the baseline band, as P6 draws it: at mid-height it ran
+            # through the label beside the bar like a strike-through.
             fx = grid.x_of(bar.late_finish)
-            y = rect.center().y()
+            y = rect.bottom() + 1 + s.baseline_height
             painter.setPen(QPen(s.float_bar, 1.0))
             painter.drawLine(QPointF(rect.right(), y), QPointF(fx, y))
-            painter.drawLine(QPointF(fx, y - 3), QPointF(fx, y + 3))
+            painter.drawLine(QPointF(fx, y - 4), QPointF(fx, y))
         fill = s.level_of_effort if bar.kind is BarKind.LEVEL_OF_EFFORT else (s.critical if bar.critical else s.task)
         edge = s.critical_edge if bar.critical else s.task_edge
         painter.setPen(QPen(edge, 1.0))

@@ -37,10 +37,13 @@ class GanttHeader(QWidget):
                 painter.setPen(s.header_text)
                 # A tick cut by the left edge keeps its label in view, as P6's timescale does.
                 left = max(tick.x, 0.0)
-                text_rect = QRectF(left + 3, top, max(tick.x + tick.width - left - 6, 0), half)
+                right = min(tick.x + tick.width, width)
+                text_rect = QRectF(left + 3, top, max(right - left - 6, 0), half)
                 align = Qt.AlignmentFlag.AlignVCenter | (
                     Qt.AlignmentFlag.AlignLeft if row == 0 else Qt.AlignmentFlag.AlignHCenter
                 )
+                if painter.fontMetrics().horizontalAdvance(tick.label) > text_rect.width() + 1:
+                    continue  # what is left of a cut cell cannot hold it: a clipped "1 202" reads as nonsense
                 painter.drawText(text_rect, int(align), tick.label)
         painter.setPen(QPen(s.header_line, 1.0))
         painter.drawLine(0, int(half), self.width(), int(half))
