@@ -402,23 +402,25 @@ def _push_bulk(
                 ranks_sent = ranks_sent or send is not None
                 in_flight.append((future, batch))
                 while in_flight and (len(in_flight) > 1 or in_flight[0][0].done()):
-                    refused = _settle_bulk(state, project_id, in_flight.popleft(), pending, entry, last=False)
+                    refused = _settle_bulk(state, project_id, in_flight.popleft(), entry)
                     if refused is not None:
                         break
                 if refused is not None:
                     break
             while in_flight and refused is None:
-                item = in_flight.popleft()
-                refused = _settle_bulk(state, project_id, item, pending, entry, last=not in_flight)
+                refused = _settle_bulk(state, project_id, in_flight.popleft(), entry)
         finally:
             for future, _ in in_flight:
                 future.cancel()
             for future, batch in in_flight:  # already under way: wait, and settle what went in
                 if not future.cancelled() and not isinstance(future.exception(), BaseException):
-                    _settle_bulk(state, project_id, (future, batch), pending, entry, last=False)
+                    _settle_bulk(state, project_id, (future, batch), entry)
     if refused is not None:
         log.info("first sync of %s goes change by change: %s (%s)", project_id, refused.reason, refused.code)
         return False
+    # Every row is in: the outbox is done. (Cut off before this, the next sync sends the rows again and the
+    # server skips every one by its change id.)
+    state.acknowledge(project_id, pushed_seqs=[p.seq for p in pending], shadows={}, server_rows={})
     return True
 
 
@@ -426,10 +428,7 @@ def _settle_bulk(
     state: SyncState,
     project_id: str,
     item: tuple[Future[protocol.BulkResults | protocol.BulkRefusal], list[OutgoingChange]],
-    pending: list[PendingRow],
     entry: ProjectSummary,
-    *,
-    last: bool,
 ) -> protocol.BulkRefusal | None:
     future, batch = item
     answer = future.result()
@@ -439,7 +438,7 @@ def _settle_bulk(
     written = all(r.status == "applied" for r in answer)  # else some rows of its txid are not known exactly
     resent = {(c.kind, c.row_id) for c, r in pairs if r.status == "skipped"}  # earlier pushes' rows
     shadows = state.shadows(project_id, resent) if resent else {}
-    _settle(state, project_id, pairs, shadows, [p.seq for p in pending] if last else [], entry)
+    _settle(state, project_id, pairs, shadows, [], entry)
     if written:
         entry.bulk_txids.append(answer.txid)
     return None

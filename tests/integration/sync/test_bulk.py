@@ -278,6 +278,7 @@ def test_a_first_sync_in_many_batches_sends_its_ranks_once_and_equals_the_server
     assert all(keep for _n, _ranks, keep in sent[first_links + 1 :])
     assert client.state(data.project.id) == server_state(server_db.admin_dsn, data.project.id)
     assert client.cache.outbox(data.project.id) == []
+    assert client.sync().projects[0].pushed == {}  # nothing sent twice
     client.close()
 
 
