@@ -4,6 +4,7 @@ next F9."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -215,3 +216,39 @@ def test_the_paths_are_forgotten_with_another_project(qtbot: Any) -> None:
     assert model.index_of(some, COLUMN_INDEX["float_path"]).data() == "1"
     model.set_session(second)
     assert model.float_paths == {}
+
+
+def test_group_by_float_path_after_f9(qtbot: Any, window: MainWindow) -> None:
+    from bbschedule.core.commands import SetProjectField
+    from bbschedule.ui.activity_model import GROUP
+
+    session = window.session
+    assert session is not None
+    options = session.data.project.options
+    on = dataclasses.replace(options, multiple_float_paths=True, float_path_by=FloatPathBasis.FREE_FLOAT)
+    session.apply(SetProjectField("options", on))
+    choice = next(a for a in window.group_menu.choices() if a.text().replace("&", "") == "Group by Float Path")
+    choice.trigger()
+    assert choice.isChecked()
+    _press_f9(qtbot, window)
+    expected = float_paths(session.data, options=project_float_path_options(session.data))  # type: ignore[arg-type]
+    codes = {a.id: a.code for a in session.data.activities.values()}
+    want: dict[str, list[str]] = {}
+    for activity_id, (number, _) in sorted(expected.items(), key=lambda item: item[1]):
+        want.setdefault(f"Float Path {number}", []).append(codes[activity_id])
+    rest = sorted(codes[i] for i in codes if i not in expected)
+    if rest:
+        want["Not on a float path"] = rest
+    layout = window.activity_model.layout
+    shown: dict[str, list[str]] = {}
+    label = ""
+    for node in layout.rows:
+        if layout.kind[node] == GROUP:
+            label = layout.labels[node]
+            shown[label] = []
+        else:
+            shown[label].append(codes[layout.ids[node]])
+    assert list(shown) == list(want)  # path 1 first, those on no path last
+    assert shown == want
+    window._refresh_group_menu()  # the menu still shows the choice after a project change
+    assert next(a for a in window.group_menu.choices() if a.isChecked()).text() == "Group by &Float Path"

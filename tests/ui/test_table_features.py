@@ -163,7 +163,7 @@ def test_group_by_code_from_the_view_menu(qtmodeltester: Any, window: MainWindow
     session, view, model = window.session, window.activity_view, window.activity_model
     assert session is not None
     choices = {a.text(): a for a in window.group_menu.choices()}
-    assert set(choices) == {"Group by &WBS", "Group by Phase"}
+    assert set(choices) == {"Group by &WBS", "Group by &Float Path", "Group by Phase"}
     assert choices["Group by &WBS"].isChecked()
 
     choices["Group by Phase"].trigger()

@@ -37,7 +37,7 @@ from bbschedule.ui.activity_cells import (
     NO_FLAGS,
     WBS_FLAGS,
 )
-from bbschedule.ui.activity_order import code_layout, wbs_layout
+from bbschedule.ui.activity_order import FLOAT_PATH_GROUP, code_layout, float_path_layout, wbs_layout
 from bbschedule.ui.activity_rows import ACTIVITY, DEAD, GROUP, ROOT, RowLayout
 from bbschedule.ui.columns import COLUMNS, Column
 from bbschedule.ui.edits import activity_edit, wbs_edit
@@ -136,10 +136,15 @@ class ActivityTreeModel(FlatRowsModel):
         keep = None if self._filter.is_empty else self._filter.apply(data) | (self._pinned & data.activities.keys())
         column, descending = self._sort if self._sort is not None else (None, False)
         acts_of: dict[int, list[Activity]] = {}
-        if self._group_code is not None and self._group_code in data.code_types:
-            for key, label, members in code_layout(
+        groups = None
+        if self._group_code == FLOAT_PATH_GROUP:
+            groups = float_path_layout(data, self.float_paths, keep=keep, column=column, descending=descending)
+        elif self._group_code is not None and self._group_code in data.code_types:
+            groups = code_layout(
                 data, self._group_code, keep=keep, column=column, descending=descending, float_paths=self.float_paths
-            ):
+            )
+        if groups is not None:
+            for key, label, members in groups:
                 node = layout.add_node(GROUP, f"{GROUP_PREFIX}{key}", ROOT)
                 layout.labels[node] = label
                 layout.add_activities(node, [a.id for a in members])
@@ -176,7 +181,7 @@ class ActivityTreeModel(FlatRowsModel):
 
     @property
     def grouping(self) -> str | None:
-        """The activity code type the rows are grouped by, or None for the WBS."""
+        """The activity code type the rows are grouped by, FLOAT_PATH_GROUP, or None for the WBS."""
         return self._group_code
 
     def set_grouping(self, code_type_id: str | None) -> None:

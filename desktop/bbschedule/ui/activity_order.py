@@ -21,6 +21,8 @@ _ACTIVITY_FIELDS = frozenset(
 )
 _COMPUTED_FIELDS = frozenset({"early_start", "early_finish", "late_start", "late_finish", "total_float"})
 _CODE = attrgetter("code")
+FLOAT_PATH_GROUP = "float_path"
+"""The grouping key of Group By Float Path (code type ids are UUIDs: it cannot clash with one)."""
 FloatPathNumbers = Mapping[str, tuple[int, int]]
 """Activity id -> (Float Path, Float Path Order): the last schedule's multiple float paths."""
 
@@ -128,4 +130,36 @@ def code_layout(
                     ordered(data, acts, column=column, descending=descending, float_paths=float_paths),
                 )
             )
+    return layout
+
+
+def float_path_layout(
+    data: ProjectData,
+    float_paths: FloatPathNumbers,
+    *,
+    keep: set[str] | None,
+    column: int | None,
+    descending: bool,
+) -> list[tuple[str, str, list[Activity]]]:
+    """(key, label, activities in their order) of each float path holding a shown activity, path 1 first, each
+    from its first activity to its last unless a column is sorted; the activities on no path last."""
+    on_path: dict[int, list[tuple[int, Activity]]] = {}
+    rest: list[Activity] = []
+    for activity in data.activities.values():
+        if keep is not None and activity.id not in keep:
+            continue
+        numbers = float_paths.get(activity.id)
+        if numbers is None:
+            rest.append(activity)
+        else:
+            on_path.setdefault(numbers[0], []).append((numbers[1], activity))
+    layout = []
+    for number in sorted(on_path):
+        members = [a for _, a in sorted(on_path[number], key=lambda pair: pair[0])]
+        if column is not None:
+            members = ordered(data, members, column=column, descending=descending, float_paths=float_paths)
+        layout.append((str(number), f"Float Path {number}", members))
+    if rest:
+        rest = ordered(data, rest, column=column, descending=descending, float_paths=float_paths)
+        layout.append(("none", "Not on a float path", rest))
     return layout

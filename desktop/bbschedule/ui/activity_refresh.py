@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bbschedule.core.changes import ChangeSet
 from bbschedule.ui.activity_cells import wbs_edited_in_place
+from bbschedule.ui.activity_order import FLOAT_PATH_GROUP
 from bbschedule.ui.activity_rows import DEAD
 
 if TYPE_CHECKING:
@@ -22,7 +23,13 @@ def on_session_changed(model: ActivityTreeModel, change_set: ChangeSet) -> None:
     kinds = change_set.kinds
     if not kinds:  # a new scheduling result: every date may have moved
         f = model.activity_filter
-        if model.sort_order is not None or f.critical_only or f.window_start is not None or f.window_finish is not None:
+        if (
+            model.sort_order is not None
+            or model.grouping == FLOAT_PATH_GROUP  # the new float paths regroup the rows
+            or f.critical_only
+            or f.window_start is not None
+            or f.window_finish is not None
+        ):
             model.rebuild()  # criticality and dates decide what shows, and in what order: as P6 re-applies
         else:
             model.refresh_all_dates()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from bbschedule.core.project_data import ProjectData
 from bbschedule.services.filters import ActivityFilter, Status
+from bbschedule.ui.activity_order import FLOAT_PATH_GROUP
 
 STATUS_CHOICES: tuple[tuple[str, frozenset[Status]], ...] = (
     ("All statuses", frozenset()),
@@ -185,7 +186,7 @@ class GroupByMenu(QMenu):
         for action in self._group.actions():
             self._group.removeAction(action)
         self.clear()
-        choices: list[tuple[str, str | None]] = [("Group by &WBS", None)]
+        choices: list[tuple[str, str | None]] = [("Group by &WBS", None), ("Group by &Float Path", FLOAT_PATH_GROUP)]
         if data is not None:
             for code_type in sorted(data.code_types.values(), key=lambda t: t.name.casefold()):
                 choices.append((f"Group by {code_type.name}", code_type.id))

@@ -34,6 +34,7 @@ from bbschedule.services.session import ProjectSession
 from bbschedule.ui import roles
 from bbschedule.ui.actions import WindowActions
 from bbschedule.ui.activity_model import ActivityTreeModel
+from bbschedule.ui.activity_order import FLOAT_PATH_GROUP
 from bbschedule.ui.activity_view import ActivityView
 from bbschedule.ui.backup_dialog import ask_and_restore, restore_into, start_backups
 from bbschedule.ui.diagnostics_dialog import install_help_menu
@@ -255,7 +256,10 @@ class MainWindow(QMainWindow):
         data = self.session.data if self.session is not None else None
         grouping = self.activity_model.grouping
         self.group_menu.set_code_types(
-            data, current=grouping if data is not None and grouping in data.code_types else None
+            data,
+            current=grouping
+            if data is not None and (grouping in data.code_types or grouping == FLOAT_PATH_GROUP)
+            else None,
         )
 
     def _remember_view(self) -> None:
