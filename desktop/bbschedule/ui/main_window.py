@@ -37,6 +37,7 @@ from bbschedule.ui.activity_model import ActivityTreeModel
 from bbschedule.ui.activity_order import FLOAT_PATH_GROUP
 from bbschedule.ui.activity_view import ActivityView
 from bbschedule.ui.backup_dialog import ask_and_restore, restore_into, start_backups
+from bbschedule.ui.columns import COLUMNS
 from bbschedule.ui.diagnostics_dialog import install_help_menu
 from bbschedule.ui.editing import ActivityEditing
 from bbschedule.ui.filter_bar import FilterBar, GroupByMenu
@@ -423,12 +424,23 @@ class MainWindow(QMainWindow):
             value = self.settings.value(key)
             if isinstance(value, QByteArray):
                 restore(value)
+                if key == "table/header":
+                    self._hide_new_columns()
+
+    def _hide_new_columns(self) -> None:
+        """Columns added since the table's layout was saved keep their default visibility (Qt would show them)."""
+        saved = self.settings.value("table/columns")
+        known = {saved} if isinstance(saved, str) else set(saved) if isinstance(saved, list) else set()
+        for number, column in enumerate(COLUMNS):
+            if column.hidden and column.key not in known:
+                self.activity_view.setColumnHidden(number, True)
 
     def save_settings(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState(_STATE_VERSION))
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.setValue("table/header", self.activity_view.header().saveState())
+        self.settings.setValue("table/columns", [column.key for column in COLUMNS])
         self.settings.sync()
 
     @override
