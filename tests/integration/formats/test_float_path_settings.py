@@ -91,9 +91,13 @@ def test_an_ending_activity_outside_the_project_is_reported(tmp_path: Path, samp
     assert any(i.code == "options.float_path_end" and "999999999" in i.message for i in result.report.items)
 
 
-def test_mspdi_reports_what_it_cannot_hold(tmp_path: Path, jaggelas: ProjectData) -> None:
-    report = write_file(jaggelas, tmp_path / "out.xml", fmt="mspdi")
+@pytest.mark.parametrize(("fmt", "name"), [("mspdi", "out.xml"), ("xlsx", "out.xlsx")])
+def test_formats_without_them_say_so(tmp_path: Path, jaggelas: ProjectData, fmt: str, name: str) -> None:
+    report = write_file(jaggelas, tmp_path / name, fmt=fmt)
     assert "project.float_paths" in report.summary()
+    off = dataclasses.replace(jaggelas.project.options, multiple_float_paths=False)
+    quiet = dataclasses.replace(jaggelas, project=dataclasses.replace(jaggelas.project, options=off))
+    assert "project.float_paths" not in write_file(quiet, tmp_path / name, fmt=fmt).summary()
 
 
 def test_project_json_keeps_them_and_reads_old_files(tmp_path: Path, jaggelas: ProjectData) -> None:

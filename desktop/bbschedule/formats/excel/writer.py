@@ -394,6 +394,8 @@ def _report_not_carried(data: ProjectData, report: FidelityReport) -> None:
         report.add(Severity.DROPPED, "reference.dropped", f"{orphans} code or user-field values of unknown types")
     if data.project.eps_id is not None:
         report.add(Severity.DROPPED, "eps.dropped", "the project's place in the EPS is not in the layout")
+    if data.project.options.multiple_float_paths:
+        report.add(Severity.DROPPED, "project.float_paths", "the multiple float path settings are not in the layout")
     report.add(
         Severity.INFO,
         "ids.not_carried",
