@@ -50,6 +50,18 @@ def server_cpu(cluster: PgCluster) -> float:
     return total
 
 
+def _breakdown(cluster: PgCluster, dbname: str) -> None:
+    """The server's time by statement (nested ones too: a statement inside a function counts in both)."""
+    with cluster.admin(dbname) as conn:
+        rows = conn.execute(
+            "SELECT total_exec_time / 1000, calls, left(regexp_replace(query, '\\s+', ' ', 'g'), 90)"
+            " FROM pg_stat_statements WHERE query NOT LIKE '%%pg_stat_statements%%'"
+            " ORDER BY total_exec_time DESC LIMIT 16"
+        ).fetchall()
+    for seconds, calls, query in rows:
+        print(f"    server {seconds:6.2f} s {calls:4d}x  {query}")
+
+
 def _stats(name: str, times: list[float], target: float) -> None:
     median = statistics.median(times)
     verdict = "ok" if median <= target else "OVER TARGET"
@@ -62,6 +74,9 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument(
+        "--breakdown", action="store_true", help="print where the server spent a first sync (pg_stat_statements)"
+    )
     args = parser.parse_args()
     bindir = find_bindir()
     if bindir is None:
@@ -71,7 +86,10 @@ def main() -> None:
           f"{len(data.calendars)} calendars; load average {os.getloadavg()[0]:.2f} (2 cores)")  # fmt: skip
     # Sized as a central server would be (PostgreSQL's defaults suit a laptop): a first sync of 250k rows
     # should not checkpoint halfway or churn a 128 MB buffer pool.
-    cluster = PgCluster.create(bindir, settings={"shared_buffers": "'1GB'", "max_wal_size": "'8GB'"})
+    settings = {"shared_buffers": "'1GB'", "max_wal_size": "'8GB'"}
+    if args.breakdown:
+        settings |= {"shared_preload_libraries": "'pg_stat_statements'", "pg_stat_statements.track": "'all'"}
+    cluster = PgCluster.create(bindir, settings=settings)
     first, second, push_edit, pull_edit, round_trip = [], [], [], [], []
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -84,6 +102,10 @@ def main() -> None:
                 alice = LocalCache(Path(tmp) / f"alice{i}.sqlite3")
                 bob = LocalCache(Path(tmp) / f"bob{i}.sqlite3")
                 alice.import_project(data)
+                if args.breakdown:
+                    with cluster.admin(dbname) as conn:
+                        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                        conn.execute("SELECT pg_stat_statements_reset()")
                 start, cpu, server = time.perf_counter(), time.process_time(), server_cpu(cluster)
                 summary = sync_all(alice, server=cluster.dsn(f"alice{i}", "bench-password", dbname),
                                    user=f"alice{i}", password=None)  # fmt: skip
@@ -91,6 +113,8 @@ def main() -> None:
                 print(f"  first sync {i}: {first[-1]:.2f} s wall, client CPU {time.process_time() - cpu:.2f} s,"
                       f" server CPU {server_cpu(cluster) - server:.2f} s ({summary.projects[0].pushed},"
                       f" pulled back {summary.projects[0].pulled}; load {os.getloadavg()[0]:.1f})")  # fmt: skip
+                if args.breakdown:
+                    _breakdown(cluster, dbname)
                 admin.grant(admin_dsn, user=f"bob{i}", project=data.project.id, role="planner")
                 start, cpu, server = time.perf_counter(), time.process_time(), server_cpu(cluster)
                 summary = sync_all(bob, server=cluster.dsn(f"bob{i}", "bench-password", dbname),

@@ -7,12 +7,10 @@ import's change id, so a push cut off half-way is simply sent again and the rows
 
 from __future__ import annotations
 
-import hashlib
-import itertools
 import logging
 import uuid
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,16 +18,12 @@ from typing import Any
 import psycopg
 from psycopg.conninfo import make_conninfo
 
-from bbschedule.core.changes import PROJECT_KIND
-from bbschedule.core.project_data import ENTITY_KINDS
 from bbschedule.storage.cache import LocalCache
-from bbschedule.storage.engine import transaction
-from bbschedule.storage.mapping import MAPPERS, PROJECT_COLUMNS, decode_project
-from bbschedule.sync import protocol
+from bbschedule.sync import firstsync, protocol
 from bbschedule.sync.credentials import stored_password
 from bbschedule.sync.errors import ProtocolMismatchError, SyncError
-from bbschedule.sync.localstate import PendingRow, Shadow, SyncState, plain_fields
-from bbschedule.sync.protocol import OutgoingChange, PushResult, dumps
+from bbschedule.sync.localstate import PendingRow, Shadow, SyncState
+from bbschedule.sync.protocol import OutgoingChange, PushResult
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +32,6 @@ MIN_SCHEMA_VERSION = 2
 IMPORT_BATCH = 100_000
 """A first sync goes up in few large batches: the server checks the whole logic for loops once per batch."""
 PULL_PAGE = 25_000
-BULK_BATCH = 80_000
-BULK_EDGE = 10_000
-"""Rows per transaction of a first sync through bulk_push: the server writes one batch while this side settles
-the one before."""
 
 
 @dataclass
@@ -175,20 +165,28 @@ def _push_project(
     everything: list[OutgoingChange] | None = None
     if imports:
         seed = uuid.UUID(imports[0].change_id)
-        rows: list[ImportRow] = []
+        rows: list[firstsync.ImportRow] = []
         if bulk:
-            reader = _project_rows(state.cache, project_id)
+            reader = firstsync.project_rows(state.cache, project_id)
+
+            def settle(pairs: list[tuple[OutgoingChange, PushResult]], txid: int | None) -> None:
+                resent = {(c.kind, c.row_id) for c, r in pairs if r.status == "skipped"}  # earlier pushes' rows
+                _settle(state, project_id, pairs, state.shadows(project_id, resent) if resent else {}, [], entry)
+                if txid is not None:
+                    entry.bulk_txids.append(txid)
+
             try:
-                if _push_bulk(
-                    conn, state, project_id, reader=reader, rows=rows, seed=seed, pending=pending, entry=entry
-                ):
+                if firstsync.push_new_project(conn, project_id, reader=reader, rows=rows, seed=seed, settle=settle):
+                    # Every row is in: the outbox is done. (Cut off before this, the next sync sends the rows
+                    # again and the server skips every one by its change id.)
+                    state.acknowledge(project_id, pushed_seqs=[p.seq for p in pending], shadows={}, server_rows={})
                     return
                 rows.extend(reader)
             finally:
                 reader.close()
         else:
             rows = state.current_rows(project_id)
-        everything = _import_changes(project_id, rows, seed)
+        everything = firstsync.import_changes(project_id, rows, seed)
     # One thread talks to the server while this one prepares the next batch and settles the previous one: the
     # server's work and ours overlap (batches touch different rows, so their order of settling is free).
     in_flight: deque[tuple[Future[list[PushResult]], list[OutgoingChange], dict[Key, Shadow], list[int]]] = deque()
@@ -309,167 +307,6 @@ def _server_shadow(result: PushResult) -> Shadow | None:
     return Shadow(int(result.row["rev"]), bool(result.row["deleted"]), dict(result.row["fields"]))
 
 
-def _import_changes(project_id: str, rows: Sequence[ImportRow], seed: uuid.UUID) -> list[OutgoingChange]:
-    """Rows of a new project as changes, with change ids derived from the import's (`seed`): a push cut off
-    half-way is sent again and the rows already in are skipped."""
-    return [
-        OutgoingChange(_uuid5(seed, f"{kind}:{row_id}"), project_id, kind, row_id, 0, fields, dumps(fields))
-        for kind, row_id, fields in rows
-    ]
-
-
-ImportRow = tuple[str, str, dict[str, Any]]
-
-
-def _project_rows(cache: LocalCache, project_id: str) -> Generator[ImportRow, None, None]:
-    """Every row of the local project as (kind, id, fields), project row first, in dependency order, read as
-    they are wanted (what SyncState.current_rows gives at once): a first sync sends its first batch while the
-    cache is still being read. One read transaction, so one consistent state of the project."""
-    with transaction(cache.engine, write=False) as db:
-        found = db.execute(f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects WHERE id = ?", (project_id,)).fetchone()
-        if found is not None:
-            yield (PROJECT_KIND, project_id, plain_fields(decode_project(found)))
-        for kind in ENTITY_KINDS:
-            mapper = MAPPERS[kind]
-            cursor = db.execute(mapper.select_sql(), (project_id,))
-            while chunk := cursor.fetchmany(5000):
-                for values in chunk:
-                    obj = mapper.decode(values)
-                    yield (kind, obj.id, plain_fields(obj))
-
-
-def _bulk_chunks(reader: Iterator[ImportRow], rows: list[ImportRow]) -> Iterator[list[ImportRow]]:
-    """Batches of rows as `reader` gives them (`rows` keeps all read so far): a small first one (the server
-    starts at once), full ones, and a small last one (little left to settle once the server is done). The
-    first batch holding links reads the rest: the ranks that prove the logic loop-free need every link."""
-    pos = 0
-    exhausted = False
-    while True:
-        if not exhausted:
-            want = pos + (BULK_EDGE if pos == 0 else BULK_BATCH)
-            rows.extend(itertools.islice(reader, want - len(rows)))
-            if len(rows) < want:
-                exhausted = True
-            elif any(kind == "relationship" for kind, _id, _fields in rows[pos:want]):
-                rows.extend(reader)
-                exhausted = True
-        left = len(rows) - pos
-        if left == 0:
-            return
-        if pos == 0:
-            size = min(left, BULK_EDGE)
-        elif not exhausted:
-            size = BULK_BATCH
-        else:
-            size = left if left <= BULK_EDGE else min(BULK_BATCH, left - BULK_EDGE)
-        yield rows[pos : pos + size]
-        pos += size
-
-
-def _push_bulk(
-    conn: psycopg.Connection[tuple[Any, ...]],
-    state: SyncState,
-    project_id: str,
-    *,
-    reader: Iterator[ImportRow],
-    rows: list[ImportRow],
-    seed: uuid.UUID,
-    pending: list[PendingRow],
-    entry: ProjectSummary,
-) -> bool:
-    """A first sync through the server's bulk door, a transaction per batch of new rows: one thread talks to the
-    server while this one prepares the next batch and settles the one before. False when the server (or this
-    side: the logic has a loop) sent a batch back untouched: push() then answers change by change, skipping
-    the batches already in."""
-    ranks: dict[str, int] | None = None
-    ranks_sent = False
-    in_flight: deque[tuple[Future[protocol.BulkResults | protocol.BulkRefusal], list[OutgoingChange]]] = deque()
-    refused: protocol.BulkRefusal | None = None
-    chunks = _bulk_chunks(reader, rows)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbschedule-bulk") as pool:
-        try:
-            for chunk in chunks:
-                batch = _import_changes(project_id, chunk, seed)
-                linked = any(c.kind == "relationship" for c in batch)
-                if linked and ranks is None:
-                    ranks = topological_ranks(rows)  # every row is read by now
-                    if ranks is None:  # a loop: push() names the link that closes it
-                        refused = protocol.BulkRefusal("loop", "the logic has a loop")
-                        break
-                # The server keeps the ranks for the session: sent once, with the first batch of links.
-                send = ranks if linked and not ranks_sent else None
-                future = pool.submit(protocol.push_bulk, conn, project_id, batch, ranks=send, keep_ranks=ranks_sent)
-                ranks_sent = ranks_sent or send is not None
-                in_flight.append((future, batch))
-                while in_flight and (len(in_flight) > 1 or in_flight[0][0].done()):
-                    refused = _settle_bulk(state, project_id, in_flight.popleft(), entry)
-                    if refused is not None:
-                        break
-                if refused is not None:
-                    break
-            while in_flight and refused is None:
-                refused = _settle_bulk(state, project_id, in_flight.popleft(), entry)
-        finally:
-            for future, _ in in_flight:
-                future.cancel()
-            for future, batch in in_flight:  # already under way: wait, and settle what went in
-                if not future.cancelled() and not isinstance(future.exception(), BaseException):
-                    _settle_bulk(state, project_id, (future, batch), entry)
-    if refused is not None:
-        log.info("first sync of %s goes change by change: %s (%s)", project_id, refused.reason, refused.code)
-        return False
-    # Every row is in: the outbox is done. (Cut off before this, the next sync sends the rows again and the
-    # server skips every one by its change id.)
-    state.acknowledge(project_id, pushed_seqs=[p.seq for p in pending], shadows={}, server_rows={})
-    return True
-
-
-def _settle_bulk(
-    state: SyncState,
-    project_id: str,
-    item: tuple[Future[protocol.BulkResults | protocol.BulkRefusal], list[OutgoingChange]],
-    entry: ProjectSummary,
-) -> protocol.BulkRefusal | None:
-    future, batch = item
-    answer = future.result()
-    if isinstance(answer, protocol.BulkRefusal):
-        return answer
-    pairs = list(zip(batch, answer, strict=True))
-    written = all(r.status == "applied" for r in answer)  # else some rows of its txid are not known exactly
-    resent = {(c.kind, c.row_id) for c, r in pairs if r.status == "skipped"}  # earlier pushes' rows
-    shadows = state.shadows(project_id, resent) if resent else {}
-    _settle(state, project_id, pairs, shadows, [], entry)
-    if written:
-        entry.bulk_txids.append(answer.txid)
-    return None
-
-
-def topological_ranks(rows: Sequence[ImportRow]) -> dict[str, int] | None:
-    """A rank per activity such that every relationship of `rows` goes from a lower to a higher rank (the
-    server checks it, and so needs no loop search of its own); None when the relationships close a loop."""
-    succs: dict[str, list[str]] = {}
-    indeg: dict[str, int] = {}
-    for kind, row_id, fields in rows:
-        if kind == "activity":
-            indeg.setdefault(row_id, 0)
-        elif kind == "relationship":
-            pred, succ = fields.get("predecessor_id"), fields.get("successor_id")
-            if isinstance(pred, str) and isinstance(succ, str):
-                succs.setdefault(pred, []).append(succ)
-                indeg[succ] = indeg.get(succ, 0) + 1
-                indeg.setdefault(pred, 0)
-    front = [node for node, n in indeg.items() if n == 0]
-    ranks: dict[str, int] = {}
-    while front:
-        node = front.pop()
-        ranks[node] = len(ranks)
-        for succ in succs.get(node, ()):
-            indeg[succ] -= 1
-            if indeg[succ] == 0:
-                front.append(succ)
-    return ranks if len(ranks) == len(indeg) else None
-
-
 def _batches(
     state: SyncState, project_id: str, pending: list[PendingRow], everything: list[OutgoingChange] | None
 ) -> Iterator[tuple[list[OutgoingChange], list[int]]]:
@@ -505,15 +342,6 @@ def _batches(
             changes, seqs = [], []
     if changes or seqs:
         yield changes, seqs
-
-
-def _uuid5(namespace: uuid.UUID, name: str) -> str:
-    """uuid.uuid5(namespace, name) as text, without building UUID objects (250k of them in a first sync)."""
-    digest = bytearray(hashlib.sha1(namespace.bytes + name.encode()).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _diff(base: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:

@@ -22,8 +22,7 @@ from tests.integration.sync.helpers import (
 )
 
 from bbschedule.core.activity import Relationship
-from bbschedule.sync import admin, protocol
-from bbschedule.sync import client as client_module
+from bbschedule.sync import admin, firstsync, protocol
 from bbschedule.sync.localstate import SyncState
 from bbschedule.sync.protocol import BulkRefusal, Cursor, OutgoingChange, PushResult
 
@@ -241,12 +240,12 @@ def test_a_first_sync_whose_logic_loops_goes_change_by_change(server_db: ServerD
 def test_batches_are_cut_small_first_full_then_small_last() -> None:
     rows = [("activity", str(i), {}) for i in range(100)] + [("relationship", f"r{i}", {}) for i in range(95)]
     seen: list[Any] = []
-    sizes = [len(c) for c in client_module._bulk_chunks(iter(rows), seen)]
-    edge, full = client_module.BULK_EDGE, client_module.BULK_BATCH
+    sizes = [len(c) for c in firstsync.bulk_chunks(iter(rows), seen)]
+    edge, full = firstsync.BULK_EDGE, firstsync.BULK_BATCH
     assert sizes == [len(rows)]  # below one small batch: one batch
     assert seen == rows
     many = [("activity", str(i), {}) for i in range(2 * edge + full + 5)]
-    sizes = [len(c) for c in client_module._bulk_chunks(iter(many), [])]
+    sizes = [len(c) for c in firstsync.bulk_chunks(iter(many), [])]
     assert sum(sizes) == len(many)
     assert sizes[0] == edge
     assert sizes[-1] <= edge
@@ -257,8 +256,8 @@ def test_a_first_sync_in_many_batches_sends_its_ranks_once_and_equals_the_server
     server_db: ServerDb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _alice, dsn = server_db.user("alice")
-    monkeypatch.setattr(client_module, "BULK_EDGE", 40)
-    monkeypatch.setattr(client_module, "BULK_BATCH", 150)
+    monkeypatch.setattr(firstsync, "BULK_EDGE", 40)
+    monkeypatch.setattr(firstsync, "BULK_BATCH", 150)
     sent: list[tuple[int, bool, bool]] = []
     real_bulk = protocol.push_bulk
 
