@@ -361,6 +361,9 @@ def _pull_project(
     first sync the cache wrote nearly every row itself), then the rows and the cursor in one transaction."""
     cursor = state.cursor(project_id)
     count = 0
+    # A project this cache has never pulled nor pushed (a second planner's first sync): every row is wanted, so
+    # the rows come with their fields in one pass.
+    whole = cursor == protocol.Cursor() and not written and not skip_txids
     while True:
         if skip_txids:  # leave out the rows this sync wrote in bulk: this cache has them exactly
             keys, scanned, full = protocol.pull_keys(
@@ -369,7 +372,7 @@ def _pull_project(
             if scanned is None:
                 return count
         else:
-            keys = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE, with_fields=False)
+            keys = protocol.pull_page(conn, project_id, cursor, limit=PULL_PAGE, with_fields=whole)
             if not keys:
                 return count
             scanned, full = keys[-1].cursor, len(keys) >= PULL_PAGE
@@ -380,7 +383,7 @@ def _pull_project(
         wanted = [
             (r.kind, r.id)
             for r in keys
-            if not r.deleted and (known.get((r.kind, r.id)) != r.rev or (r.kind, r.id) in pending)
+            if not whole and not r.deleted and (known.get((r.kind, r.id)) != r.rev or (r.kind, r.id) in pending)
         ]
         fetched = {(r.kind, r.id): r for r in protocol.fetch_rows(conn, project_id, wanted)} if wanted else {}
         page = [fetched.get((r.kind, r.id), r) for r in keys]
