@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRunnable, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from bbschedule.core.commands import AddRelationship
+from bbschedule.core.commands import AddRelationship, SetActivityDuration
 from bbschedule.core.enums import RelationshipType
 from bbschedule.core.project_data import ProjectData
 from bbschedule.formats import project_json
@@ -204,6 +204,48 @@ def test_import_schedules_and_f9_reschedules(qtbot: Any, window: MainWindow) -> 
     window.window_actions.schedule.trigger()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Scheduled BLD-01"))
     assert early_finish.data() != before
+
+
+class _HeldPool:
+    """Runs the window's long work in place, or, while `holding`, keeps it until released (a busy pool thread)."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.held: list[QRunnable] = []
+
+    def start(self, runnable: QRunnable, /) -> None:
+        if self.holding:
+            self.held.append(runnable)
+        else:
+            runnable.run()
+
+    def release(self) -> None:
+        while self.held:
+            self.held.pop(0).run()
+
+
+def test_f9_schedules_the_project_as_it_was_when_pressed(qtbot: Any, tmp_path: Path, project: ProjectData) -> None:
+    """The scheduler works on a copy made on the GUI thread: an edit made while it runs cannot race it."""
+    make_application()
+    path = tmp_path / "office.bbs.json"
+    project_json.write(project, path)
+    pool = _HeldPool()
+    win = build_window(profile=tmp_path / "profile", open_path=path, pool=pool, interactive=False)
+    qtbot.addWidget(win)
+    qtbot.waitUntil(lambda: win.session is not None and bool(win.session.data.computed))
+    session = win.session
+    assert session is not None
+    activity = session.data.activity_by_code("A1020")
+    assert activity is not None
+    finish_as_pressed = session.data.computed[activity.id].early_finish
+    pool.holding = True
+    win.window_actions.schedule.trigger()
+    assert pool.held, "F9 hands its work to the pool"
+    session.apply(SetActivityDuration(activity.id, "original_duration", activity.original_duration + 5 * 480))
+    win.statusBar().clearMessage()
+    pool.release()
+    qtbot.waitUntil(lambda: win.statusBar().currentMessage().startswith("Scheduled BLD-01"))
+    assert session.data.computed[activity.id].early_finish == finish_as_pressed
 
 
 def test_edits_and_undo_history_survive_reopening(qtbot: Any, window: MainWindow, tmp_path: Path) -> None:

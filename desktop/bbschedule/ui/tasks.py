@@ -29,7 +29,8 @@ IMPORT_FILTER = "Schedules (*.xer *.xml *.pmxml *.xlsx *.json);;All files (*)"
 
 def _summary(run: ScheduleWithPaths) -> str:
     result = run.result
-    text = f"finish {format_date(result.finish)}, {len(result.warnings)} warnings, {result.elapsed_ms:.0f} ms"
+    warnings = f"{len(result.warnings)} warning{'' if len(result.warnings) == 1 else 's'}"
+    text = f"finish {format_date(result.finish)}, {warnings}, {result.elapsed_ms:.0f} ms"
     if run.problem is not None:
         return f"{text}; float paths not computed: {run.problem}"
     if run.float_paths is not None:
@@ -159,7 +160,8 @@ class ProjectTasks:
         if session is None or win.runner.busy:
             return
         session.ensure_loaded()  # the logic must be whole before it is scheduled
-        data = session.data
+        # Copied here, on the GUI thread: an edit made while the pool thread schedules cannot change what it reads.
+        data = snapshot(session.data)
 
         def done(outcome: object) -> None:
             run = cast(ScheduleWithPaths, outcome)
@@ -170,7 +172,7 @@ class ProjectTasks:
                 win.show_message(f"Scheduled {data.project.code}: {_summary(run)}")
 
         win.runner.run(
-            lambda progress: schedule_with_float_paths(snapshot(data), progress=progress),
+            lambda progress: schedule_with_float_paths(data, progress=progress),
             title=f"Scheduling {data.project.code}",
             on_success=done,
             on_failure=lambda exc: win.show_error("Could not schedule", exc),

@@ -11,7 +11,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from bbschedule.core.computed import ComputedDates
 from bbschedule.core.errors import BBScheduleError
 from bbschedule.core.progress import Progress
 from bbschedule.core.project import Eps
@@ -20,10 +19,8 @@ from bbschedule.formats.fidelity import FidelityReport
 from bbschedule.formats.registry import ImportResult
 from bbschedule.services import projects
 from bbschedule.services.projects import LaterRelationships, PartOf
-from bbschedule.services.scheduling import schedule_data
 from bbschedule.services.session import ProjectSession
 from bbschedule.services.sync import project_sync_states
-from bbschedule.ui.formatting import format_date
 from bbschedule.ui.project_tree_model import ProjectEntry
 
 log = logging.getLogger(__name__)
@@ -34,12 +31,6 @@ class Imported:
     project_id: str
     code: str
     report: FidelityReport
-
-
-@dataclass(frozen=True)
-class Scheduled:
-    computed: dict[str, ComputedDates]
-    summary: str
 
 
 class Workspace:
@@ -138,13 +129,6 @@ class Workspace:
         summary = projects.store_project(self.cache, data, source=path, replace=replace, progress=progress)
         self._sessions.pop(summary.id, None)
         return Imported(summary.id, summary.code, result.report)
-
-    @staticmethod
-    def schedule(data: ProjectData, progress: Progress) -> Scheduled:
-        """Schedule a snapshot of the project. Runs on a pool thread; the window hands the dates to the session."""
-        result = schedule_data(snapshot(data), progress=progress)
-        summary = f"finish {format_date(result.finish)}, {len(result.warnings)} warnings, {result.elapsed_ms:.0f} ms"
-        return Scheduled(result.computed(), summary)
 
 
 def snapshot(data: ProjectData) -> ProjectData:
