@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
         self.gantt.chart.label_source = self.activity_model.group_label
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([950, 400])  # scaled to the window: the table left of the Gantt, as in P6
+        self.splitter.setSizes([860, 500])  # scaled to the window: the table left of the Gantt, as in P6
         self.setCentralWidget(self.splitter)
 
         self.project_model = ProjectTreeModel(self)
