@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QObject, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,6 @@ from bbschedule.ui.activity_model import ActivityTreeModel
 from bbschedule.ui.activity_order import FLOAT_PATH_GROUP
 from bbschedule.ui.activity_view import ActivityView
 from bbschedule.ui.backup_dialog import ask_and_restore, restore_into, start_backups
-from bbschedule.ui.columns import COLUMNS
 from bbschedule.ui.diagnostics_dialog import install_help_menu
 from bbschedule.ui.editing import ActivityEditing
 from bbschedule.ui.filter_bar import FilterBar, GroupByMenu
@@ -48,10 +47,10 @@ from bbschedule.ui.project_tree_model import ProjectTreeModel
 from bbschedule.ui.resources import icon
 from bbschedule.ui.tasks import ProjectTasks
 from bbschedule.ui.view_settings import load_view, save_view
+from bbschedule.ui.window_layout import STATE_VERSION, restore_layout, save_layout
 from bbschedule.ui.worker import Pool, TaskRunner
 from bbschedule.ui.workspace import Workspace
 
-_STATE_VERSION = 1
 _ACTIVITY_ICONS = tuple(kind.value for kind in ActivityType)
 
 
@@ -147,7 +146,7 @@ class MainWindow(QMainWindow):
         self.activity_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self._build_status_bar()
         self._connect()
-        self._default_state = self.saveState(_STATE_VERSION)
+        self._default_state = self.saveState(STATE_VERSION)
         self.update_actions()
 
     # -- building ---------------------------------------------------------------------------------------------
@@ -361,7 +360,7 @@ class MainWindow(QMainWindow):
         AboutDialog(self.workspace.profile, self).exec()
 
     def on_reset_layout_triggered(self) -> None:
-        self.restoreState(self._default_state, _STATE_VERSION)
+        self.restoreState(self._default_state, STATE_VERSION)
         self.activity_view.apply_default_layout()
 
     # -- messages, actions and status -------------------------------------------------------------------------
@@ -415,33 +414,10 @@ class MainWindow(QMainWindow):
     # -- window state -----------------------------------------------------------------------------------------
 
     def restore_settings(self) -> None:
-        for key, restore in (
-            ("window/geometry", self.restoreGeometry),
-            ("window/state", lambda state: self.restoreState(state, _STATE_VERSION)),
-            ("window/splitter", self.splitter.restoreState),
-            ("table/header", self.activity_view.header().restoreState),
-        ):
-            value = self.settings.value(key)
-            if isinstance(value, QByteArray):
-                restore(value)
-                if key == "table/header":
-                    self._hide_new_columns()
-
-    def _hide_new_columns(self) -> None:
-        """Columns added since the table's layout was saved keep their default visibility (Qt would show them)."""
-        saved = self.settings.value("table/columns")
-        known = {saved} if isinstance(saved, str) else set(saved) if isinstance(saved, list) else set()
-        for number, column in enumerate(COLUMNS):
-            if column.hidden and column.key not in known:
-                self.activity_view.setColumnHidden(number, True)
+        restore_layout(self, self.settings)
 
     def save_settings(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState(_STATE_VERSION))
-        self.settings.setValue("window/splitter", self.splitter.saveState())
-        self.settings.setValue("table/header", self.activity_view.header().saveState())
-        self.settings.setValue("table/columns", [column.key for column in COLUMNS])
-        self.settings.sync()
+        save_layout(self, self.settings)
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
