@@ -9,24 +9,18 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bbschedule.core.activity import Activity, Constraint, Relationship
 from bbschedule.core.calendar import Calendar
 from bbschedule.core.computed import ComputedDates
 from bbschedule.core.enums import (
-    CriticalMode,
     DurationType,
-    FloatMode,
-    FloatPathBasis,
-    LagCalendar,
     PercentCompleteType,
-    ProgressMode,
 )
 from bbschedule.core.errors import InputFileError, ValidationError
-from bbschedule.core.project import MAX_FLOAT_PATHS, Project, ScheduleOptions, Wbs
+from bbschedule.core.project import Project, ScheduleOptions, Wbs
 from bbschedule.core.project_data import ProjectData
 from bbschedule.core.resource import Assignment, Resource
 from bbschedule.formats import constraints, durations
@@ -34,14 +28,12 @@ from bbschedule.formats.fidelity import FidelityReport, Severity
 from bbschedule.formats.pmxml.baselines import read_baselines
 from bbschedule.formats.pmxml.calendars import read_calendar
 from bbschedule.formats.pmxml.codes import Codes
+from bbschedule.formats.pmxml.options import read_options
 from bbschedule.formats.pmxml.resources import read_resources
 from bbschedule.formats.pmxml.vocabulary import (
     ACTIVITY_TYPES,
     DURATION_TYPES,
-    FLOAT_MODES,
-    LAG_CALENDARS,
     PERCENT_TYPES,
-    PROGRESS_MODES,
     RELATIONSHIP_TYPES,
 )
 from bbschedule.formats.registry import ImportResult, ReadOptions
@@ -133,49 +125,8 @@ class _PmxmlReader:
         return projects
 
     def _options(self, el: etree._Element) -> ScheduleOptions:
-        r = self.r
-        holder = r.child(el, "ScheduleOptions")
-
-        def opt(tag: str) -> str | None:
-            value = r.text(holder, tag) if holder is not None else None
-            return value if value is not None else r.text(el, tag)
-
-        threshold = opt("CriticalActivityFloatThreshold")
-        return ScheduleOptions(
-            progress_mode=PROGRESS_MODES.get(
-                (opt("OutOfSequenceScheduleType") or "").lower(), ProgressMode.RETAINED_LOGIC
-            ),
-            float_mode=FLOAT_MODES.get((opt("ComputeTotalFloatType") or "").lower(), FloatMode.FINISH),
-            critical_mode=CriticalMode.LONGEST_PATH
-            if (opt("CriticalActivityPathType") or "").lower() == "longest path"
-            else CriticalMode.TOTAL_FLOAT,
-            critical_float_threshold=durations.hours_to_minutes(float(threshold)) if threshold else 0,
-            lag_calendar=LAG_CALENDARS.get((opt("RelationshipLagCalendar") or "").lower(), LagCalendar.PREDECESSOR),
-            open_ended_critical=opt("MakeOpenEndedActivitiesCritical") == "1",
-            ignore_external_links=opt("IgnoreOtherProjectRelationships") != "0",
-            **self._float_path_options(opt),
-        )
-
-    def _float_path_options(self, opt: Callable[[str], str | None]) -> dict[str, Any]:
-        """P6's multiple float path settings; the ending activity (an Activity ObjectId) is resolved once read."""
-        out: dict[str, Any] = {"multiple_float_paths": opt("MultipleFloatPathsEnabled") == "1"}
-        by = opt("MultipleFloatPathsUseTotalFloat")
-        if by is not None:
-            out["float_path_by"] = FloatPathBasis.TOTAL_FLOAT if by == "1" else FloatPathBasis.FREE_FLOAT
-        count = opt("MaximumMultipleFloatPaths")
-        if count:
-            number = int(float(count)) if count.replace(".", "", 1).isdigit() else 0
-            if 1 <= number <= MAX_FLOAT_PATHS:
-                out["float_path_count"] = number
-            else:
-                self.report.add(
-                    Severity.CONVERTED,
-                    "options.float_path_count",
-                    f"{count!r} float paths is not 1 to {MAX_FLOAT_PATHS}; 10 kept",
-                    "ScheduleOptions/MaximumMultipleFloatPaths",
-                )
-        self.float_path_end = opt("MultipleFloatPathsEndingActivityObjectId") or ""
-        return out
+        options, self.float_path_end = read_options(self.r, el, self.report)
+        return options
 
     def _resolve_float_path_end(self, data: ProjectData) -> None:
         end, self.float_path_end = self.float_path_end, ""
