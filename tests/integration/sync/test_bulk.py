@@ -316,3 +316,22 @@ def test_pull_keys_leaves_out_the_clients_own_bulk_rows_yet_moves_the_cursor_pas
     assert SyncState(client.cache).cursor(data.project.id) == Cursor(int(last[0]), int(last[1]))
     assert client.sync().projects[0].pulled == 0
     client.close()
+
+
+def test_a_link_to_a_deleted_activity_is_dangling(server_db: ServerDb) -> None:
+    _alice, dsn = server_db.user("alice")
+    with psycopg.connect(dsn) as conn:
+        project = ProjectBuilder(conn, ["A", "B"])
+        gone = push(conn, [change(project.id, "activity", project.act("B"), None, base_rev=project.revs["B"])])
+        assert gone[0].status == "applied"
+        before = counts(server_db.admin_dsn)
+        fresh = change(project.id, "activity", new_id(), activity_fields("C", project.calendar))
+        links = [
+            change(project.id, "relationship", new_id(), rel_fields(project.act("A"), fresh.row_id)),
+            change(project.id, "relationship", new_id(), rel_fields(fresh.row_id, project.act("B"))),
+        ]
+        refusal = bulk(conn, [fresh, *links])
+        assert isinstance(refusal, BulkRefusal)
+        assert refusal.code == "dangling"
+        assert [row_id for _kind, row_id, _why in refusal.rows] == [links[1].row_id]
+        assert counts(server_db.admin_dsn) == before

@@ -181,12 +181,11 @@ BEGIN
         END;
         DELETE FROM pg_temp.bulk_refs f USING pg_temp.bulk_keys k WHERE k.done AND k.ord = f.ord;
         ANALYZE pg_temp.bulk_refs;
-        -- Each distinct target once (a first sync names each activity from several links, the calendars from
-        -- every activity), the rows of the batch first, then what is left in the project's live rows: hashed,
-        -- as the planner does not know yet how many rows the earlier batches of this first sync wrote.
+        -- The rows of the batch first, then what is left in the project's live rows: hashed, as the planner
+        -- does not know yet how many rows the earlier batches of this first sync wrote.
         PERFORM set_config('enable_nestloop', 'off', true);
         WITH outside AS MATERIALIZED (
-            SELECT DISTINCT f.target, f.ref_id FROM pg_temp.bulk_refs f
+            SELECT f.target, f.ref_id FROM pg_temp.bulk_refs f
             WHERE f.ref_id IS NOT NULL
               AND NOT EXISTS (SELECT 1 FROM pg_temp.bulk_keys t WHERE NOT t.done AND t.kind = f.target
                               AND t.id = f.ref_id)
@@ -203,7 +202,8 @@ BEGIN
         FROM (SELECT f.* FROM pg_temp.bulk_refs f
               WHERE f.ref IS NULL AND NOT f.optional OR f.ref_id::text <> f.ref
               UNION ALL
-              (SELECT f.* FROM pg_temp.bulk_refs f JOIN missing USING (target, ref_id) LIMIT 20)) m;
+              (SELECT f.* FROM pg_temp.bulk_refs f JOIN (SELECT DISTINCT * FROM missing) g USING (target, ref_id)
+               LIMIT 20)) m;
         PERFORM set_config('enable_nestloop', nestloop, true);
         IF bad IS NOT NULL THEN
             RETURN bulk_refusal('dangling', 'some references point at rows that do not exist', bad);
