@@ -2,7 +2,10 @@
 the first sync of a generated project (push of every row, then the pull back), a second planner's first sync
 (pull only), and the round trip of one edit (planner A pushes, planner B pulls it).
 
-    .venv/bin/python benchmarks/bench_sync.py [-n 100000] [--repeat 3] [--edits 20]
+    .venv/bin/python benchmarks/bench_sync.py [-n 100000] [--repeat 3] [--edits 20] [--breakdown]
+
+--breakdown loads pg_stat_statements and prints the server's time per statement for the first sync (nested
+statements too, so a function's statements also count in the function's own line; it slows the server a little).
 
 Targets (DESIGN.md section 9): first sync ≤ 20 s, one edit round trip ≤ 200 ms. Medians are printed.
 """

@@ -2,7 +2,8 @@
 outbox (each change with its id and base revision), then pull every visible project page by page.
 
 A new project (an "import" in the outbox) goes up as every one of its rows, with change ids derived from the
-import's change id, so a push cut off half-way is simply sent again and the rows already in are skipped.
+import's change id, so a push cut off half-way is simply sent again and the rows already in are skipped: through
+the server's bulk door (firstsync.py) when it has one, else, or when it sends a batch back, through push().
 """
 
 from __future__ import annotations
