@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
 import sqlite3
 import threading
 import weakref
@@ -86,6 +87,10 @@ _SHADOW_SQL = (
     " ON CONFLICT (project_id, kind, row_id) DO UPDATE SET rev = excluded.rev, deleted = excluded.deleted,"
     " fields = excluded.fields, exact = excluded.exact"
 )
+_NEW_SHADOW_SQL = (
+    "INSERT INTO sync_shadow (project_id, kind, row_id, rev, deleted, fields, exact) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_SHADOW_ORDER = operator.itemgetter(1, 2)
 _PROJECT_COLUMNS_SQL = "project_id, cursor_txid, cursor_rev, role, detached, detached_by, detached_at"
 
 _journals: weakref.WeakKeyDictionary[Engine, dict[str, set[Key]]] = weakref.WeakKeyDictionary()
@@ -246,6 +251,22 @@ class SyncTables:
                     "UPDATE sync_project SET cursor_txid = 0, cursor_rev = 0 WHERE project_id = ?", (project_id,)
                 )
         _journal(self._engine, project_id, server_rows)
+
+    def add_new_shadows(self, project_id: str, rows: Iterable[tuple[str, str, int, str]]) -> int:
+        """Shadows of rows the server took exactly as sent, none of which has a shadow yet (a first sync's
+        rows): (kind, row id, rev, the fields as JSON text), by plain INSERTs in one transaction. Returns how many.
+
+        A first sync writes 250k of them: no upsert, and no object per row on the way. Should some row have a
+        shadow after all (a sync cut off after this and before its outbox was done), the batch is written again
+        as upserts in the same transaction."""
+        values = [(project_id, kind, row_id, rev, False, raw, True) for kind, row_id, rev, raw in rows]
+        values.sort(key=_SHADOW_ORDER)  # the primary key's order: index pages filled in turn, not at random
+        with transaction(self._engine, write=True) as db:
+            try:
+                db.executemany(_NEW_SHADOW_SQL, values)
+            except sqlite3.IntegrityError:
+                db.executemany(_SHADOW_SQL, values)
+        return len(values)
 
     # ---- pull -------------------------------------------------------------------------------------------------
     def apply_remote_page(

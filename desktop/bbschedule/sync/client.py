@@ -113,6 +113,11 @@ def sync_all(cache: LocalCache, *, server: str, user: str, password: str | None)
 
 
 def sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache) -> SyncSummary:
+    with firstsync.gc_paused():  # a first sync makes and drops 250k rows holding no cycles
+        return _sync_connection(conn, cache)
+
+
+def _sync_connection(conn: psycopg.Connection[tuple[Any, ...]], cache: LocalCache) -> SyncSummary:
     hello = protocol.hello(conn)
     if hello.protocol_version != protocol.PROTOCOL_VERSION:
         raise ProtocolMismatchError(
@@ -171,8 +176,13 @@ def _push_project(
             reader = firstsync.project_rows(state.cache, project_id)
 
             def settle(pairs: list[tuple[OutgoingChange, PushResult]], txid: int | None) -> None:
-                resent = {(c.kind, c.row_id) for c, r in pairs if r.status == "skipped"}  # earlier pushes' rows
-                _settle(state, project_id, pairs, state.shadows(project_id, resent) if resent else {}, [], entry)
+                fresh, rest = firstsync.store_new_shadows(state, project_id, pairs)
+                entry.pushed["applied"] = entry.pushed.get("applied", 0) + len(fresh)
+                if txid is None:  # the pull does not leave this batch's transaction out: tell it these rows
+                    entry.written.update({(kind, row_id): rev for kind, row_id, rev, _raw in fresh})
+                if rest:  # e.g. rows an earlier, cut-off sync sent (skipped): they may have shadows
+                    resent = {(c.kind, c.row_id) for c, r in rest if r.status == "skipped"}
+                    _settle(state, project_id, rest, state.shadows(project_id, resent) if resent else {}, [], entry)
                 if txid is not None:
                     entry.bulk_txids.append(txid)
 

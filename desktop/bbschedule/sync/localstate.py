@@ -142,6 +142,10 @@ class SyncState:
         }
         self.tables.acknowledge(project_id, pushed_seqs=pushed_seqs, shadows=stored, server_rows=entities)
 
+    def add_new_shadows(self, project_id: str, rows: Iterable[tuple[str, str, int, str]]) -> int:
+        """Shadows of rows the server took exactly as sent and that had none: (kind, row id, rev, fields JSON)."""
+        return self.tables.add_new_shadows(project_id, rows)
+
     # ---- pull -------------------------------------------------------------------------------------------------
     def apply_page(
         self, project_id: str, rows: Sequence[PulledRow], cursor: Cursor, *, role: str | None,
