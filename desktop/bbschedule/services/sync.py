@@ -31,7 +31,6 @@ def sync_profile(cache: LocalCache, *, server: str, user: str, password: str | N
     before = set(SyncState(cache).detached())
     with _sync_span(cache) as run:
         summary = sync_all(cache, server=server, user=user, password=password)
-        _keep_roles(cache, summary)
         _measure(run, cache, summary)
     report = ProfileSync(summary, local_only_projects(cache, known=before))
     for gone in report.local_only:
@@ -153,7 +152,6 @@ def run_sync(
     ) as conn:  # fmt: skip
         try:
             summary = sync_connection(conn, cache)
-            _keep_roles(cache, summary)
             _measure(run, cache, summary)
             for conflict_id in resolved:
                 mark_resolved(conn, conflict_id)
@@ -188,17 +186,6 @@ def project_sync_states(cache: LocalCache) -> dict[str, SyncedProject]:
     """Every project of the cache that has synced, by id: the user's role at the last sync, and whether it still
     syncs (the window's project tree marks viewers' and local-only projects). One small query."""
     return SyncTables(cache.engine).synced_projects()
-
-
-def _keep_roles(cache: LocalCache, summary: SyncSummary) -> None:
-    """Keep the role the server gave each project in this run. sync.client stores it with a pulled page only, so
-    a viewer made planner (or a planner made viewer) with no new rows to pull kept the old role, and the window
-    its old read-only state."""
-    state = SyncState(cache)
-    for entry in summary.projects:
-        synced = state.tables.synced_project(entry.project_id)
-        if entry.role is not None and synced is not None and synced.detached is None and synced.role != entry.role:
-            state.apply_page(entry.project_id, [], state.cursor(entry.project_id), role=entry.role)
 
 
 @contextmanager

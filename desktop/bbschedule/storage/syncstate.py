@@ -145,6 +145,16 @@ class SyncTables:
         with transaction(self._engine, write=True) as db:
             _set_detached(db, project_id, reason, by=by, at=now)
 
+    def set_role(self, project_id: str, role: str | None) -> None:
+        """The user's role on the project as the server now says (a pull stores it with each page; a role changed
+        with no row to pull comes here)."""
+        with transaction(self._engine, write=True) as db:
+            db.execute(
+                "INSERT INTO sync_project (project_id, cursor_txid, cursor_rev, role) VALUES (?, 0, 0, ?)"
+                " ON CONFLICT (project_id) DO UPDATE SET role = excluded.role",
+                (project_id, role),
+            )
+
     def local_project_ids(self) -> list[str]:
         with transaction(self._engine, write=False) as db:
             return [str(r[0]) for r in db.execute("SELECT id FROM projects ORDER BY code")]

@@ -370,6 +370,8 @@ def _pull_project(
 ) -> int:
     """Page by page: the keys and revisions first, then the fields of only the rows this cache lacks (after a
     first sync the cache wrote nearly every row itself), then the rows and the cursor in one transaction."""
+    # The role goes with each page too, but a viewer made planner (or back) may have no row to pull.
+    state.set_role(project_id, role)
     cursor = state.cursor(project_id)
     count = 0
     # A project this cache has never pulled nor pushed (a second planner's first sync): every row is wanted, so

@@ -95,6 +95,11 @@ class SyncState:
         synced = self.tables.synced_project(project_id)
         return None if synced is None else synced.role
 
+    def set_role(self, project_id: str, role: str | None) -> None:
+        """Keep the role the server gives now, when it is not the one stored (no page needed)."""
+        if self.role(project_id) != role:
+            self.tables.set_role(project_id, role)
+
     def cursor(self, project_id: str) -> Cursor:
         synced = self.tables.synced_project(project_id)
         return Cursor() if synced is None else Cursor(*synced.cursor)
