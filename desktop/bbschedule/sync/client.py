@@ -278,6 +278,7 @@ def _settle(
     """Outbox rows done; shadows moved to the server's revision; rows the server did not take set back."""
     new_shadows: dict[tuple[str, str], Shadow] = {}
     server_rows: dict[tuple[str, str], Shadow | None] = {}
+    kept: set[tuple[str, str]] = set()
     for change, result in pairs:
         status = result.outcome
         entry.pushed[status] = entry.pushed.get(status, 0) + 1
@@ -296,10 +297,18 @@ def _settle(
         elif status in ("conflict", "refused"):
             if status == "refused":
                 entry.refused.append(f"{change.kind} {change.row_id}: {result.reason}")
+            if status == "refused" and result.code == "forbidden" and not result.row:
+                # No longer a member (revoked since this sync's hello): the server shows nothing, which says
+                # nothing of the row. Kept as edited, and in the outbox; the next sync marks the project revoked.
+                kept.add(key)
+                continue
             server = _server_shadow(result)
             server_rows[key] = server
             if server is not None:
                 new_shadows[key] = server
+    if kept:  # their outbox rows stay pending (a new project's import row too: it is sent whole again)
+        waiting = {p.seq for p in state.pending(project_id) if (p.kind, p.row_id) in kept or p.kind == "import"}
+        covered = [seq for seq in covered if seq not in waiting]
     state.acknowledge(project_id, pushed_seqs=covered, shadows=new_shadows, server_rows=server_rows)
 
 
