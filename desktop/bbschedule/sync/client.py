@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +23,7 @@ from bbschedule.storage.cache import LocalCache
 from bbschedule.sync import firstsync, protocol
 from bbschedule.sync.credentials import stored_password
 from bbschedule.sync.errors import ProtocolMismatchError, SyncError
-from bbschedule.sync.localstate import PendingRow, Shadow, SyncState
+from bbschedule.sync.localstate import PendingRow, Shadow, SyncState, outgoing_batches, outgoing_fields
 from bbschedule.sync.protocol import OutgoingChange, PushResult
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,9 @@ def _push_project(
     in_flight: deque[tuple[Future[list[PushResult]], list[OutgoingChange], dict[Key, Shadow], list[int]]] = deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="bbschedule-push") as pool:
         try:
-            for batch, covered in _batches(state, project_id, pending, everything):
+            for batch, covered in outgoing_batches(
+                state, project_id, pending, everything, push_batch=PUSH_BATCH, import_batch=IMPORT_BATCH
+            ):
                 shadows = state.shadows(project_id, {(c.kind, c.row_id) for c in batch})
                 in_flight.append((pool.submit(protocol.push, conn, batch), batch, shadows, covered))
                 if len(in_flight) > 1:
@@ -257,7 +259,9 @@ def _recover(
     covered: list[int] = []
     for row in done:
         key = (row.kind, row.row_id)
-        change = OutgoingChange(row.change_id, project_id, row.kind, row.row_id, 0, _fields(row, shadows.get(key)))
+        change = OutgoingChange(
+            row.change_id, project_id, row.kind, row.row_id, 0, outgoing_fields(row, shadows.get(key))
+        )
         result = PushResult.from_json(
             {**found[row.change_id], "status": "skipped", "was": found[row.change_id]["status"]}
         )
@@ -312,60 +316,10 @@ def _settle(
     state.acknowledge(project_id, pushed_seqs=covered, shadows=new_shadows, server_rows=server_rows)
 
 
-def _fields(row: PendingRow, shadow: Shadow | None) -> dict[str, Any] | None:
-    """What to send for an outbox row: None for a delete, else the fields that differ from the server's row."""
-    if row.payload is None:
-        return None
-    payload = dict(row.payload)
-    payload.pop("id", None)
-    return payload if shadow is None or shadow.deleted else _diff(shadow.fields, payload)
-
-
 def _server_shadow(result: PushResult) -> Shadow | None:
     if not result.row:
         return None
     return Shadow(int(result.row["rev"]), bool(result.row["deleted"]), dict(result.row["fields"]))
-
-
-def _batches(
-    state: SyncState, project_id: str, pending: list[PendingRow], everything: list[OutgoingChange] | None
-) -> Iterator[tuple[list[OutgoingChange], list[int]]]:
-    """Outgoing changes in batches, with the outbox rows each batch settles; `everything`: a new project's rows."""
-    if everything is not None:
-        all_seqs = [p.seq for p in pending]
-        size = IMPORT_BATCH
-        for start in range(0, len(everything), size):
-            last = start + size >= len(everything)
-            yield everything[start : start + size], (all_seqs if last else [])
-        return
-    # One change per row: the newest payload, diffed against the server's last known version of the row.
-    latest: dict[tuple[str, str], PendingRow] = {}
-    settles: dict[tuple[str, str], list[int]] = {}
-    for row in pending:
-        key = (row.kind, row.row_id)
-        latest[key] = row  # the newest payload, at the place of the first edit: an insert precedes its dependents
-        settles.setdefault(key, []).append(row.seq)
-    shadows = state.shadows(project_id, latest)
-    changes: list[OutgoingChange] = []
-    seqs: list[int] = []
-    for key, row in latest.items():
-        shadow = shadows.get(key)
-        base_rev = 0 if shadow is None else shadow.rev
-        fields = _fields(row, shadow)
-        if fields is not None and not fields and shadow is not None:
-            seqs += settles[key]  # back to what the server has: nothing to send
-            continue
-        changes.append(OutgoingChange(row.change_id, project_id, row.kind, row.row_id, base_rev, fields))
-        seqs += settles[key]
-        if len(changes) >= PUSH_BATCH:
-            yield changes, seqs
-            changes, seqs = [], []
-    if changes or seqs:
-        yield changes, seqs
-
-
-def _diff(base: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in payload.items() if base.get(k) != v}
 
 
 def _pull_project(

@@ -1,15 +1,16 @@
 """The sync bookkeeping as the sync client sees it: cursors, shadows (the server's last known rows, in the server's
 field form) and pending outbox rows, over storage's sync tables (storage.syncstate owns the tables and the SQL).
 
-Here: the conversion between server fields and core entities, and which projects stop syncing (deleted on the
-server, or the user's membership revoked).
+Here: the conversion between server fields and core entities, which projects stop syncing (deleted on the
+server, or the user's membership revoked), and what the outbox sends (each row's fields diffed against its shadow,
+in batches).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from bbschedule.storage.cache import LocalCache
 from bbschedule.storage.mapping import dumps
 from bbschedule.storage.syncstate import REVOKED, StoredShadow, SyncedProject, SyncTables
 from bbschedule.sync.fastcodec import entity_from_fields, fields_of
-from bbschedule.sync.protocol import Cursor, PulledRow, ServerHello
+from bbschedule.sync.protocol import Cursor, OutgoingChange, PulledRow, ServerHello
 
 log = logging.getLogger(__name__)
 
@@ -160,3 +161,54 @@ class SyncState:
         self.tables.apply_remote_page(
             project_id, rows, cursor=(cursor.txid, cursor.rev), role=role, decode=_decode, known=known
         )
+
+
+def outgoing_fields(row: PendingRow, shadow: Shadow | None) -> dict[str, Any] | None:
+    """What to send for an outbox row: None for a delete, else the fields that differ from the server's row."""
+    if row.payload is None:
+        return None
+    payload = dict(row.payload)
+    payload.pop("id", None)
+    return payload if shadow is None or shadow.deleted else _diff(shadow.fields, payload)
+
+
+def outgoing_batches(
+    state: SyncState, project_id: str, pending: list[PendingRow], everything: list[OutgoingChange] | None,
+    *, push_batch: int, import_batch: int,
+) -> Iterator[tuple[list[OutgoingChange], list[int]]]:  # fmt: skip
+    """Outgoing changes in batches, with the outbox rows each batch settles; `everything`: a new project's rows."""
+    if everything is not None:
+        all_seqs = [p.seq for p in pending]
+        size = import_batch
+        for start in range(0, len(everything), size):
+            last = start + size >= len(everything)
+            yield everything[start : start + size], (all_seqs if last else [])
+        return
+    # One change per row: the newest payload, diffed against the server's last known version of the row.
+    latest: dict[tuple[str, str], PendingRow] = {}
+    settles: dict[tuple[str, str], list[int]] = {}
+    for row in pending:
+        key = (row.kind, row.row_id)
+        latest[key] = row  # the newest payload, at the place of the first edit: an insert precedes its dependents
+        settles.setdefault(key, []).append(row.seq)
+    shadows = state.shadows(project_id, latest)
+    changes: list[OutgoingChange] = []
+    seqs: list[int] = []
+    for key, row in latest.items():
+        shadow = shadows.get(key)
+        base_rev = 0 if shadow is None else shadow.rev
+        fields = outgoing_fields(row, shadow)
+        if fields is not None and not fields and shadow is not None:
+            seqs += settles[key]  # back to what the server has: nothing to send
+            continue
+        changes.append(OutgoingChange(row.change_id, project_id, row.kind, row.row_id, base_rev, fields))
+        seqs += settles[key]
+        if len(changes) >= push_batch:
+            yield changes, seqs
+            changes, seqs = [], []
+    if changes or seqs:
+        yield changes, seqs
+
+
+def _diff(base: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in payload.items() if base.get(k) != v}
