@@ -301,9 +301,10 @@ def _settle(
         elif status in ("conflict", "refused"):
             if status == "refused":
                 entry.refused.append(f"{change.kind} {change.row_id}: {result.reason}")
-            if status == "refused" and result.code == "forbidden" and not result.row:
+            if status == "refused" and result.code == "forbidden" and not result.row and entry.role != "viewer":
                 # No longer a member (revoked since this sync's hello): the server shows nothing, which says
                 # nothing of the row. Kept as edited, and in the outbox; the next sync marks the project revoked.
+                # (A viewer's new row, refused as the hello foretold, goes: the server has no such row.)
                 kept.add(key)
                 continue
             server = _server_shadow(result)

@@ -74,3 +74,28 @@ def test_a_push_refused_for_a_membership_revoked_since_the_hello_keeps_the_edits
     finally:
         alice.close()
         bob.close()
+
+
+def test_a_viewers_new_row_refused_as_the_hello_said_is_taken_back(server_db: ServerDb, tmp_path: Path) -> None:
+    alice = Client(tmp_path / "alice", server_db.user("alice")[1])
+    data = sample_project(2)
+    pid = data.project.id
+    alice.cache.import_project(data)
+    alice.sync()
+    vera = Client(tmp_path / "vera", server_db.user("vera")[1])
+    admin.grant(server_db.admin_dsn, user=str(vera.user), project=pid, role="viewer")
+    vera.sync()
+    try:
+        session = vera.session(pid)
+        calendar = next(iter(session.data.calendars))
+        added = Activity(code="V1", name="Viewer's activity", calendar_id=calendar, original_duration=60)
+        session.apply(AddObject(added))  # a script can write the cache; the window would not let her
+
+        summary = vera.sync()
+        assert summary.projects[0].pushed == {"refused": 1}
+        assert ("activity", added.id) not in vera.state(pid)  # the server has no such row
+        assert vera.cache.outbox(pid) == []
+        assert vera.state(pid) == server_state(server_db.admin_dsn, pid)
+    finally:
+        alice.close()
+        vera.close()
