@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import itertools
+import json
 import logging
 import threading
 import uuid
@@ -39,6 +40,9 @@ BULK_BATCH = 80_000
 BULK_EDGE = 10_000
 """The first and the last batch are this small: the server starts at once, and little is left to settle at the end."""
 
+_ENCODE = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, check_circular=False).encode
+"""protocol.dumps's text, without an encoder made per call (json.dumps does that for any option; 250k rows)."""
+
 ImportRow = tuple[str, str, dict[str, Any]]
 NewShadow = tuple[str, str, int, str]
 """(kind, row id, the server's revision, the fields as JSON text)."""
@@ -56,7 +60,7 @@ def import_changes(project_id: str, rows: Sequence[ImportRow], seed: uuid.UUID) 
     """Rows of a new project as changes, with change ids derived from the import's (`seed`): a push cut off
     half-way is sent again and the rows already in are skipped."""
     return [
-        OutgoingChange(uuid5(seed, f"{kind}:{row_id}"), project_id, kind, row_id, 0, fields, dumps(fields))
+        OutgoingChange(uuid5(seed, f"{kind}:{row_id}"), project_id, kind, row_id, 0, fields, _ENCODE(fields))
         for kind, row_id, fields in rows
     ]
 

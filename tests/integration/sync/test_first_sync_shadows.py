@@ -6,7 +6,9 @@ sync's rows cost a quarter of the client's CPU) and back on after."""
 from __future__ import annotations
 
 import gc
+import json
 import sqlite3
+import uuid
 from contextlib import closing
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 from tests.integration.sync.clients import Client, sample_project
 from tests.integration.sync.conftest import ServerDb
 
-from bbschedule.sync import firstsync
+from bbschedule.sync import firstsync, protocol
 from bbschedule.sync.localstate import SyncState
 
 pytestmark = pytest.mark.postgres
@@ -84,3 +86,11 @@ def test_the_collector_is_off_during_a_sync_and_back_on_after_the_last_pause() -
     with pytest.raises(RuntimeError), firstsync.gc_paused():
         raise RuntimeError("a sync that fails")
     assert gc.isenabled()
+
+
+def test_a_first_syncs_json_is_the_protocols() -> None:
+    fields = {"name": "Bétonnage — niveau 2", "duration": 480, "ratio": 0.1, "none": None, "codes": ["a", 1, 2.5],
+              "nested": {"k": [True, False]}, "big": 2**62, "nan": float("inf")}  # fmt: skip
+    (change,) = firstsync.import_changes("p", [("activity", "a1", fields)], uuid.uuid4())
+    assert change.fields_json == protocol.dumps(fields)
+    assert json.loads(change.fields_json or "") == fields
