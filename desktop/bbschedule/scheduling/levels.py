@@ -10,6 +10,7 @@ passes.py (see there for the why); the result is value for value the scalar pass
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -240,6 +241,22 @@ def _finished_nodes(run: _Run, done: IntArray) -> IntArray:
     return np.maximum(out, _segment_extreme(tp, seg, fill=NONE, biggest=True))
 
 
+def _constraint_positions(
+    run: _Run, lo: int, hi: int, eligible: BoolArray
+) -> Iterator[tuple[IntArray, IntArray, BoolArray]]:
+    """For the primary then the secondary constraint of a level: its types, its dates as positions on each
+    activity's calendar, and which activities of `eligible` have one."""
+    cal = run.cal[lo:hi]
+    for types, dates in run.constraints:
+        ct, cd = types[lo:hi], dates[lo:hi]
+        valid = eligible & (cd != NONE)
+        if not valid.any():
+            continue
+        cpos = np.full(hi - lo, NONE, dtype=np.int64)
+        cpos[valid] = run.positions(cd[valid], cal[valid])
+        yield ct, cpos, valid
+
+
 def _early_constraints(
     run: _Run, lo: int, hi: int, es_p: IntArray, ef_min: IntArray, dd_pos: IntArray
 ) -> tuple[IntArray, IntArray, BoolArray]:
@@ -248,14 +265,8 @@ def _early_constraints(
     eligible = run.constrained[lo:hi] & (run.status[lo:hi] == NOT_STARTED)
     if not eligible.any():
         return es_p, ef_min, forced
-    cal, dur = run.cal[lo:hi], run.dur[lo:hi]
-    for types, dates in run.constraints:
-        ct, cd = types[lo:hi], dates[lo:hi]
-        valid = eligible & (cd != NONE)
-        if not valid.any():
-            continue
-        cpos = np.full(hi - lo, NONE, dtype=np.int64)
-        cpos[valid] = run.positions(cd[valid], cal[valid])
+    dur = run.dur[lo:hi]
+    for ct, cpos, valid in _constraint_positions(run, lo, hi, eligible):
         start = valid & ((ct == C_SNET) | (ct == C_SON))
         es_p = np.where(start, np.maximum(es_p, cpos), es_p)
         fin = valid & ((ct == C_FNET) | (ct == C_FON))
@@ -348,14 +359,8 @@ def _late_constraints(run: _Run, lo: int, hi: int, lf_p: IntArray, ls_max: IntAr
     eligible = run.constrained[lo:hi] & (run.status[lo:hi] == NOT_STARTED)
     if not eligible.any():
         return lf_p, ls_max
-    cal, dur = run.cal[lo:hi], run.dur[lo:hi]
-    for types, dates in run.constraints:
-        ct, cd = types[lo:hi], dates[lo:hi]
-        valid = eligible & (cd != NONE)
-        if not valid.any():
-            continue
-        cpos = np.full(hi - lo, NONE, dtype=np.int64)
-        cpos[valid] = run.positions(cd[valid], cal[valid])
+    dur = run.dur[lo:hi]
+    for ct, cpos, valid in _constraint_positions(run, lo, hi, eligible):
         start = valid & ((ct == C_SNLT) | (ct == C_SON))
         ls_max = np.where(start, np.minimum(ls_max, cpos), ls_max)
         fin = valid & ((ct == C_FNLT) | (ct == C_FON))
