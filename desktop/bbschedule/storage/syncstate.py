@@ -14,41 +14,22 @@ import operator
 import sqlite3
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Engine
 
 from bbschedule.core.changes import PROJECT_KIND
-from bbschedule.core.codec import entity_class, from_plain, to_plain
 from bbschedule.core.project_data import ENTITY_KINDS
 from bbschedule.storage.engine import transaction
-from bbschedule.storage.mapping import MAPPERS, PROJECT_COLUMNS, decode_project, encode_project
+from bbschedule.storage.local_rows import Decode, RemoteRow, read_local, read_project, rebased, write_local
+from bbschedule.storage.mapping import MAPPERS
 
 Key = tuple[str, str]
 """(kind, row id)."""
-Decode = Callable[[str, str, str], Any]
-"""(kind, row id, the server's fields as JSON text) -> the core entity."""
 
 DELETED, REVOKED = "deleted", "revoked"
-
-
-class RemoteRow(Protocol):
-    """A row as pulled from the server (sync.protocol.PulledRow has this shape)."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def id(self) -> str: ...
-    @property
-    def rev(self) -> int: ...
-    @property
-    def deleted(self) -> bool: ...
-    @property
-    def raw(self) -> str: ...
-    @property
-    def updated_by(self) -> str: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +184,7 @@ class SyncTables:
     def current_rows(self, project_id: str) -> list[tuple[str, str, Any]]:
         """Every row of the local project as (kind, id, entity), the project first, in dependency order."""
         with transaction(self._engine, write=False) as db:
-            out: list[tuple[str, str, Any]] = [(PROJECT_KIND, p.id, p) for p in _read_project(db, project_id)]
+            out: list[tuple[str, str, Any]] = [(PROJECT_KIND, p.id, p) for p in read_project(db, project_id)]
             for kind in ENTITY_KINDS:
                 mapper = MAPPERS[kind]
                 for row in db.execute(mapper.select_sql(), (project_id,)).fetchall():
@@ -218,7 +199,7 @@ class SyncTables:
         with transaction(self._engine, write=False) as db:
             for kind, chunk in _chunks(keys):
                 if kind == PROJECT_KIND or kind not in MAPPERS:
-                    found.update({(kind, row_id): _read_local(db, project_id, kind, row_id) for row_id in chunk})
+                    found.update({(kind, row_id): read_local(db, project_id, kind, row_id) for row_id in chunk})
                     continue
                 mapper = MAPPERS[kind]
                 marks = ", ".join("?" * len(chunk))
@@ -254,7 +235,7 @@ class SyncTables:
                 and db.execute("SELECT 1 FROM projects WHERE id = ?", (project_id,)).fetchone() is None
             )
             for (kind, row_id), entity in server_rows.items():
-                _write_local(db, project_id, kind, row_id, entity)
+                write_local(db, project_id, kind, row_id, entity)
             if comes_back:
                 db.execute("DELETE FROM sync_shadow WHERE project_id = ?", (project_id,))
                 db.execute(
@@ -312,9 +293,9 @@ class SyncTables:
                     _set_detached(db, project_id, DELETED, by=row.updated_by, at=_now())
                     continue
                 written.append(key)
-                entity = None if row.deleted else _rebased(db, project_id, row, decode, pending=key in pending)
+                entity = None if row.deleted else rebased(db, project_id, row, decode, pending=key in pending)
                 if row.kind == PROJECT_KIND or row.kind not in MAPPERS:
-                    _write_local(db, project_id, row.kind, row.id, entity)
+                    write_local(db, project_id, row.kind, row.id, entity)
                 elif entity is None:
                     deletes.setdefault(row.kind, []).append((row.id, project_id))
                 else:
@@ -403,71 +384,3 @@ def _exact_revs(db: sqlite3.Connection, project_id: str, keys: Iterable[Key]) ->
         ):
             found[(kind, row_id)] = int(rev)
     return found
-
-
-def _fields(entity: Any) -> dict[str, Any]:
-    plain: dict[str, Any] = to_plain(entity)
-    plain.pop("id", None)
-    return plain
-
-
-def _rebased(db: sqlite3.Connection, project_id: str, row: RemoteRow, decode: Decode, *, pending: bool) -> Any:
-    """The server's row; under a local edit not yet pushed, with the fields this cache changed since its shadow
-    laid on top (they are pushed later)."""
-    if not pending:
-        return decode(row.kind, row.id, row.raw)
-    local = _read_local(db, project_id, row.kind, row.id)
-    if local is None:
-        return decode(row.kind, row.id, row.raw)
-    shadow_row = db.execute(
-        "SELECT fields FROM sync_shadow WHERE project_id = ? AND kind = ? AND row_id = ?",
-        (project_id, row.kind, row.id),
-    ).fetchone()
-    base: dict[str, Any] = {} if shadow_row is None else json.loads(shadow_row[0])
-    merged = json.loads(row.raw)
-    merged.update({k: v for k, v in _fields(local).items() if base.get(k) != v})
-    return from_plain(entity_class(row.kind), {**merged, "id": row.id}, row.kind)
-
-
-def _read_project(db: sqlite3.Connection, project_id: str) -> list[Any]:
-    row = db.execute(f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects WHERE id = ?", (project_id,)).fetchone()
-    return [] if row is None else [decode_project(row)]
-
-
-def _read_local(db: sqlite3.Connection, project_id: str, kind: str, row_id: str) -> Any:
-    if kind == PROJECT_KIND:
-        found = _read_project(db, project_id)
-        return found[0] if found else None
-    mapper = MAPPERS[kind]
-    row = db.execute(
-        f"SELECT {', '.join(mapper.columns)} FROM {mapper.table} WHERE id = ? AND project_id = ?", (row_id, project_id)
-    ).fetchone()
-    return None if row is None else mapper.decode(row)
-
-
-def _write_local(db: sqlite3.Connection, project_id: str, kind: str, row_id: str, entity: Any) -> None:
-    """Make the local row equal `entity` (None: gone)."""
-    if kind == PROJECT_KIND:
-        if entity is None:
-            return  # a project deleted on the server stays in this cache until the planner removes it
-        values = encode_project(entity)
-        now = dt.datetime.now(dt.UTC).isoformat()
-        updated = db.execute(
-            "UPDATE projects SET " + ", ".join(f"{c} = ?" for c in PROJECT_COLUMNS[1:]) + " WHERE id = ?",
-            (*values[1:], row_id),
-        ).rowcount
-        if not updated:
-            marks = ", ".join("?" * (len(PROJECT_COLUMNS) + 2))
-            db.execute(
-                f"INSERT INTO projects ({', '.join(PROJECT_COLUMNS)}, created_at, updated_at) VALUES ({marks})",
-                (*values, now, now),
-            )
-            db.execute("INSERT OR IGNORE INTO undo_state (project_id, cursor) VALUES (?, 0)", (row_id,))
-        return
-    mapper = MAPPERS[kind]
-    if entity is None:
-        if kind == "activity":
-            db.execute("DELETE FROM computed_dates WHERE activity_id = ?", (row_id,))
-        db.execute(f"DELETE FROM {mapper.table} WHERE id = ? AND project_id = ?", (row_id, project_id))
-        return
-    db.execute(mapper.upsert_sql(), mapper.encode(entity, project_id))
