@@ -13,7 +13,7 @@ import keyring
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 from PySide6.QtCore import QItemSelectionModel, Qt
-from tests.integration.sync.clients import Client, sample_project, server_state
+from tests.integration.sync.clients import edits_by_another_planner, sample_project, server_state
 from tests.integration.sync.conftest import ServerDb
 from tests.ui.test_sync_ui import open_window, pg_cluster, server_db, small_project, sync
 
@@ -79,19 +79,15 @@ def test_a_second_planners_edit_shows_in_the_open_table_without_a_reopen(
     assert a1 is not None
     assert a3 is not None
 
-    bob_name, bob_dsn = server_db.user("bob")
-    admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
-    bob = Client(tmp_path / "bob", bob_dsn)
-    try:
-        bob.sync()
-        bob_session = bob.session(pid)
-        bob_session.apply(SetActivityField(a0.id, "name", "Renamed by Bob"))
-        bob_session.apply(SetActivityField(a1.id, "original_duration", 960))
-        added = Activity(code="B1", name="Added by Bob", calendar_id=a0.calendar_id, original_duration=480)
-        bob_session.apply(AddActivity(added))
-        bob.sync()
-    finally:
-        bob.close()
+    added = Activity(code="B1", name="Added by Bob", calendar_id=a0.calendar_id, original_duration=480)
+    edits_by_another_planner(
+        server_db,
+        tmp_path,
+        pid,
+        SetActivityField(a0.id, "name", "Renamed by Bob"),
+        SetActivityField(a1.id, "original_duration", 960),
+        AddActivity(added),
+    )
 
     # Alice, meanwhile: one edit of an activity Bob left alone, one of an activity Bob changed (another field).
     session.apply(SetActivityField(a3.id, "name", "Alice's A3"))
@@ -144,15 +140,7 @@ def test_a_project_opened_earlier_shows_the_pulled_rows_when_opened_again(
     win.open_project(first)  # ...while another project is on screen
     sync(qtbot, controller)
     target = sorted(other.activities.values(), key=lambda a: a.code)[0]
-    bob_name, bob_dsn = server_db.user("bob")
-    admin.grant(server_db.admin_dsn, user=bob_name, project=other.project.id, role="planner")
-    bob = Client(tmp_path / "bob", bob_dsn)
-    try:
-        bob.sync()
-        bob.session(other.project.id).apply(SetActivityField(target.id, "name", "Bob's name"))
-        bob.sync()
-    finally:
-        bob.close()
+    edits_by_another_planner(server_db, tmp_path, other.project.id, SetActivityField(target.id, "name", "Bob's name"))
     sync(qtbot, controller)
     win.open_project(other.project.id)
     assert win.session is not None
@@ -175,17 +163,10 @@ def test_the_scroll_position_stays_where_the_planner_left_it(qtbot: Any, tmp_pat
         assert win.session is not None
         pid = win.session.project_id
         ordered = sorted(win.session.data.activities.values(), key=lambda a: a.code)
-        bob_name, bob_dsn = server_db.user("bob")
-        admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
-        bob = Client(tmp_path / "bob", bob_dsn)
-        try:
-            bob.sync()
-            bob_session = bob.session(pid)
-            for activity in ordered[::40]:  # above, inside and below the planner's view
-                bob_session.apply(SetActivityField(activity.id, "name", f"{activity.name} (Bob)"))
-            bob.sync()
-        finally:
-            bob.close()
+        renames = [
+            SetActivityField(a.id, "name", f"{a.name} (Bob)") for a in ordered[::40]
+        ]  # above, in, below the view
+        edits_by_another_planner(server_db, tmp_path, pid, *renames)
         bar = win.activity_view.verticalScrollBar()
         assert bar.maximum() > 0
         bar.setValue(bar.maximum() // 2)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 from PySide6.QtCore import QModelIndex
-from tests.integration.sync.clients import Client, sample_project
+from tests.integration.sync.clients import edits_by_another_planner, sample_project
 from tests.integration.sync.conftest import ServerDb
 from tests.ui.test_sync_refresh import alice
 from tests.ui.test_sync_ui import open_window, pg_cluster, server_db, sync
@@ -60,18 +60,14 @@ def test_a_rename_and_new_data_date_from_another_planner_reach_the_title_and_tre
     new_date = dt.datetime(2026, 3, 2, 8)
     assert format_date(new_date) not in node_tip(win, pid)
 
-    bob_name, bob_dsn = server_db.user("bob")
-    admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
-    bob = Client(tmp_path / "bob", bob_dsn)
-    try:
-        bob.sync()
-        bob_session = bob.session(pid)
-        bob_session.apply(SetProjectField("name", "Riverside Phase 2"))
-        bob_session.apply(SetProjectField("code", "RIV-2"))
-        bob_session.apply(SetProjectField("data_date", new_date))
-        bob.sync()
-    finally:
-        bob.close()
+    edits_by_another_planner(
+        server_db,
+        tmp_path,
+        pid,
+        SetProjectField("name", "Riverside Phase 2"),
+        SetProjectField("code", "RIV-2"),
+        SetProjectField("data_date", new_date),
+    )
 
     sync(qtbot, controller)
 

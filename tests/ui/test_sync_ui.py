@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from psycopg.conninfo import conninfo_to_dict
 from PySide6.QtCore import QSettings, QThreadPool
-from tests.integration.sync.clients import Client, server_state
+from tests.integration.sync.clients import edits_by_another_planner, server_state
 from tests.integration.sync.conftest import ServerDb
 from tests.integration.sync.pgcluster import PgCluster, find_bindir
 
@@ -167,18 +167,14 @@ def test_pulled_rows_reach_the_open_session_and_a_conflict_is_resolved_as_one_st
     a2 = win.session.data.activity_by_code("A2")
     assert a2 is not None
 
-    bob_name, bob_dsn = server_db.user("bob")
-    admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
-    bob = Client(tmp_path / "bob", bob_dsn)
-    try:
-        bob.sync()
-        bob_session = bob.session(pid)
-        bob_session.apply(SetActivityField(a0.id, "name", "Bob's name"))
-        bob_session.apply(SetActivityField(a1.id, "notes", "pulled from Bob"))
-        bob_session.apply(DeleteActivity(a2.id))
-        bob.sync()
-    finally:
-        bob.close()
+    bob_name = edits_by_another_planner(
+        server_db,
+        tmp_path,
+        pid,
+        SetActivityField(a0.id, "name", "Bob's name"),
+        SetActivityField(a1.id, "notes", "pulled from Bob"),
+        DeleteActivity(a2.id),
+    )
     before = win.session
     before.apply(SetActivityField(a0.id, "name", "Alice's name"))
     before.apply(SetActivityField(a2.id, "name", "edited, but Bob deleted it"))
@@ -302,15 +298,7 @@ def test_an_edit_typed_while_the_sync_runs_is_kept_beside_the_pulled_rows(
     a0, a1 = (win.session.data.activity_by_code(code) for code in ("A0", "A1"))
     assert a0 is not None
     assert a1 is not None
-    bob_name, bob_dsn = server_db.user("bob")
-    admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
-    bob = Client(tmp_path / "bob", bob_dsn)
-    try:
-        bob.sync()
-        bob.session(pid).apply(SetActivityField(a1.id, "notes", "from Bob"))
-        bob.sync()
-    finally:
-        bob.close()
+    edits_by_another_planner(server_db, tmp_path, pid, SetActivityField(a1.id, "notes", "from Bob"))
     # In place: the sync is done when sync_now returns, its answer waits in the event queue behind this edit.
     controller.runner = TaskRunner(win, pool=SynchronousPool())
     with qtbot.waitSignal(controller.sig_finished, timeout=30_000):

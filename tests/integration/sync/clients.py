@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from bbschedule.core.activity import Activity, Relationship
 from bbschedule.core.calendar import Calendar
+from bbschedule.core.commands import Command
 from bbschedule.core.project import Project
 from bbschedule.core.project_data import ProjectData
 from bbschedule.services.session import ProjectSession
 from bbschedule.storage.cache import LocalCache
 from bbschedule.sync.client import SyncSummary, sync_all
 from bbschedule.sync.localstate import SyncState, plain_fields
+
+if TYPE_CHECKING:
+    from tests.integration.sync.conftest import ServerDb
 
 
 def sample_project(n_activities: int, *, code: str = "SYNC") -> ProjectData:
@@ -57,6 +61,27 @@ class Client:
 
     def close(self) -> None:
         self.cache.close()
+
+
+def edits_by_another_planner(
+    server_db: ServerDb, folder: Path, project_id: str, *commands: Command, prefix: str = "bob"
+) -> str:
+    """Another planner is made a planner on the project, makes `commands` in a cache of their own and syncs;
+    returns their login name."""
+    from bbschedule.sync import admin
+
+    name, dsn = server_db.user(prefix)
+    admin.grant(server_db.admin_dsn, user=name, project=project_id, role="planner")
+    other = Client(folder / prefix, dsn)
+    try:
+        other.sync()
+        session = other.session(project_id)
+        for command in commands:
+            session.apply(command)
+        other.sync()
+    finally:
+        other.close()
+    return name
 
 
 def server_state(admin_dsn: str, project_id: str) -> dict[tuple[str, str], dict[str, Any]]:
