@@ -204,10 +204,11 @@ def test_a_0002_server_upgrades_and_its_rows_stay(pg_cluster: Any, tmp_path: Pat
     _alice, dsn = server.user("alice")
     with psycopg.connect(dsn) as conn:
         project = ProjectBuilder(conn, ["A", "B"])
-    upgraded = admin.init_server(admin_dsn)
+    upto3 = [m for m in admin.migrations() if m.version <= 3]  # this test is the 0002 -> 0003 step
+    upgraded = admin.init_server(admin_dsn, available=upto3)
     assert upgraded.applied == (3,)
     assert upgraded.version == 3
-    assert admin.init_server(admin_dsn).applied == ()
+    assert admin.init_server(admin_dsn, available=upto3).applied == ()
     with psycopg.connect(dsn) as conn:
         more = [change(project.id, "activity", new_id(), activity_fields(f"N{i}", project.calendar)) for i in range(5)]
         link = change(project.id, "relationship", new_id(), rel_fields(project.act("A"), more[0].row_id))

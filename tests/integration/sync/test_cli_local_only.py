@@ -48,8 +48,8 @@ def test_sync_lists_local_only_projects_with_why_and_since_when(
     assert run_sync(bob_profile, server, "lo_bob", "bob-pw", monkeypatch, as_json=True) == 0
     assert json.loads(capsys.readouterr().out)["local_only"] == []
 
-    # Bob edits GONE offline (it goes up, then meets the deletion); Alice deletes it on the server; Bob is taken
-    # off KEPT.
+    # Bob edits GONE offline (the server refuses it: the project is deleted; it stays here, unsent); Alice deletes
+    # it on the server; Bob is taken off KEPT.
     with LocalCache(cache_path(bob_profile)) as cache:
         session = projects.open_session(cache, gone.project.id)
         first = sorted(session.data.activities.values(), key=lambda a: a.code)[0]
@@ -86,7 +86,7 @@ def test_sync_lists_local_only_projects_with_why_and_since_when(
     listed = {p["code"]: p for p in json.loads(capsys.readouterr().out)["local_only"]}
     assert listed["GONE"]["reason"] == "deleted"
     assert listed["GONE"]["by"] == "lo_alice"
-    assert listed["GONE"]["unsent"] == 1  # the edit made after the news waits here, unsent
+    assert listed["GONE"]["unsent"] == 3  # the two refused offline edits and the one made after the news
     assert listed["KEPT"]["reason"] == "revoked"
     assert listed["KEPT"]["by"] is None
     assert listed["KEPT"]["unsent"] == 0

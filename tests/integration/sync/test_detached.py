@@ -98,11 +98,12 @@ def test_a_project_deleted_by_its_admin_is_kept_by_the_other_planner_and_not_ret
             k: v for k, v in rows_before.items() if k[0] != "project"
         }  # every activity, link and calendar still here, with the unsent note
         assert kept[("activity", first.id)]["notes"] == "typed before the news"
-        # That note went up before the pull brought the news (push comes first); an edit made now stays here.
+        # That note went up before the pull brought the news (push comes first): the server refused it (the
+        # project is deleted) and it waits here, unsent, as does an edit made now.
         session = bob.session(pid)
         session.apply(SetActivityField(first.id, "name", "typed after the news"))
         outbox = bob.cache.outbox(pid)
-        assert [row["row_id"] for row in outbox] == [first.id]
+        assert [row["row_id"] for row in outbox] == [first.id, first.id]
 
         newly, projects = bob_run(bob, pid)
         assert newly == []
