@@ -5,6 +5,8 @@ the edits, unsent, and marks the project deleted. Real PostgreSQL, real caches.
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -196,3 +198,23 @@ def test_a_0003_server_upgrades_to_0004_once(pg_cluster: Any) -> None:
         )
         assert (late.status, late.code) == ("refused", "forbidden")
     assert server_state(admin_dsn, project.id)[("activity", project.act("A"))]["name"] == "kept"
+
+
+def test_an_edit_racing_the_deletion_waits_for_it_and_is_refused(server_db: ServerDb) -> None:
+    _alice, alice_dsn = server_db.user("alice")
+    bob, bob_dsn = server_db.user("bob")
+    with psycopg.connect(alice_dsn) as alice_conn, psycopg.connect(bob_dsn) as bob_conn:
+        project = ProjectBuilder(alice_conn, ["A"])
+        admin.grant(server_db.admin_dsn, user=bob, project=project.id, role="planner")
+        tombstone = change(project.id, "project", project.id, None)
+        # Alice's deletion is written but not committed when Bob's edit of a plain field arrives.
+        alice_conn.execute("SELECT bbschedule.push(%s::jsonb)", ("[" + tombstone.wire() + "]",))
+        edit = change(project.id, "activity", project.act("A"), {"name": "raced"}, base_rev=project.revs["A"])
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            answer = pool.submit(push, bob_conn, [edit])
+            time.sleep(0.5)
+            assert not answer.done()  # it waits for the deletion rather than slipping in beside it
+            alice_conn.commit()
+            [result] = answer.result(timeout=30)
+    assert (result.status, result.code) == ("refused", "forbidden")
+    assert server_state(server_db.admin_dsn, project.id)[("activity", project.act("A"))]["name"] == "Activity A"
