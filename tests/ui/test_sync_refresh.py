@@ -212,7 +212,7 @@ def test_a_project_deleted_on_the_server_stays_open_marked_local_only(
         assert alice_name(server_db, controller) in bcontroller.status.toolTip()
         assert "deleted on the server" in bwin.statusBar().currentMessage()
         assert bwin.session is not None
-        assert len(bwin.session.data.activities) == count  # kept, with Bob's edit (it went up before the news)
+        assert len(bwin.session.data.activities) == count  # kept, with Bob's edit (refused: it waits here)
         assert bwin.session.data.activities[a0.id].name == "Bob's offline edit"
         # Bob keeps working on his copy; synced again: no error, nothing pushed or retried, said once.
         bwin.session.apply(SetActivityField(a0.id, "notes", "after the news"))
@@ -220,7 +220,7 @@ def test_a_project_deleted_on_the_server_stays_open_marked_local_only(
         assert again.newly_detached == []
         assert bcontroller.status.state == LOCAL_ONLY
         assert all(p.project_id != pid or not p.pushed for p in again.summary.projects)
-        assert [row["row_id"] for row in bwin.workspace.cache.outbox(pid)] == [a0.id]  # kept, unsent
+        assert [row["row_id"] for row in bwin.workspace.cache.outbox(pid)] == [a0.id, a0.id]  # kept, unsent
         bwin.open_project(pid)  # reopened later: still marked
         assert bcontroller.status.state == LOCAL_ONLY
     finally:

@@ -1,8 +1,9 @@
 -- 0004: a deleted project takes no more changes. Its project row tombstoned, every change a member sends for it
--- (an edit, a new row, a row's deletion) is refused before anything is written, and the editor is told as for a
--- row's delete-beats-edit: a 'deleted' conflict row, and a refusal naming who deleted the project. The refusal
--- carries no row and the code 'forbidden' (not remembered as applied): the client keeps the edit here, pending,
--- and the pull that follows marks the project deleted (detached) with the edit kept. bulk_push refuses the batch.
+-- (an edit, a new row, a row's deletion) is refused before anything is written, with a reason naming who deleted
+-- the project. The refusal carries no row and the code 'forbidden' (so it is not remembered as applied): the
+-- client keeps the edit here, pending, and the pull that follows marks the project deleted (detached), which is
+-- how the planner is told. No conflict row: there is nothing to pick between, the whole project is gone (and an
+-- open conflict would hide the "local only" mark). bulk_push refuses the whole batch.
 
 -- Who deleted the project (NULL: it is live or not on the server). `share`: lock the project row FOR SHARE, so a
 -- deletion being committed is waited for and one not begun waits for this transaction: delete beats edit, whole.
@@ -22,19 +23,13 @@ BEGIN
     RETURN CASE WHEN gone THEN coalesce(who, '') END;
 END $$;
 
--- The answer to one change of a deleted project, and the editor's note (once per change id: a resend adds none).
-CREATE FUNCTION refuse_in_deleted_project(change uuid, project uuid, row_kind text, row_id uuid, new_fields jsonb,
-                                          deleted_by text) RETURNS jsonb
-LANGUAGE plpgsql SET search_path = pg_catalog, bbschedule, pg_temp AS $$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.change_id = change AND c.user_name = session_user) THEN
-        INSERT INTO conflicts (project_id, kind, row_id, field, reason, theirs, mine, user_name, other_user, change_id)
-        VALUES (project, row_kind, row_id, '*', 'deleted', NULL, new_fields, session_user, deleted_by, change);
-    END IF;
-    RETURN jsonb_build_object('status', 'refused', 'code', 'forbidden', 'project_deleted', true,
+-- The answer to one change of a deleted project.
+CREATE FUNCTION refuse_in_deleted_project(deleted_by text) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('status', 'refused', 'code', 'forbidden', 'project_deleted', true,
                               'reason', format('the project was deleted by %s; your change was not applied',
-                                               deleted_by));
-END $$;
+                                               deleted_by))
+$$;
 
 -- As in 0002, with the project's state checked first. A change of the project row itself is left to
 -- apply_change (it locks that row FOR UPDATE, and an admin's second deletion is "already deleted"); only an edit
@@ -57,7 +52,7 @@ BEGIN
             -- Non-members and viewers get apply_change's own answer (a viewer's carries the row to set back).
             IF gone_by IS NOT NULL AND NOT (c.kind = 'project' AND c.deleted)
                AND my_role(c.project_id) IN ('planner', 'admin') THEN
-                res := refuse_in_deleted_project(c.change_id, c.project_id, c.kind, c.id, c.fields, gone_by)
+                res := refuse_in_deleted_project(gone_by)
                        || jsonb_build_object('change_id', c.change_id);
             ELSE
                 res := apply_change(c.change_id, c.project_id, c.kind, c.id, c.base_rev, c.fields, c.deleted)
@@ -158,6 +153,6 @@ BEGIN
     RETURN bulk_push_checked(project);
 END $$;
 
-REVOKE ALL ON FUNCTION project_deleted_by(uuid, boolean), refuse_in_deleted_project(uuid, uuid, text, uuid, jsonb, text),
+REVOKE ALL ON FUNCTION project_deleted_by(uuid, boolean), refuse_in_deleted_project(text),
     bulk_push(uuid) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION bulk_push(uuid) TO bbschedule_client;
