@@ -41,6 +41,8 @@ DECLARE
     c record;
     res jsonb;
     gone_by text;
+    live uuid[] := '{}';     -- projects found live and share-locked: live until this transaction ends
+    gone jsonb := '{}';      -- deleted projects, and by whom (a deletion is never undone by a push)
 BEGIN
     FOR c IN SELECT * FROM pg_temp.push_batch b WHERE status IS NULL AND (kind = 'project' OR NOT project_rows_only)
              AND NOT EXISTS (SELECT 1 FROM pg_temp.bulk_ords o WHERE o.ord = b.ord) ORDER BY ord LOOP
@@ -48,7 +50,19 @@ BEGIN
                || jsonb_build_object('change_id', c.change_id, 'status', 'skipped', 'was', a.status)
             INTO res FROM applied_changes a WHERE a.change_id = c.change_id;
         IF res IS NULL THEN
-            gone_by := project_deleted_by(c.project_id, c.kind <> 'project');
+            -- Looked up once per project and call, not per change: a batch of plain edits pays one lookup.
+            IF gone ? c.project_id::text THEN
+                gone_by := gone ->> c.project_id::text;
+            ELSIF c.project_id = ANY (live) THEN
+                gone_by := NULL;
+            ELSE
+                gone_by := project_deleted_by(c.project_id, c.kind <> 'project');
+                IF gone_by IS NOT NULL THEN
+                    gone := gone || jsonb_build_object(c.project_id::text, gone_by);
+                ELSIF c.kind <> 'project' THEN
+                    live := live || c.project_id;
+                END IF;
+            END IF;
             -- Non-members and viewers get apply_change's own answer (a viewer's carries the row to set back).
             IF gone_by IS NOT NULL AND NOT (c.kind = 'project' AND c.deleted)
                AND my_role(c.project_id) IN ('planner', 'admin') THEN
