@@ -13,7 +13,9 @@ Targets (DESIGN.md section 9): first sync ≤ 20 s, one edit round trip ≤ 200 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import tempfile
@@ -77,6 +79,7 @@ def main() -> None:
     parser.add_argument("-n", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--profile", action="store_true", help="cProfile the second planner's first sync (client)")
     parser.add_argument(
         "--breakdown", action="store_true", help="print where the server spent a first sync (pg_stat_statements)"
     )
@@ -119,10 +122,16 @@ def main() -> None:
                 if args.breakdown:
                     _breakdown(cluster, dbname)
                 admin.grant(admin_dsn, user=f"bob{i}", project=data.project.id, role="planner")
+                profiler = cProfile.Profile() if args.profile else None
                 start, cpu, server = time.perf_counter(), time.process_time(), server_cpu(cluster)
+                if profiler is not None:
+                    profiler.enable()
                 summary = sync_all(bob, server=cluster.dsn(f"bob{i}", "bench-password", dbname),
                                    user=f"bob{i}", password=None)  # fmt: skip
                 second.append(time.perf_counter() - start)
+                if profiler is not None:
+                    profiler.disable()
+                    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
                 print(f"  second planner's first sync {i}: {second[-1]:.2f} s wall, client CPU"
                       f" {time.process_time() - cpu:.2f} s, server CPU {server_cpu(cluster) - server:.2f} s"
                       f" (pulled {summary.projects[0].pulled}; load {os.getloadavg()[0]:.1f})")  # fmt: skip
