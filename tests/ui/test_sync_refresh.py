@@ -15,7 +15,7 @@ from psycopg.conninfo import conninfo_to_dict
 from PySide6.QtCore import QItemSelectionModel, Qt
 from tests.integration.sync.clients import edits_by_another_planner, sample_project, server_state
 from tests.integration.sync.conftest import ServerDb
-from tests.ui.test_sync_ui import open_window, pg_cluster, server_db, small_project, sync
+from tests.ui.test_sync_ui import open_window, pg_cluster, server_db, sign_in, small_project, sync
 
 from bbschedule.core.activity import Activity
 from bbschedule.core.commands import AddActivity, SetActivityField
@@ -55,9 +55,7 @@ def alice(qtbot: Any, tmp_path: Path, server_db: ServerDb) -> Iterator[tuple[Mai
     win, controller = open_window(qtbot, tmp_path / "alice", open_path=path)
     qtbot.waitUntil(lambda: win.session is not None)
     _name, dsn = server_db.user("alice")
-    parts = conninfo_to_dict(dsn)
-    controller.sign_in(SyncConfig(user=str(parts["user"]), dsn=dsn), str(parts["password"]), remember=False)
-    qtbot.waitUntil(lambda: controller.status.state == UP_TO_DATE, timeout=30_000)
+    sign_in(qtbot, controller, dsn)
     yield win, controller, dsn
     win.close()
 
@@ -157,9 +155,8 @@ def test_the_scroll_position_stays_where_the_planner_left_it(qtbot: Any, tmp_pat
         qtbot.waitUntil(lambda: win.session is not None)
         win.resize(1000, 500)
         win.show()
-        name, dsn = server_db.user("alice")
-        controller.sign_in(SyncConfig(user=name, dsn=dsn), str(conninfo_to_dict(dsn)["password"]), remember=False)
-        qtbot.waitUntil(lambda: controller.status.state == UP_TO_DATE, timeout=30_000)
+        _name, dsn = server_db.user("alice")
+        sign_in(qtbot, controller, dsn)
         assert win.session is not None
         pid = win.session.project_id
         ordered = sorted(win.session.data.activities.values(), key=lambda a: a.code)
@@ -189,9 +186,7 @@ def test_a_project_deleted_on_the_server_stays_open_marked_local_only(
     admin.grant(server_db.admin_dsn, user=bob_name, project=pid, role="planner")
     bwin, bcontroller = open_window(qtbot, tmp_path / "bob")
     try:
-        bparts = conninfo_to_dict(bob_dsn)
-        bcontroller.sign_in(SyncConfig(user=bob_name, dsn=bob_dsn), str(bparts["password"]), remember=False)
-        qtbot.waitUntil(lambda: bcontroller.status.state == UP_TO_DATE, timeout=30_000)
+        sign_in(qtbot, bcontroller, bob_dsn)
         bwin.open_project(pid)
         assert bwin.session is not None
         count = len(bwin.session.data.activities)

@@ -77,6 +77,13 @@ def open_window(qtbot: Any, profile: Path, *, open_path: Path | None = None) -> 
     return win, controller
 
 
+def sign_in(qtbot: Any, controller: SyncController, dsn: str) -> None:
+    """Sign in as the DSN's login (password not remembered) and wait for the first sync to finish."""
+    parts = conninfo_to_dict(dsn)
+    controller.sign_in(SyncConfig(user=str(parts["user"]), dsn=dsn), str(parts["password"]), remember=False)
+    qtbot.waitUntil(lambda: controller.status.state == UP_TO_DATE, timeout=30_000)
+
+
 def sync(qtbot: Any, controller: SyncController) -> SyncOutcome:
     with qtbot.waitSignal(controller.sig_finished, timeout=30_000) as blocker:
         controller.sync_now()
@@ -155,9 +162,7 @@ def test_pulled_rows_reach_the_open_session_and_a_conflict_is_resolved_as_one_st
     qtbot: Any, alice_window: tuple[MainWindow, SyncController, str], server_db: ServerDb, tmp_path: Path
 ) -> None:
     win, controller, dsn = alice_window
-    parts = conninfo_to_dict(dsn)
-    controller.sign_in(SyncConfig(user=str(parts["user"]), dsn=dsn), str(parts["password"]), remember=False)
-    qtbot.waitUntil(lambda: controller.status.state == UP_TO_DATE, timeout=30_000)
+    sign_in(qtbot, controller, dsn)
     assert win.session is not None
     pid = win.session.project_id
     a0 = win.session.data.activity_by_code("A0")
@@ -217,9 +222,7 @@ def test_a_viewer_sees_the_project_read_only(
     qtbot: Any, alice_window: tuple[MainWindow, SyncController, str], server_db: ServerDb, tmp_path: Path
 ) -> None:
     win, controller, dsn = alice_window
-    parts = conninfo_to_dict(dsn)
-    controller.sign_in(SyncConfig(user=str(parts["user"]), dsn=dsn), str(parts["password"]), remember=False)
-    qtbot.waitUntil(lambda: controller.status.state == UP_TO_DATE, timeout=30_000)
+    sign_in(qtbot, controller, dsn)
     assert win.session is not None
     assert not win.session.read_only
     pid = win.session.project_id
@@ -228,9 +231,7 @@ def test_a_viewer_sees_the_project_read_only(
     admin.grant(server_db.admin_dsn, user=viewer, project=pid, role="viewer")
     vwin, vcontroller = open_window(qtbot, tmp_path / "viewer")
     try:
-        vparts = conninfo_to_dict(viewer_dsn)
-        vcontroller.sign_in(SyncConfig(user=viewer, dsn=viewer_dsn), str(vparts["password"]), remember=False)
-        qtbot.waitUntil(lambda: vcontroller.status.state == UP_TO_DATE, timeout=30_000)
+        sign_in(qtbot, vcontroller, viewer_dsn)
         assert pid in [p.id for p in vwin.workspace.list_projects()]
         vwin.open_project(pid)
         session = vwin.session
@@ -290,9 +291,7 @@ def test_an_edit_typed_while_the_sync_runs_is_kept_beside_the_pulled_rows(
     qtbot: Any, alice_window: tuple[MainWindow, SyncController, str], server_db: ServerDb, tmp_path: Path
 ) -> None:
     win, controller, dsn = alice_window
-    parts = conninfo_to_dict(dsn)
-    controller.sign_in(SyncConfig(user=str(parts["user"]), dsn=dsn), str(parts["password"]), remember=False)
-    qtbot.waitUntil(lambda: controller.status.state == UP_TO_DATE, timeout=30_000)
+    sign_in(qtbot, controller, dsn)
     assert win.session is not None
     pid = win.session.project_id
     a0, a1 = (win.session.data.activity_by_code(code) for code in ("A0", "A1"))
