@@ -63,6 +63,24 @@ class Client:
         self.cache.close()
 
 
+def shared_project(
+    server_db: ServerDb, tmp_path: Path, n_activities: int = 6, *, name: str = "bob", role: str = "planner"
+) -> tuple[Client, Client, str]:
+    """Alice's project of `n_activities`, synced up, shared with another login (`name`, `role`) and pulled into
+    that login's cache: (alice, the other, project id)."""
+    from bbschedule.sync import admin
+
+    alice = Client(tmp_path / "alice", server_db.user("alice")[1])
+    data = sample_project(n_activities)
+    alice.cache.import_project(data)
+    alice.sync()
+    other = Client(tmp_path / name, server_db.user(name)[1])
+    admin.grant(server_db.admin_dsn, user=str(other.user), project=data.project.id, role=role)
+    other.sync()
+    assert other.cache.find_project(data.project.id) is not None
+    return alice, other, data.project.id
+
+
 def edits_by_another_planner(
     server_db: ServerDb, folder: Path, project_id: str, *commands: Command, prefix: str = "bob"
 ) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from tests.integration.sync.clients import Client, sample_project, server_state
+from tests.integration.sync.clients import server_state, shared_project
 from tests.integration.sync.conftest import ServerDb
 from tests.integration.sync.helpers import ProjectBuilder, activity_fields, change, new_id, push
 
@@ -58,14 +58,7 @@ def notes_for(admin_dsn: str, project_id: str, user: str) -> list[tuple[str, str
 def test_an_offline_planners_edit_and_new_row_in_a_deleted_project_are_refused_told_and_kept(
     server_db: ServerDb, tmp_path: Path
 ) -> None:
-    alice = Client(tmp_path / "alice", server_db.user("alice")[1])
-    data = sample_project(5)
-    pid = data.project.id
-    alice.cache.import_project(data)
-    alice.sync()
-    bob = Client(tmp_path / "bob", server_db.user("bob")[1])
-    admin.grant(server_db.admin_dsn, user=str(bob.user), project=pid, role="planner")
-    bob.sync()
+    alice, bob, pid = shared_project(server_db, tmp_path, 5)
     try:
         # Bob, offline: an edit and a new activity. Alice (the admin) deletes the project meanwhile.
         session = bob.session(pid)

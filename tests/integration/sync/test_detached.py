@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.integration.sync.clients import Client, sample_project, server_state
+from tests.integration.sync.clients import Client, server_state, shared_project
 from tests.integration.sync.conftest import ServerDb
 
 from bbschedule.core.commands import SetActivityField
@@ -19,20 +19,6 @@ from bbschedule.sync.client import ProjectSummary
 from bbschedule.sync.localstate import SyncState
 
 pytestmark = pytest.mark.postgres
-
-
-def shared_project(server_db: ServerDb, tmp_path: Path) -> tuple[Client, Client, str]:
-    """Alice's project, synced up, shared with Bob as planner and pulled into his cache."""
-    alice = Client(tmp_path / "alice", server_db.user("alice")[1])
-    data = sample_project(6)
-    alice.cache.import_project(data)
-    alice.sync()
-    bob_dsn = server_db.user("bob")[1]
-    bob = Client(tmp_path / "bob", bob_dsn)
-    admin.grant(server_db.admin_dsn, user=str(bob.user), project=data.project.id, role="planner")
-    bob.sync()
-    assert bob.cache.find_project(data.project.id) is not None
-    return alice, bob, data.project.id
 
 
 def bob_run(bob: Client, project_id: str) -> tuple[list[str], dict[str, ProjectSummary]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from tests.integration.sync.clients import Client, sample_project, server_state
+from tests.integration.sync.clients import server_state, shared_project
 from tests.integration.sync.conftest import ServerDb
 
 from bbschedule.core.activity import Activity
@@ -24,14 +24,7 @@ pytestmark = pytest.mark.postgres
 def test_a_push_refused_for_a_membership_revoked_since_the_hello_keeps_the_edits(
     server_db: ServerDb, tmp_path: Path
 ) -> None:
-    alice = Client(tmp_path / "alice", server_db.user("alice")[1])
-    data = sample_project(4)
-    pid = data.project.id
-    alice.cache.import_project(data)
-    alice.sync()
-    bob = Client(tmp_path / "bob", server_db.user("bob")[1])
-    admin.grant(server_db.admin_dsn, user=str(bob.user), project=pid, role="planner")
-    bob.sync()
+    alice, bob, pid = shared_project(server_db, tmp_path, 4)
     try:
         session = bob.session(pid)
         first = sorted(session.data.activities.values(), key=lambda a: a.code)[0]
@@ -77,14 +70,7 @@ def test_a_push_refused_for_a_membership_revoked_since_the_hello_keeps_the_edits
 
 
 def test_a_viewers_new_row_refused_as_the_hello_said_is_taken_back(server_db: ServerDb, tmp_path: Path) -> None:
-    alice = Client(tmp_path / "alice", server_db.user("alice")[1])
-    data = sample_project(2)
-    pid = data.project.id
-    alice.cache.import_project(data)
-    alice.sync()
-    vera = Client(tmp_path / "vera", server_db.user("vera")[1])
-    admin.grant(server_db.admin_dsn, user=str(vera.user), project=pid, role="viewer")
-    vera.sync()
+    alice, vera, pid = shared_project(server_db, tmp_path, 2, name="vera", role="viewer")
     try:
         session = vera.session(pid)
         calendar = next(iter(session.data.calendars))
