@@ -28,9 +28,6 @@ from bbschedule.scheduling.passes import Dates, backward, forward, free_float, f
 from bbschedule.scheduling.passive import WbsRollup, level_of_effort
 from bbschedule.scheduling.result import ScheduleResult
 
-_CHUNK = 20_000
-_FLOAT_INPUTS = ("es", "ef", "es_pos", "ef_pos", "ls_pos", "lf_pos")
-
 
 class Scheduler:
     """Holds one project's compiled network and dates between runs."""
@@ -73,29 +70,16 @@ class Scheduler:
     def run(self) -> ScheduleResult:
         started = time.perf_counter()
         net, d = self.net, self.dates
-        n = net.n_pass
         progress = self.progress
         progress.report(0.0, "forward pass")
-        arrays: dict[str, IntArray] | None = None
-        if net.flat is not None:
-            self.finish, arrays = run_levels(net, d, progress=progress)
-        else:
-            for lo in range(0, n, _CHUNK):
-                progress.check()
-                forward(net, d, range(lo, min(n, lo + _CHUNK)))
-                progress.report(0.45 * min(n, lo + _CHUNK) / max(n, 1), "forward pass")
-            self.finish = project_finish(net, d)
-            for hi in range(n, 0, -_CHUNK):
-                progress.check()
-                backward(net, d, range(hi - 1, max(0, hi - _CHUNK) - 1, -1), finish=self.finish)
-                progress.report(0.45 + 0.45 * (n - max(0, hi - _CHUNK)) / max(n, 1), "backward pass")
+        self.finish, arrays = run_levels(net, d, progress=progress)
         moved = sorted(self._as_late_as_possible())
-        if arrays is not None and moved:
+        if moved:
             for name in ("es", "ef", "es_pos", "ef_pos", "link_start", "link_start_pos"):
                 values = getattr(d, name)
                 arrays[name][moved] = [values[i] for i in moved]
         self.last_touched = set(range(len(net.ids)))
-        self._after_passes(range(len(net.ids)), all_summaries=True, arrays=arrays)
+        self._after_passes(range(len(net.ids)), arrays=arrays)
         progress.report(1.0, "scheduled")
         return self._result(time.perf_counter() - started)
 
@@ -133,7 +117,7 @@ class Scheduler:
                 touched.add(net.pred_src[k])
         passive = set(range(net.n_pass, len(net.ids)))
         self.last_touched = touched | passive
-        self._after_passes(sorted(touched | passive), all_summaries=False, touched=touched | set(seeds))
+        self._after_passes(sorted(touched | passive), touched=touched | set(seeds))
         return self._result(time.perf_counter() - started)
 
     def _can_patch(self, data: ProjectData, changed_ids: list[str], *, trust: bool) -> bool:
@@ -252,26 +236,27 @@ class Scheduler:
         self,
         indices: Iterable[int],
         *,
-        all_summaries: bool,
         touched: set[int] | None = None,
         arrays: dict[str, IntArray] | None = None,
     ) -> None:
+        """Level of effort, WBS summaries, floats and critical flags after the passes: of every activity after a
+        full run (`arrays`: its dates as numpy arrays), else of `indices` after an incremental run of `touched`."""
         net, d = self.net, self.dates
         loe_only = None
-        if touched is not None and not all_summaries and self.finish == self._loe_finish:
+        if touched is not None and arrays is None and self.finish == self._loe_finish:
             loe_only = {loe for loe, other, *_ in net.loe_links if other in touched}
             loe_only |= {i for i in touched if i >= net.n_pass}  # an edited LOE itself
         self._loe_finish = self.finish
         level_of_effort(net, d, finish=self.finish, only=loe_only)
-        if all_summaries or touched is None:
+        if arrays is not None:
             self.rollup.full(d, arrays)
-        else:
+        elif touched is not None:
             self.rollup.update(d, touched)
         finish_pos: dict[CompiledCalendar, int] = {}
         mode = self.options.float_mode
         threshold = self.options.critical_float_threshold
         by_float = self.options.critical_mode is CriticalMode.TOTAL_FLOAT
-        if all_summaries:
+        if arrays is not None:
             self._all_floats(arrays)
             indices = range(net.n_pass, len(net.ids))
         for i in indices:
@@ -309,15 +294,13 @@ class Scheduler:
                 if net.status[i] != COMPLETE:
                     self.critical[i] = True
 
-    def _all_floats(self, arrays: dict[str, IntArray] | None) -> None:
+    def _all_floats(self, arrays: dict[str, IntArray]) -> None:
         """Total float, free float and critical flag of every pass activity, with numpy (full runs).
 
-        `arrays`: the dates as numpy arrays when the run has them (levels.run_levels), else made here.
+        `arrays`: the dates as numpy arrays (levels.run_levels).
         """
-        net, d = self.net, self.dates
+        net = self.net
         n = net.n_pass
-        if arrays is None:
-            arrays = {name: np.asarray(getattr(d, name)[:n], dtype=np.int64) for name in _FLOAT_INPUTS}
         es_pos, ef_pos = arrays["es_pos"][:n], arrays["ef_pos"][:n]
         tf = arrays["lf_pos"][:n] - ef_pos
         if self.options.float_mode is not FloatMode.FINISH:

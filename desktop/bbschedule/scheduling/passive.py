@@ -5,8 +5,6 @@ Both are computed after the passes and never move a pass activity.
 
 from __future__ import annotations
 
-import numpy as np
-
 from bbschedule.scheduling.calendar import CompiledCalendar, IntArray
 from bbschedule.scheduling.codes import COMPLETE, FF, FS, IN_PROGRESS, K_LOE, NONE, SF, SS
 from bbschedule.scheduling.network import Network
@@ -84,17 +82,14 @@ class WbsRollup:
     def _columns(self, d: Dates) -> tuple[list[int], list[int], list[int], list[int]]:
         return d.link_start, d.ef, d.ls, d.lf
 
-    def full(self, d: Dates, arrays: dict[str, IntArray] | None = None) -> None:
+    def full(self, d: Dates, arrays: dict[str, IntArray]) -> None:
         """Every summary, with numpy: argmin/argmax pick the first extreme member, as min/max with a key do.
 
-        `arrays`: the pass activities' dates as numpy arrays when the caller has them.
+        `arrays`: the pass activities' dates as numpy arrays (a full run's).
         """
         if not self.net.wbs_members:
             return
-        if arrays is not None:
-            columns = [arrays[name] for name in ("link_start", "ef", "ls", "lf")]
-        else:
-            columns = [np.asarray(column, dtype=np.int64) for column in self._columns(d)]
+        columns = [arrays[name] for name in ("link_start", "ef", "ls", "lf")]
         for i, members in self.net.wbs_members.items():
             if not members.size:
                 self._recompute(d, i)
