@@ -177,11 +177,6 @@ def read_remote_rows(cache: LocalCache, project_id: str, keys: set[tuple[str, st
     return SyncTables(cache.engine).read_rows(project_id, keys)
 
 
-def detached_projects(cache: LocalCache) -> dict[str, SyncedProject]:
-    """Projects kept locally that no longer sync (the window marks them)."""
-    return SyncState(cache).detached()
-
-
 def project_sync_states(cache: LocalCache) -> dict[str, SyncedProject]:
     """Every project of the cache that has synced, by id: the user's role at the last sync, and whether it still
     syncs (the window's project tree marks viewers' and local-only projects). One small query."""

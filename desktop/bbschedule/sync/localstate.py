@@ -16,7 +16,7 @@ from typing import Any
 
 from bbschedule.storage.cache import LocalCache
 from bbschedule.storage.mapping import dumps
-from bbschedule.storage.syncstate import REVOKED, StoredShadow, SyncedProject, SyncTables
+from bbschedule.storage.syncstate import REVOKED, OutboxEntry, StoredShadow, SyncedProject, SyncTables
 from bbschedule.sync.fastcodec import entity_from_fields, fields_of
 from bbschedule.sync.protocol import Cursor, OutgoingChange, PulledRow, ServerHello
 
@@ -34,14 +34,8 @@ class Shadow:
     """`fields` as JSON text, when already at hand."""
 
 
-@dataclass(frozen=True, slots=True)
-class PendingRow:
-    seq: int
-    change_id: str
-    kind: str
-    row_id: str
-    payload: dict[str, Any] | None
-    deleted: bool
+PendingRow = OutboxEntry
+"""An outbox row not yet pushed, as storage keeps it."""
 
 
 def plain_fields(obj: Any) -> dict[str, Any]:
@@ -105,15 +99,9 @@ class SyncState:
         synced = self.tables.synced_project(project_id)
         return Cursor() if synced is None else Cursor(*synced.cursor)
 
-    def local_project_ids(self) -> list[str]:
-        return self.tables.local_project_ids()
-
     # ---- outbox -----------------------------------------------------------------------------------------------
     def pending(self, project_id: str) -> list[PendingRow]:
-        return [
-            PendingRow(e.seq, e.change_id, e.kind, e.row_id, e.payload, e.deleted)
-            for e in self.tables.pending_outbox(project_id)
-        ]
+        return self.tables.pending_outbox(project_id)
 
     def pending_projects(self) -> list[str]:
         """Projects with changes to push; detached ones keep theirs unsent."""

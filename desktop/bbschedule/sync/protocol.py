@@ -12,6 +12,8 @@ from typing import Any
 
 import psycopg
 
+from bbschedule.storage.mapping import dumps as dumps  # the wire text is the cache's compact JSON
+
 PROTOCOL_VERSION = 1
 SCHEMA = "bbschedule"
 
@@ -56,10 +58,6 @@ class OutgoingChange:
 
 def _quoted(text: str) -> str:
     return json.dumps(text) if '"' in text or "\\" in text or not text.isascii() else f'"{text}"'
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
