@@ -9,7 +9,7 @@ asking Python for its index, flags and children), a table view only the rows it 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -186,15 +186,18 @@ class ActivityView(QTableView):
         """Select these rows (opening the groups they are in) and scroll to the first."""
         for obj_id in ids:
             self._model.reveal(obj_id)
+        indexes = [index for index in map(self._model.index_of, ids) if index.isValid()]
+        first = indexes[0] if indexes else None
+        # One selection of row runs, selected at once: a signal per row made a large selection quadratic.
+        rows = sorted({index.row() for index in indexes})
+        wanted = QItemSelection()
+        for run in _runs(rows):
+            wanted.select(self._model.index(run[0], 0), self._model.index(run[-1], 0))
         selection = self.selectionModel()
-        selection.clearSelection()
-        first: QModelIndex | None = None
-        for obj_id in ids:
-            index = self._model.index_of(obj_id)
-            if not index.isValid():
-                continue
-            first = first or index
-            selection.select(index, selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+        selection.select(
+            wanted,
+            selection.SelectionFlag.ClearAndSelect | selection.SelectionFlag.Rows,
+        )
         if first is not None:
             selection.setCurrentIndex(first, selection.SelectionFlag.NoUpdate)
             self.scrollTo(first)
@@ -241,3 +244,14 @@ class ActivityView(QTableView):
         menu.addSeparator()
         menu.addAction("Default Columns", self.apply_default_layout)
         menu.exec(self.header().mapToGlobal(pos))
+
+
+def _runs(rows: list[int]) -> list[list[int]]:
+    """Sorted row numbers cut into runs of consecutive rows."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and runs[-1][-1] == row - 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs

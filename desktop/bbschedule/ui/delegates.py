@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from bbschedule.ui import roles
+from bbschedule.ui.cell_reader import COLLAPSED_GROUP, EXPANDED_GROUP
 
 Index = QModelIndex | QPersistentModelIndex
 INDENT = 14
 """Pixels per level of depth in column 0."""
 ARROW = 14
 """The width of the open/close arrow left of a group's code (activities keep the same space, so codes align)."""
-_EXPANDED, _COLLAPSED = 1, 2
 
 
 class ActivityDelegate(QStyledItemDelegate):
@@ -49,7 +49,7 @@ class ActivityDelegate(QStyledItemDelegate):
 
     def on_arrow(self, index: Index, rect: QRect, x: float) -> bool:
         """True when `x` falls on the arrow of a group row's first cell."""
-        if index.data(roles.ROW_STATE) not in (_EXPANDED, _COLLAPSED):
+        if index.data(roles.ROW_STATE) not in (EXPANDED_GROUP, COLLAPSED_GROUP):
             return False
         left = rect.left() + self._indent(index)
         return left <= x < left + ARROW
@@ -70,12 +70,12 @@ class ActivityDelegate(QStyledItemDelegate):
             if band is not None:
                 painter.fillRect(full, band)
         indent = self._indent(index)
-        if state in (_EXPANDED, _COLLAPSED):
+        if state in (EXPANDED_GROUP, COLLAPSED_GROUP):
             arrow = QStyleOptionViewItem(option)
             arrow.rect = QRect(full.left() + indent, full.top(), ARROW, full.height())
             element = (
                 QStyle.PrimitiveElement.PE_IndicatorArrowDown
-                if state == _EXPANDED
+                if state == EXPANDED_GROUP
                 else QStyle.PrimitiveElement.PE_IndicatorArrowRight
             )
             widget = option.widget

@@ -17,13 +17,12 @@ from typing_extensions import override
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.project import Eps
 from bbschedule.core.project_data import ProjectData
+from bbschedule.storage.syncstate import DELETED
 from bbschedule.ui import roles
 from bbschedule.ui.formatting import format_date
 
 Index = QModelIndex | QPersistentModelIndex
 
-DELETED, REVOKED = "deleted", "revoked"
-"""Why a project no longer syncs (storage.syncstate's words)."""
 VIEWER = "viewer"
 LOCAL_ONLY_ICON, READ_ONLY_ICON = "project_local_only", "project_read_only"
 _GREY = QColor("#6b6b6b")

@@ -18,7 +18,7 @@ from bbschedule.core.project_data import ProjectData
 from bbschedule.formats.fidelity import FidelityReport
 from bbschedule.formats.registry import ImportResult
 from bbschedule.services import projects
-from bbschedule.services.projects import LaterRelationships, PartOf
+from bbschedule.services.projects import LaterRelationships
 from bbschedule.services.session import ProjectSession
 from bbschedule.services.sync import project_sync_states
 from bbschedule.ui.project_tree_model import ProjectEntry
@@ -111,11 +111,6 @@ class Workspace:
         if later is not None:
             later.start()
         return later
-
-    def import_file(self, path: Path, progress: Progress, *, replace: bool = False) -> Imported:
-        """Read a schedule file and store its largest project in the cache (one transaction). Runs on a pool thread."""
-        result = self.read_file(path, PartOf(progress, start=0.0, end=0.5))
-        return self.store(result, result.pick(), path, PartOf(progress, start=0.5, end=1.0), replace=replace)
 
     @staticmethod
     def read_file(path: Path, progress: Progress) -> ImportResult:
