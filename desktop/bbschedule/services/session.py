@@ -19,6 +19,8 @@ from bbschedule.core.project_data import ENTITY_KINDS, ProjectData
 
 ChangeListener = Callable[[ChangeSet], None]
 REMOTE_LABEL = "Changes from the server"
+LOADED_LABEL = "Relationships loaded"
+"""The notice that a project opened in two steps has its relationships now (no row of the other tables changed)."""
 
 
 class ProjectStore(Protocol):
@@ -60,7 +62,7 @@ class ProjectSession:
             relationships = finish()
             self._finish_loading = None
             self.data.relationships.update(relationships)
-            self._notify(ChangeSet("Relationships loaded", ()))
+            self._notify(ChangeSet(LOADED_LABEL, ()))
 
     @property
     def project_id(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bbschedule.core.changes import ChangeSet
+from bbschedule.services.session import LOADED_LABEL
 from bbschedule.ui.activity_cells import wbs_edited_in_place
 from bbschedule.ui.activity_order import FLOAT_PATH_GROUP
 from bbschedule.ui.activity_rows import DEAD
@@ -20,6 +21,8 @@ def on_session_changed(model: ActivityTreeModel, change_set: ChangeSet) -> None:
     session = model.session
     if session is None:
         return
+    if change_set.label == LOADED_LABEL:
+        return  # no column shows relationships: nothing in the table changed
     kinds = change_set.kinds
     if not kinds:  # a new scheduling result: every date may have moved
         f = model.activity_filter

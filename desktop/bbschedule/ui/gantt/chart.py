@@ -27,6 +27,7 @@ from typing_extensions import override
 
 from bbschedule.core.changes import ChangeSet
 from bbschedule.core.project_data import ProjectData
+from bbschedule.services.session import LOADED_LABEL
 from bbschedule.ui.gantt.bar_painter import BarPainter, Hit, Part, Slot, bar_rect
 from bbschedule.ui.gantt.bars import BarCache, BarSpec, SummarySource
 from bbschedule.ui.gantt.body import GanttBody
@@ -109,7 +110,9 @@ class GanttChart(QWidget):
     # data -------------------------------------------------------------------------------------------------------
     def set_data(self, data: ProjectData, *, change_set: ChangeSet | None = None, fit: bool = False) -> None:
         """Follow the project: bars are rebuilt on demand, only those the change set touched are forgotten."""
-        if self._bars is None or self.data is not data or change_set is None or not change_set.changes:
+        if change_set is not None and change_set.label == LOADED_LABEL and self.data is data:
+            pass  # the relationships of a project opened in two steps: its bars stand, its links are indexed below
+        elif self._bars is None or self.data is not data or change_set is None or not change_set.changes:
             self._bars = BarCache(data, summary_source=self.summary_source, label_source=self.label_source)
         else:
             kinds = change_set.kinds
