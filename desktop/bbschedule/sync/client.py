@@ -341,6 +341,8 @@ def _pull_project(
     # A project this cache has never pulled nor pushed (a second planner's first sync): every row is wanted, so
     # the rows come with their fields in one pass.
     whole = cursor == protocol.Cursor() and not written and not skip_txids
+    # Read once: a pull only ever takes rows out of the outbox (a key gone since costs one extra fetched row).
+    pending = {(p.kind, p.row_id) for p in state.pending(project_id)}
     while True:
         if skip_txids:  # leave out the rows this sync wrote in bulk: this cache has them exactly
             keys, scanned, full = protocol.pull_keys(
@@ -356,7 +358,6 @@ def _pull_project(
         mine = {(r.kind, r.id): r.rev for r in keys if written.get((r.kind, r.id)) == r.rev}
         known = state.exact_revs(project_id, [(r.kind, r.id) for r in keys if (r.kind, r.id) not in mine])
         known.update(mine)
-        pending = {(p.kind, p.row_id) for p in state.pending(project_id)}
         wanted = [
             (r.kind, r.id)
             for r in keys

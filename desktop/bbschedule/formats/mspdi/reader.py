@@ -268,9 +268,9 @@ class _MspdiReader:
                 stack.pop()
             parent = stack[-1][1] if stack else None
             name = r.text(el, "Name")
+            if uid in self.by_uid or uid in self.summary_uids:
+                raise self.fail(el, f"task UID {uid} appears twice", "Task/UID")
             if r.text(el, "Summary") == "1":
-                if uid in self.by_uid or uid in self.summary_uids:
-                    raise self.fail(el, f"task UID {uid} appears twice", "Task/UID")
                 outline = r.text(el, "WBS") or r.text(el, "OutlineNumber") or uid
                 wbs = Wbs(
                     code=outline.rsplit(".", 1)[-1] or uid,
@@ -283,8 +283,6 @@ class _MspdiReader:
                 stack.append((level, wbs.id))
                 self.summary_uids[uid] = wbs.id
                 continue
-            if uid in self.by_uid or uid in self.summary_uids:
-                raise self.fail(el, f"task UID {uid} appears twice", "Task/UID")
             activity = self._activity(el, uid, name, parent, codes)
             data.activities[activity.id] = activity
             self.by_uid[uid] = activity
